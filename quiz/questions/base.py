@@ -1,0 +1,318 @@
+"""The contract every question type fulfils.
+
+A question type is pure Python: no Flask, no database. It
+
+* parses its part of a bank file (``from_spec``), reporting every problem with
+  the path of the field inside the question, and writes it back (``to_spec``);
+* chooses per-attempt state such as a shuffled option order (``new_state``);
+* gives the student's page only what may be shown before feedback is due
+  (``student_view``): never the key, per-option feedback or the explanation;
+* reads a submitted form into a JSON-able response (``read_response``), raising
+  ``Unreadable`` with a message that asks the student again;
+* grades a response to a fraction in [0, 1] with feedback, the misconception it
+  reveals, a classification for item statistics and a plain-text summary.
+
+Response shapes (stored as JSON, keyed by the form field names the template uses):
+
+========  ===========================================  ===================
+type      form fields                                  response
+========  ===========================================  ===================
+single    ``choice`` (option id)                       ``{"choice": "b"}``
+multiple  ``choices`` (option ids, repeated)           ``{"choices": ["a", "c"]}``
+numeric   ``value`` (text)                             ``{"text": "500%", "value": 500.0}``
+classify  ``label-<sentence id>`` (category key)       ``{"labels": {"p1-s1": "attributed"}}``
+highlight ``sentences`` (sentence ids, repeated)       ``{"sentences": ["p1-s1"]}``
+text      ``text``                                     ``{"text": "the baseline"}``
+========  ===========================================  ===================
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from quiz.article import Article
+
+Path = tuple[str | int, ...]
+FormData = Mapping[str, Sequence[str]]
+
+CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass
+class Problem:
+    """One problem in a bank, at ``path`` relative to the question (or the bank)."""
+
+    path: Path
+    message: str
+
+
+@dataclass
+class BankContext:
+    """What a question type may consult while parsing, and where it reports problems."""
+
+    article: Article
+    skills: Mapping[str, str]
+    categories: Mapping[str, str]
+    misconceptions: Mapping[str, str] | None
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, path: Path, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    # Helpers shared by the types -------------------------------------------------
+
+    def require_text(self, data: Mapping[str, Any], key: str, path: Path = ()) -> str:
+        value = data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.error((*path, key), "is required")
+            return ""
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            self.error((*path, key), "must be text")
+            return ""
+        return str(value).strip()
+
+    def optional_text(self, data: Mapping[str, Any], key: str, path: Path = ()) -> str:
+        value = data.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            self.error((*path, key), "must be text")
+            return ""
+        return str(value).strip()
+
+    def number(
+        self, data: Mapping[str, Any], key: str, path: Path = (), default: float | None = None
+    ) -> float | None:
+        value = data.get(key, default)
+        if value is None:
+            if default is None:
+                self.error((*path, key), "is required")
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error((*path, key), f"must be a number, not {value!r}")
+            return default
+        return float(value)
+
+    def credit(self, data: Mapping[str, Any], path: Path, default: float = 0.0) -> float:
+        """``credit: 0..1``, or ``correct: true`` as a shorthand for credit 1."""
+        if "credit" in data:
+            value = self.number(data, "credit", path, default)
+            if value is None or not 0 <= value <= 1:
+                self.error((*path, "credit"), "must be between 0 and 1")
+                return default
+            return value
+        correct = data.get("correct", False)
+        if not isinstance(correct, bool):
+            self.error((*path, "correct"), "must be true or false")
+            return default
+        return 1.0 if correct else default
+
+    def misconception(self, data: Mapping[str, Any], path: Path) -> str | None:
+        code = data.get("misconception")
+        if code is None:
+            return None
+        if not isinstance(code, str) or not CODE_RE.match(code):
+            self.error((*path, "misconception"), f"{code!r} is not a code like MULT_OFFBYONE")
+            return None
+        if self.misconceptions is not None and code not in self.misconceptions:
+            known = ", ".join(sorted(self.misconceptions)) or "none"
+            self.error(
+                (*path, "misconception"),
+                f"unknown misconception {code!r} (the bank's catalogue has: {known})",
+            )
+            return None
+        return code
+
+    def quote(self, data: Mapping[str, Any], key: str, path: Path) -> str | None:
+        """Resolve a quoted sentence (or a fragment of exactly one) to its sentence id."""
+        text = self.require_text(data, key, path)
+        if not text:
+            return None
+        found = self.article.find(text)
+        if not found:
+            self.error((*path, key), f"quote not found in the article: {text[:80]!r}")
+            return None
+        if len(found) > 1:
+            ids = ", ".join(s.id for s in found)
+            self.error((*path, key), f"quote matches several sentences ({ids}); quote more")
+            return None
+        return found[0].id
+
+    def items(self, data: Mapping[str, Any], key: str, path: Path = ()) -> list[Any]:
+        value = data.get(key)
+        if value is None:
+            self.error((*path, key), "is required")
+            return []
+        if not isinstance(value, list):
+            self.error((*path, key), "must be a list")
+            return []
+        if not value:
+            self.error((*path, key), "must not be empty")
+        return value
+
+    def mapping(self, value: Any, path: Path) -> Mapping[str, Any] | None:
+        if not isinstance(value, Mapping):
+            self.error(path, "must be a mapping of fields")
+            return None
+        return value
+
+
+@dataclass(frozen=True)
+class FeedbackItem:
+    """One line of feedback. ``verdict`` is ``right``, ``wrong``, ``partial`` or ``None``."""
+
+    text: str
+    verdict: str | None = None
+    about: str | None = None  # what the line is about: an option's text, a sentence id
+
+
+@dataclass(frozen=True)
+class Grade:
+    fraction: float
+    feedback: tuple[FeedbackItem, ...]
+    misconceptions: tuple[str, ...] = ()
+    classification: str = ""
+    summary: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.fraction <= 1.0:
+            raise ValueError(f"fraction {self.fraction} outside [0, 1]")
+
+    @property
+    def misconception(self) -> str | None:
+        return self.misconceptions[0] if self.misconceptions else None
+
+    @property
+    def verdict(self) -> str:
+        if self.fraction >= 1.0 - 1e-9:
+            return "right"
+        return "partial" if self.fraction > 0 else "wrong"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fraction": self.fraction,
+            "feedback": [
+                {"text": f.text, "verdict": f.verdict, "about": f.about} for f in self.feedback
+            ],
+            "misconceptions": list(self.misconceptions),
+            "classification": self.classification,
+            "summary": self.summary,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Grade:
+        return cls(
+            fraction=float(data["fraction"]),
+            feedback=tuple(FeedbackItem(**f) for f in data.get("feedback", ())),
+            misconceptions=tuple(data.get("misconceptions", ())),
+            classification=data.get("classification", ""),
+            summary=data.get("summary", ""),
+        )
+
+
+class Unreadable(ValueError):
+    """The student's entry cannot be read; the message asks them again."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """Fields common to every type. Subclasses add their own and implement the hooks."""
+
+    type: ClassVar[str]
+    shuffles: ClassVar[bool] = False  # whether ``shuffle: true`` means anything
+
+    id: str
+    skill: str
+    prompt: str  # Markdown
+    explanation: str  # Markdown, shown only once feedback is due
+    points: float
+    shuffle: bool
+
+    # -- parsing ------------------------------------------------------------------
+
+    @classmethod
+    def from_spec(cls, data: Mapping[str, Any], common: dict[str, Any], ctx: BankContext) -> Any:
+        """Build the question from its bank mapping. ``common`` holds the parsed common
+        fields (id, skill, prompt, explanation, points, shuffle). Report problems with
+        ``ctx.error(path, message)``; the result is discarded if any were reported."""
+        raise NotImplementedError
+
+    def spec_fields(self) -> dict[str, Any]:
+        """The type's own fields, as they would be written in a bank file."""
+        raise NotImplementedError
+
+    def to_spec(self) -> dict[str, Any]:
+        spec: dict[str, Any] = {
+            "id": self.id,
+            "type": self.type,
+            "skill": self.skill,
+            "prompt": self.prompt,
+        }
+        if self.points != 1:
+            spec["points"] = self.points
+        if self.shuffles:
+            spec["shuffle"] = self.shuffle
+        spec.update(self.spec_fields())
+        spec["explanation"] = self.explanation
+        return spec
+
+    # -- taking it ------------------------------------------------------------------
+
+    def new_state(self, rng: random.Random) -> dict[str, Any]:
+        """Per-attempt state, chosen once when the attempt starts (e.g. option order)."""
+        return {}
+
+    def student_view(self, state: Mapping[str, Any], article: Article) -> dict[str, Any]:
+        """What the template may show before feedback is due. No key, no feedback."""
+        raise NotImplementedError
+
+    def read_response(self, form: FormData) -> dict[str, Any] | None:
+        """The response in the submitted form; ``None`` when nothing was answered.
+        Raise ``Unreadable`` when an entry cannot be understood."""
+        raise NotImplementedError
+
+    def is_complete(self, response: Mapping[str, Any]) -> bool:
+        return True
+
+    def grade(self, response: Mapping[str, Any], article: Article) -> Grade:
+        raise NotImplementedError
+
+    def summarise(self, response: Mapping[str, Any], article: Article) -> str:
+        """Plain text of a response, as reports and CSV show it."""
+        raise NotImplementedError
+
+    def right_answer(self, article: Article) -> str:
+        """Plain text of the right answer."""
+        raise NotImplementedError
+
+    def key_form(self, state: Mapping[str, Any]) -> dict[str, list[str]]:
+        """The right answer as the form fields a student would send (previews, tests)."""
+        raise NotImplementedError
+
+    def misconception_form(self, state: Mapping[str, Any]) -> tuple[dict[str, list[str]], str] | None:
+        """A wrong answer that reveals a misconception, as form fields, with its code;
+        ``None`` when the question tags none (previews, tests, load generators)."""
+        return None
+
+    def random_guess_score(self) -> float | None:
+        """Moodle's random guess score for item statistics (None: not computable)."""
+        return 0.0
+
+    @property
+    def template(self) -> str:
+        return f"questions/{self.type}.html"
+
+
+def first(form: FormData, key: str) -> str:
+    values = form.get(key) or ()
+    return values[0] if values else ""
+
+
+def letters(n: int) -> list[str]:
+    """Default option ids: a, b, c, ..."""
+    return [chr(ord("a") + i) if i < 26 else f"o{i + 1}" for i in range(n)]

@@ -1,0 +1,166 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from quiz.banks import check_paths, parse_bank
+
+DATA = Path(__file__).parent / "data"
+GOOD = DATA / "good" / "minimal.yaml"
+BROKEN = DATA / "broken"
+SHIPPED = Path(__file__).resolve().parent.parent / "question_banks"
+
+
+def test_good_bank_loads():
+    banks, errors = check_paths([GOOD])
+    assert errors == []
+    (bank,) = banks
+    assert bank.id == "minimal"
+    assert [q.id for q in bank.questions] == ["q-single", "q-classify"]
+    assert bank.summary()["types"] == {"single": 1, "classify": 1}
+
+
+# file, line, question, field, words in the message
+CASES = [
+    ("quote-not-in-article.yaml", 39, "q-classify", "sentences[1].quote", "not found in the article"),
+    ("quote-ambiguous.yaml", 18, "q-classify", "sentences[0].quote", "matches several sentences"),
+    ("unknown-type.yaml", 20, "q-single", "type", "unknown type 'singular'"),
+    ("unknown-skill.yaml", 21, "q-single", "skill", "unknown skill 'percentages'"),
+    ("unknown-category.yaml", 40, "q-classify", "sentences[1].category", "opinion"),
+    ("no-correct-option.yaml", 23, "q-single", "options", "no option is correct"),
+    ("numeric-no-accepted-value.yaml", 10, "q-numeric", "answers", ""),
+    ("duplicate-id.yaml", 31, "q-single", "id", "duplicate question id"),
+    ("unknown-misconception.yaml", 29, "q-single", "options[1].misconception", "unknown misconception"),
+    ("yaml-syntax.yaml", 5, None, "yaml", "starts on line 4"),
+    ("missing-explanation.yaml", 31, "q-classify", "explanation", "is required"),
+]
+
+
+@pytest.mark.parametrize(("name", "line", "question", "field", "words"), CASES)
+def test_each_broken_file_is_reported_with_its_place(name, line, question, field, words):
+    banks, errors = check_paths([BROKEN / name], display_root=DATA)
+    assert banks == []
+    assert errors, name
+    first = errors[0]
+    assert first.file == f"broken/{name}"
+    assert (first.line, first.question, first.field) == (line, question, field), str(first)
+    assert words in first.message
+
+
+def test_problem_format():
+    _banks, errors = check_paths([BROKEN / "unknown-skill.yaml"], display_root=DATA)
+    assert str(errors[0]).startswith(
+        "broken/unknown-skill.yaml:21: question q-single: skill: unknown skill 'percentages'"
+    )
+
+
+def test_every_problem_is_reported_not_just_the_first():
+    text = GOOD.read_text().replace("skill: percent\n", "skill: nope\n").replace(
+        "category: advocacy", "category: nope"
+    )
+    bank, errors = parse_bank(text, "x.yaml")
+    assert bank is None
+    assert {e.field for e in errors} == {"skill", "sentences[1].category"}
+
+
+def test_duplicate_bank_ids_across_files(tmp_path):
+    (tmp_path / "a.yaml").write_text(GOOD.read_text())
+    (tmp_path / "b.yaml").write_text(GOOD.read_text())
+    banks, errors = check_paths([tmp_path], display_root=tmp_path)
+    assert len(banks) == 1
+    assert errors[0].file == "b.yaml" and "also in a.yaml" in errors[0].message
+
+
+def test_not_a_mapping_and_empty_file(tmp_path):
+    for text in ("- just\n- a list\n", ""):
+        bank, errors = parse_bank(text, "x.yaml")
+        assert bank is None and errors and "mapping" in errors[0].message
+
+
+def test_duplicate_yaml_key_is_an_error():
+    text = GOOD.read_text().replace("title: A minimal bank\n", "title: A\ntitle: B\n")
+    bank, errors = parse_bank(text, "x.yaml")
+    assert bank is None
+    assert errors[0].field == "title" and errors[0].message == "duplicate key"
+
+
+def test_unsafe_yaml_tags_are_refused():
+    bank, errors = parse_bank("!!python/object/apply:os.system ['true']\n", "x.yaml")
+    assert bank is None and errors[0].field == "yaml"
+
+
+def test_round_trip_through_spec_is_stable():
+    (bank,) = check_paths([GOOD])[0]
+    for q in bank.questions:
+        again = type(q).from_spec(q.to_spec(), _common(q), bank.context())
+        assert again == q
+
+
+def _common(q):
+    return {
+        "id": q.id,
+        "skill": q.skill,
+        "prompt": q.prompt,
+        "explanation": q.explanation,
+        "points": q.points,
+        "shuffle": q.shuffle,
+    }
+
+
+# -- the shipped bank --------------------------------------------------------------
+
+
+def test_shipped_bank_meets_the_brief(shipped_banks):
+    bank = next(b for b in shipped_banks if b.id == "ice-assaults-500")
+    summary = bank.summary()
+    assert summary["questions"] >= 30
+    for skill in ("percent", "baseline", "reporting"):
+        assert summary["skills"].get(skill, 0) >= 10, summary
+    for qtype in ("single", "multiple", "numeric", "classify", "highlight", "text"):
+        assert summary["types"].get(qtype, 0) >= 2, summary
+    for q in bank.questions:
+        assert q.explanation.strip(), q.id
+    codes = {
+        code
+        for q in bank.questions
+        for item in _items(q.to_spec())
+        if (code := item.get("misconception"))
+    }
+    assert {"MULT_OFFBYONE", "WRONG_DENOM", "PP_VS_PCT", "OVERSKEPTIC"} <= codes
+
+
+def test_shipped_bank_gives_feedback_for_every_option_and_value(shipped_banks):
+    for bank in shipped_banks:
+        for q in bank.questions:
+            for item in _items(q.to_spec()):
+                assert str(item.get("feedback", "")).strip(), (q.id, item)
+
+
+def _items(spec):
+    for key in ("options", "answers", "wrong", "sentences", "distractors"):
+        yield from spec.get(key, [])
+
+
+# -- the command --------------------------------------------------------------------
+
+
+def test_cli_check_ok_and_json(runner):
+    result = runner.invoke(args=["bank", "check", str(SHIPPED), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["errors"] == []
+    (bank,) = report["banks"]
+    assert set(bank) == {"file", "id", "title", "questions", "skills", "types"}
+    assert bank["questions"] >= 30
+
+
+def test_cli_check_reports_and_exits_1(runner):
+    result = runner.invoke(args=["bank", "check", str(BROKEN / "unknown-type.yaml")])
+    assert result.exit_code == 1
+    assert "unknown-type.yaml:20: question q-single: type: unknown type 'singular'" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(args=["bank", "check", "--json", str(BROKEN)])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert len({e["file"] for e in report["errors"]}) == len(list(BROKEN.glob("*.yaml")))
+    assert set(report["errors"][0]) == {"file", "line", "question", "field", "message"}
