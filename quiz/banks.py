@@ -217,7 +217,9 @@ def parse_bank(text: str, file: str) -> tuple[LoadedBank | None, list[BankError]
 
     for key in data:
         if key not in BANK_FIELDS:
-            rep.add((str(key),), f"unknown field (expected one of: {', '.join(sorted(BANK_FIELDS))})")
+            rep.add(
+                (str(key),), f"unknown field (expected one of: {', '.join(sorted(BANK_FIELDS))})"
+            )
 
     bank_id = data.get("id")
     if not isinstance(bank_id, str) or not KEY_RE.match(bank_id):
@@ -389,7 +391,9 @@ def check_paths(
         if bank is None:
             continue
         if bank.id in ids:
-            errors.append(BankError(shown, 1, None, "id", f"bank id {bank.id!r} also in {ids[bank.id]}"))
+            errors.append(
+                BankError(shown, 1, None, "id", f"bank id {bank.id!r} also in {ids[bank.id]}")
+            )
             continue
         ids[bank.id] = shown
         banks.append(bank)

@@ -110,9 +110,7 @@ class QuestionVersion(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    question: Mapped[Question] = relationship(
-        back_populates="versions", foreign_keys=[question_id]
-    )
+    question: Mapped[Question] = relationship(back_populates="versions", foreign_keys=[question_id])
     article: Mapped[Article] = relationship()
 
 

@@ -22,7 +22,13 @@ def test_good_bank_loads():
 
 # file, line, question, field, words in the message
 CASES = [
-    ("quote-not-in-article.yaml", 39, "q-classify", "sentences[1].quote", "not found in the article"),
+    (
+        "quote-not-in-article.yaml",
+        39,
+        "q-classify",
+        "sentences[1].quote",
+        "not found in the article",
+    ),
     ("quote-ambiguous.yaml", 18, "q-classify", "sentences[0].quote", "matches several sentences"),
     ("unknown-type.yaml", 20, "q-single", "type", "unknown type 'singular'"),
     ("unknown-skill.yaml", 21, "q-single", "skill", "unknown skill 'percentages'"),
@@ -30,7 +36,13 @@ CASES = [
     ("no-correct-option.yaml", 23, "q-single", "options", "no option is correct"),
     ("numeric-no-accepted-value.yaml", 10, "q-numeric", "answers", ""),
     ("duplicate-id.yaml", 31, "q-single", "id", "duplicate question id"),
-    ("unknown-misconception.yaml", 29, "q-single", "options[1].misconception", "unknown misconception"),
+    (
+        "unknown-misconception.yaml",
+        29,
+        "q-single",
+        "options[1].misconception",
+        "unknown misconception",
+    ),
     ("yaml-syntax.yaml", 5, None, "yaml", "starts on line 4"),
     ("missing-explanation.yaml", 31, "q-classify", "explanation", "is required"),
 ]
@@ -55,8 +67,10 @@ def test_problem_format():
 
 
 def test_every_problem_is_reported_not_just_the_first():
-    text = GOOD.read_text().replace("skill: percent\n", "skill: nope\n").replace(
-        "category: advocacy", "category: nope"
+    text = (
+        GOOD.read_text()
+        .replace("skill: percent\n", "skill: nope\n")
+        .replace("category: advocacy", "category: nope")
     )
     bank, errors = parse_bank(text, "x.yaml")
     assert bank is None

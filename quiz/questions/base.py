@@ -294,7 +294,9 @@ class Question:
         """The right answer as the form fields a student would send (previews, tests)."""
         raise NotImplementedError
 
-    def misconception_form(self, state: Mapping[str, Any]) -> tuple[dict[str, list[str]], str] | None:
+    def misconception_form(
+        self, state: Mapping[str, Any]
+    ) -> tuple[dict[str, list[str]], str] | None:
         """A wrong answer that reveals a misconception, as form fields, with its code;
         ``None`` when the question tags none (previews, tests, load generators)."""
         return None

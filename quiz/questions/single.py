@@ -95,9 +95,7 @@ class Single(Question):
     options: tuple[Option, ...] = ()
 
     @classmethod
-    def from_spec(
-        cls, data: Mapping[str, Any], common: dict[str, Any], ctx: BankContext
-    ) -> Single:
+    def from_spec(cls, data: Mapping[str, Any], common: dict[str, Any], ctx: BankContext) -> Single:
         options = parse_options(data, ctx)
         if options and not any(o.credit == 1 for o in options):
             ctx.error(("options",), "no option is correct (give one `correct: true`)")
@@ -111,9 +109,7 @@ class Single(Question):
 
     def student_view(self, state: Mapping[str, Any], article: Article) -> dict[str, Any]:
         return {
-            "options": [
-                {"id": o.id, "text": o.text} for o in ordered(list(self.options), state)
-            ]
+            "options": [{"id": o.id, "text": o.text} for o in ordered(list(self.options), state)]
         }
 
     def read_response(self, form: FormData) -> dict[str, Any] | None:
@@ -147,6 +143,17 @@ class Single(Question):
     def right_answer(self, article: Article) -> str:
         best = max(self.options, key=lambda o: o.credit)
         return best.text
+
+    def key_form(self, state: Mapping[str, Any]) -> dict[str, list[str]]:
+        return {"choice": [max(self.options, key=lambda o: o.credit).id]}
+
+    def misconception_form(
+        self, state: Mapping[str, Any]
+    ) -> tuple[dict[str, list[str]], str] | None:
+        for o in self.options:
+            if o.credit < 1 and o.misconception:
+                return {"choice": [o.id]}, o.misconception
+        return None
 
     def random_guess_score(self) -> float | None:
         return sum(o.credit for o in self.options) / len(self.options) if self.options else 0.0

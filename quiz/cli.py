@@ -1,0 +1,106 @@
+"""``flask --app quiz ...`` commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import text
+
+from quiz import migrate, services
+from quiz.banks import check_paths
+from quiz.db import get_engine, session_scope
+
+bank_cli = AppGroup("bank", help="Check and load question banks.")
+db_cli = AppGroup("db", help="Database schema migrations.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(bank_cli)
+    app.cli.add_command(db_cli)
+    app.cli.add_command(setup_command)
+
+
+def _paths(paths: tuple[str, ...]) -> list[str]:
+    return list(paths) or list(current_app.config["BANK_PATHS"])
+
+
+@bank_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+def bank_check(paths: tuple[str, ...], as_json: bool) -> None:
+    """Validate bank files (default: the shipped question_banks/). Exit 1 on any problem."""
+    banks, errors = check_paths(_paths(paths))
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"banks": [b.summary() for b in banks], "errors": [e.to_dict() for e in errors]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for e in errors:
+            click.echo(str(e), err=True)
+        for b in banks:
+            click.echo(f"{b.file}: ok: {b.id}: {len(b.questions)} questions")
+    sys.exit(1 if errors else 0)
+
+
+def load_banks(app: Flask, paths: list[str]) -> list[str]:
+    """Validate every bank, then import them all in one transaction. On any
+    problem nothing is imported and the problems are returned."""
+    banks, errors = check_paths(paths)
+    if errors:
+        return [str(e) for e in errors]
+    with session_scope(app) as session:
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(727275)"))
+        for bank in banks:
+            services.import_bank(session, bank)
+    return []
+
+
+@bank_cli.command("load")
+@click.argument("paths", nargs=-1, type=click.Path())
+def bank_load(paths: tuple[str, ...]) -> None:
+    """Load banks into the database (all or nothing)."""
+    problems = load_banks(current_app._get_current_object(), _paths(paths))  # type: ignore[attr-defined]
+    for p in problems:
+        click.echo(p, err=True)
+    if problems:
+        click.echo("No bank was loaded.", err=True)
+        sys.exit(1)
+    click.echo("Banks loaded.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Upgrade the database schema to the newest version."""
+    migrate.upgrade(get_engine(current_app))
+    click.echo("Database is up to date.")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Autogenerate a migration from the models (for developers)."""
+    migrate.revision(get_engine(current_app), message)
+
+
+@click.command("setup")
+def setup_command() -> None:
+    """Upgrade the schema and load the banks: what the server needs before it starts.
+    Exits 1, loading nothing, if any bank is invalid."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    migrate.upgrade(get_engine(app))
+    problems = load_banks(app, list(app.config["BANK_PATHS"]))
+    for p in problems:
+        click.echo(p, err=True)
+    if problems:
+        click.echo("The quiz will not start until these bank problems are fixed.", err=True)
+        sys.exit(1)
+    click.echo(f"Database ready at {get_engine(app).url.render_as_string()}; banks loaded.")

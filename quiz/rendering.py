@@ -1,0 +1,41 @@
+"""Markdown from banks, rendered and sanitised before it reaches a page."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+_TAGS = {
+    "p",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "br",
+    "sup",
+    "sub",
+}
+_INLINE_TAGS = {"em", "strong", "code", "a", "br", "sup", "sub"}
+
+
+@lru_cache(maxsize=4096)
+def markdown(text: str) -> Markup:
+    """Block Markdown (paragraphs, lists) as safe HTML."""
+    return Markup(nh3.clean(_md.render(text or ""), tags=_TAGS))  # noqa: S704 - sanitised
+
+
+@lru_cache(maxsize=4096)
+def markdown_inline(text: str) -> Markup:
+    """Inline Markdown only (emphasis, code, links): fits in a legend or a label."""
+    html = _md.renderInline((text or "").replace("\n\n", "\n"))
+    return Markup(nh3.clean(html, tags=_INLINE_TAGS))  # noqa: S704 - sanitised

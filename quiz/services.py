@@ -1,0 +1,418 @@
+"""Use cases: import banks, start an attempt, save an answer, submit.
+
+Each function takes a SQLAlchemy session and leaves committing to its caller's
+unit of work (``commit`` at the end of a request or CLI command), except where
+a use case must commit to be safe under concurrency (said in its docstring).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from quiz import models as m
+from quiz.article import Article
+from quiz.banks import LoadedBank, digest, question_from_spec
+from quiz.db import utcnow
+from quiz.questions import Grade, Question, Unreadable
+
+
+class NotAllowed(Exception):
+    """The action is not possible in the attempt's current state."""
+
+
+# -- banks ------------------------------------------------------------------------
+
+
+def _article_row(session: Session, article: Article) -> m.Article:
+    content = article.to_dict()
+    sha = digest(content)
+    row = session.scalar(select(m.Article).where(m.Article.sha256 == sha))
+    if row is None:
+        row = m.Article(sha256=sha, title=article.title, content=content)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def import_bank(session: Session, loaded: LoadedBank, origin: str = "file") -> m.Bank:
+    """Store a validated bank. Unchanged questions keep their version; a changed one
+    gets a new version; a question gone from the file is retired (history stays)."""
+    article = _article_row(session, loaded.article)
+    bank = session.scalar(select(m.Bank).where(m.Bank.slug == loaded.id))
+    sha = loaded.sha256()
+    if bank is None:
+        bank = m.Bank(slug=loaded.id, origin=origin)
+        session.add(bank)
+    elif bank.sha256 == sha and bank.article_id == article.id:
+        return bank
+    bank.title = loaded.title
+    bank.description = loaded.description
+    bank.source_path = loaded.file
+    bank.skills = loaded.skills
+    bank.categories = loaded.categories
+    bank.misconceptions = loaded.misconceptions
+    bank.article = article
+    bank.sha256 = sha
+    bank.updated_at = utcnow()
+    session.flush()
+
+    existing = {
+        q.key: q
+        for q in session.scalars(
+            select(m.Question)
+            .where(m.Question.bank_id == bank.id)
+            .options(selectinload(m.Question.versions))
+        )
+    }
+    context = {"categories": loaded.categories}
+    for position, question in enumerate(loaded.questions, start=1):
+        spec = question.to_spec()
+        v_sha = digest({"spec": spec, "article": article.sha256, "context": context})
+        row = existing.pop(question.id, None)
+        if row is None:
+            row = m.Question(bank=bank, key=question.id, position=position)
+            session.add(row)
+            session.flush()
+        row.position = position
+        row.retired = False
+        version = next((v for v in row.versions if v.sha256 == v_sha), None)
+        if version is None:
+            version = m.QuestionVersion(
+                question=row,
+                version=max((v.version for v in row.versions), default=0) + 1,
+                type=question.type,
+                skill=question.skill,
+                points=question.points,
+                spec=spec,
+                article_id=article.id,
+                context=context,
+                sha256=v_sha,
+            )
+            session.add(version)
+            session.flush()
+        row.current_version = version
+    for gone in existing.values():
+        gone.retired = True
+    session.flush()
+    return bank
+
+
+def list_banks(session: Session) -> list[tuple[m.Bank, int]]:
+    """Banks with the number of live questions, for the home page."""
+    rows = session.execute(
+        select(m.Bank, func.count(m.Question.id))
+        .join(m.Question, (m.Question.bank_id == m.Bank.id) & ~m.Question.retired, isouter=True)
+        .group_by(m.Bank.id)
+        .order_by(m.Bank.title)
+    )
+    return [(bank, n) for bank, n in rows]
+
+
+# -- questions from stored versions --------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _article_from(sha256: str, content_json: str) -> Article:
+    return Article.from_dict(json.loads(content_json))
+
+
+def article_of(row: m.Article) -> Article:
+    """The stored article (rows are immutable, keyed by content hash: cached)."""
+    return _article_from(row.sha256, json.dumps(row.content, sort_keys=True))
+
+
+_question_cache: dict[tuple[int, str], Question] = {}
+
+
+def question_of(version: m.QuestionVersion) -> Question:
+    """The question object of a stored version (versions never change: cached)."""
+    key = (version.id, version.sha256)
+    q = _question_cache.get(key)
+    if q is None:
+        q = question_from_spec(version.spec, article_of(version.article), version.context)
+        if len(_question_cache) > 4096:
+            _question_cache.clear()
+        _question_cache[key] = q
+    return q
+
+
+# -- students and attempts ---------------------------------------------------------
+
+
+def create_student(session: Session, display_name: str) -> m.Student:
+    student = m.Student(display_name=display_name.strip())
+    session.add(student)
+    session.flush()
+    return student
+
+
+def open_attempt(session: Session, student_id: int, bank_id: int) -> m.Attempt | None:
+    return session.scalar(
+        select(m.Attempt)
+        .where(
+            m.Attempt.student_id == student_id,
+            m.Attempt.bank_id == bank_id,
+            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
+        )
+        .order_by(m.Attempt.id.desc())
+        .limit(1)
+    )
+
+
+def start_attempt(
+    session: Session,
+    student: m.Student,
+    bank: m.Bank,
+    feedback: str = m.FEEDBACK_IMMEDIATE,
+    rng: random.Random | None = None,
+) -> m.Attempt:
+    """A new attempt on the bank's current questions, with per-question state
+    (such as the option order) chosen now and stored."""
+    rng = rng or random.Random()
+    attempt = m.Attempt(
+        bank=bank,
+        article_id=bank.article_id,
+        student=student,
+        feedback=feedback,
+        started_at=utcnow(),
+    )
+    session.add(attempt)
+    total = 0.0
+    live = session.scalars(
+        select(m.Question)
+        .where(m.Question.bank_id == bank.id, ~m.Question.retired)
+        .order_by(m.Question.position)
+        .options(selectinload(m.Question.current_version))
+    ).all()
+    for position, row in enumerate(live, start=1):
+        version = row.current_version
+        if version is None:
+            continue
+        question = question_of(version)
+        slot = m.AttemptSlot(
+            attempt=attempt,
+            position=position,
+            question_version=version,
+            state=question.new_state(rng),
+            points=version.points,
+        )
+        session.add(slot)
+        total += version.points
+    attempt.max_score = total
+    session.flush()
+    return attempt
+
+
+def attempt_for_student(session: Session, attempt_id: int, student_id: int | None) -> m.Attempt:
+    """The attempt if it belongs to this student; LookupError otherwise (a 404)."""
+    attempt = session.get(
+        m.Attempt,
+        attempt_id,
+        options=[
+            selectinload(m.Attempt.slots)
+            .selectinload(m.AttemptSlot.question_version)
+            .selectinload(m.QuestionVersion.article),
+            selectinload(m.Attempt.answers),
+        ],
+    )
+    if attempt is None or student_id is None or attempt.student_id != student_id:
+        raise LookupError("no such attempt")
+    return attempt
+
+
+def answers_by_slot(attempt: m.Attempt) -> dict[int, m.Answer]:
+    return {a.slot_id: a for a in attempt.answers}
+
+
+def feedback_due(attempt: m.Attempt, answer: m.Answer | None) -> bool:
+    """Whether this answer's feedback (and so the key) may be shown now."""
+    if attempt.submitted:
+        return True
+    return attempt.feedback == m.FEEDBACK_IMMEDIATE and answer is not None
+
+
+@dataclass
+class SaveResult:
+    answer: m.Answer | None
+    error: str | None = None
+    response: dict[str, Any] | None = None  # what was typed, to show again with the error
+
+
+def save_answer(
+    session: Session, attempt: m.Attempt, slot: m.AttemptSlot, form: Mapping[str, Sequence[str]]
+) -> SaveResult:
+    """Read, grade and store the answer to one slot. With immediate feedback an
+    answer is final once given; otherwise it may be changed until submission.
+
+    Commits. The unique (attempt, slot) constraint arbitrates double clicks and
+    second tabs; the attempt row, locked after the write, arbitrates a race with
+    submission, so that no answer lands in an attempt that is already marked."""
+    if attempt.submitted:
+        raise NotAllowed("This attempt has been submitted; answers can no longer change.")
+    question = question_of(slot.question_version)
+    try:
+        response = question.read_response(form)
+    except Unreadable as exc:
+        return SaveResult(None, str(exc), _echo(form))
+    if response is None:
+        return SaveResult(None, "Please answer the question before saving.")
+    existing = _stored(session, attempt.id, slot.id)
+    if existing is not None and attempt.feedback == m.FEEDBACK_IMMEDIATE:
+        return SaveResult(existing)  # already answered and shown feedback: final
+    grade = question.grade(response, article_of(slot.question_version.article))
+    now = utcnow()
+    values = _answer_values(grade, slot, response)
+    if existing is None:
+        answer = m.Answer(
+            attempt_id=attempt.id,
+            slot_id=slot.id,
+            question_version_id=slot.question_version_id,
+            answered_at=now,
+            updated_at=now,
+            **values,
+        )
+        session.add(answer)
+        try:
+            session.flush()
+        except IntegrityError:
+            # Another request (double click, second tab) stored it first.
+            session.rollback()
+            answer = _stored(session, attempt.id, slot.id)
+            if answer is None:
+                raise
+            if attempt.feedback == m.FEEDBACK_IMMEDIATE:
+                return SaveResult(answer)
+            _assign(answer, values, now)
+            session.flush()
+    else:
+        answer = existing
+        _assign(answer, values, now)
+        session.flush()
+    _ensure_open(session, attempt.id)
+    session.commit()
+    return SaveResult(answer)
+
+
+def _ensure_open(session: Session, attempt_id: int) -> None:
+    """Inside the writing transaction: fail (and roll back) if the attempt was
+    submitted meanwhile. ``FOR UPDATE`` waits for a submission in progress."""
+    status = session.scalar(
+        select(m.Attempt.status).where(m.Attempt.id == attempt_id).with_for_update()
+    )
+    if status != m.ATTEMPT_IN_PROGRESS:
+        session.rollback()
+        raise NotAllowed("This attempt has been submitted; answers can no longer change.")
+
+
+def _stored(session: Session, attempt_id: int, slot_id: int) -> m.Answer | None:
+    return session.scalar(
+        select(m.Answer).where(m.Answer.attempt_id == attempt_id, m.Answer.slot_id == slot_id)
+    )
+
+
+def _answer_values(grade: Grade, slot: m.AttemptSlot, response: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "response": response,
+        "summary": grade.summary,
+        "fraction": grade.fraction,
+        "points": grade.fraction * slot.points,
+        "max_points": slot.points,
+        "grade": grade.to_dict(),
+        "misconception": grade.misconception,
+        "classification": grade.classification,
+    }
+
+
+def _assign(answer: m.Answer, values: dict[str, Any], now: Any) -> None:
+    for key, value in values.items():
+        setattr(answer, key, value)
+    answer.updated_at = now
+
+
+def _echo(form: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The typed entry, shaped like a response, so the page can show it again."""
+    echo: dict[str, Any] = {}
+    for key, values in form.items():
+        if key == "csrf_token" or not values:
+            continue
+        if key in ("choices", "sentences"):
+            echo[key] = list(values)
+        elif key.startswith("label-"):
+            echo.setdefault("labels", {})[key[6:]] = values[0]
+        elif key == "value":
+            echo["text"] = values[0]
+        else:
+            echo[key] = values[0]
+    return echo
+
+
+def submit_attempt(session: Session, attempt: m.Attempt) -> bool:
+    """Close the attempt and total its score. Safe to call twice or concurrently:
+    only the first call changes anything (returns True), later ones return False.
+
+    The status changes first, in its own statement, so that the score is summed
+    after every answer saved before it (see ``_ensure_open``)."""
+    closed = session.execute(
+        update(m.Attempt)
+        .where(m.Attempt.id == attempt.id, m.Attempt.status == m.ATTEMPT_IN_PROGRESS)
+        .values(status=m.ATTEMPT_SUBMITTED, submitted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if closed.rowcount != 1:
+        session.rollback()
+        session.refresh(attempt)
+        return False
+    score = session.scalar(
+        select(func.coalesce(func.sum(m.Answer.points), 0.0)).where(
+            m.Answer.attempt_id == attempt.id
+        )
+    )
+    session.execute(
+        update(m.Attempt)
+        .where(m.Attempt.id == attempt.id)
+        .values(score=score)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    session.refresh(attempt)
+    return True
+
+
+@dataclass
+class SkillScore:
+    key: str
+    name: str
+    points: float
+    max_points: float
+    answered: int
+    questions: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+
+def skill_scores(attempt: m.Attempt) -> list[SkillScore]:
+    answers = answers_by_slot(attempt)
+    names = attempt.bank.skills
+    scores: dict[str, SkillScore] = {}
+    for slot in attempt.slots:
+        skill = slot.question_version.skill
+        s = scores.setdefault(skill, SkillScore(skill, names.get(skill, skill), 0, 0, 0, 0))
+        s.max_points += slot.points
+        s.questions += 1
+        answer = answers.get(slot.id)
+        if answer is not None:
+            s.points += answer.points
+            s.answered += 1
+    order = list(names)
+    return sorted(scores.values(), key=lambda s: order.index(s.key) if s.key in order else 99)

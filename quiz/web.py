@@ -1,0 +1,81 @@
+"""Wiring of the web layer: CSRF, template filters, error pages, security headers."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from quiz.rendering import markdown, markdown_inline
+
+csrf = CSRFProtect()
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    app.jinja_env.filters["md"] = markdown
+    app.jinja_env.filters["md_inline"] = markdown_inline
+    app.jinja_env.globals["percent"] = lambda part, whole: (100.0 * part / whole) if whole else 0.0
+
+    from quiz.student import bp as student_bp
+
+    app.register_blueprint(student_bp)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError) -> tuple[str, int]:
+        return render_template(
+            "error.html",
+            code=400,
+            title="Please try again",
+            message=(
+                "This page was open in a way we could not check (the form expired or cookies "
+                "were cleared). Nothing you saved before is lost: go back, reload the page and "
+                "send it again."
+            ),
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> tuple[str, int]:
+        code = exc.code or 500
+        titles = {404: "Page not found", 403: "Not allowed", 400: "Bad request"}
+        return render_template(
+            "error.html", code=code, title=titles.get(code, exc.name), message=exc.description
+        ), code
+
+    @app.errorhandler(OperationalError)
+    def _db_down(exc: OperationalError) -> tuple[str, int]:
+        app.logger.error("database unavailable: %s", exc)
+        return render_template(
+            "error.html",
+            code=503,
+            title="Back in a moment",
+            message=(
+                "The quiz cannot reach its database just now. Your saved answers are safe; "
+                "please try again in a minute."
+            ),
+        ), 503
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> tuple[str, int]:
+        app.logger.exception("unexpected error")
+        return render_template(
+            "error.html",
+            code=500,
+            title="Something went wrong",
+            message=("Sorry, something went wrong on our side. Your saved answers are safe."),
+        ), 500
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response

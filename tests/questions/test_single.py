@@ -1,0 +1,186 @@
+"""``single``: one option, its credit and its feedback."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from quiz.questions.base import Unreadable
+from quiz.questions.single import Single
+
+
+def spec(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "options": [
+            {
+                "text": "50",
+                "feedback": "FB-A: that is 500% *of* 10.",
+                "misconception": "OF_VS_INCREASE",
+            },
+            {"text": "60", "correct": True, "feedback": "FB-B: 10 plus 500% of 10."},
+            {"text": "About 55", "credit": 0.5, "feedback": "FB-C: close, but work it out."},
+            {"text": "510", "feedback": "FB-D: 500 added, not 500%."},
+        ]
+    }
+    data.update(overrides)
+    return data
+
+
+def test_parses_options_with_default_ids(parse):
+    q = parse(Single, spec())
+    assert [o.id for o in q.options] == ["a", "b", "c", "d"]
+    assert [o.credit for o in q.options] == [0.0, 1.0, 0.5, 0.0]
+    assert q.options[0].misconception == "OF_VS_INCREASE"
+    assert q.shuffle is True
+
+
+@pytest.mark.parametrize(
+    ("options", "path", "message"),
+    [
+        (None, ("options",), "is required"),
+        ("nope", ("options",), "must be a list"),
+        ([], ("options",), "must not be empty"),
+        ([{"text": "x", "correct": True, "feedback": "f"}], ("options",), "at least two"),
+        (
+            [{"text": "x", "feedback": "f"}, {"text": "y", "feedback": "g"}],
+            ("options",),
+            "no option is correct",
+        ),
+        (
+            [{"text": "x", "correct": True, "feedback": "f"}, "just text"],
+            ("options", 1),
+            "must be a mapping",
+        ),
+        (
+            [{"text": "x", "correct": True, "feedback": "f"}, {"text": "y"}],
+            ("options", 1, "feedback"),
+            "is required",
+        ),
+        (
+            [{"correct": True, "feedback": "f"}, {"text": "y", "feedback": "g"}],
+            ("options", 0, "text"),
+            "is required",
+        ),
+        (
+            [
+                {"text": "x", "correct": True, "feedback": "f"},
+                {"text": "y", "feedback": "g", "credit": 2},
+            ],
+            ("options", 1, "credit"),
+            "between 0 and 1",
+        ),
+        (
+            [
+                {"text": "x", "correct": "yes", "feedback": "f"},
+                {"text": "y", "correct": True, "feedback": "g"},
+            ],
+            ("options", 0, "correct"),
+            "true or false",
+        ),
+        (
+            [
+                {"id": "a", "text": "x", "correct": True, "feedback": "f"},
+                {"id": "a", "text": "y", "feedback": "g"},
+            ],
+            ("options", 1, "id"),
+            "duplicate option id",
+        ),
+        (
+            [
+                {"id": "a b", "text": "x", "correct": True, "feedback": "f"},
+                {"text": "y", "feedback": "g"},
+            ],
+            ("options", 0, "id"),
+            "not a valid id",
+        ),
+        (
+            [
+                {"text": "x", "correct": True, "feedback": "f"},
+                {"text": "y", "feedback": "g", "misconception": "NOT_IN_CATALOGUE"},
+            ],
+            ("options", 1, "misconception"),
+            "unknown misconception",
+        ),
+        (
+            [
+                {"text": "x", "correct": True, "feedback": "f"},
+                {"text": "y", "feedback": "g", "misconception": "lower-case"},
+            ],
+            ("options", 1, "misconception"),
+            "is not a code",
+        ),
+    ],
+)
+def test_reports_each_problem_with_its_path(problems, options, path, message):
+    found = problems(Single, {} if options is None else {"options": options})
+    assert any(p == path and message in m for p, m in found), found
+
+
+def test_read_response(parse):
+    q = parse(Single, spec())
+    assert q.read_response({}) is None
+    assert q.read_response({"choice": [" "]}) is None
+    assert q.read_response({"choice": ["c"]}) == {"choice": "c"}
+    with pytest.raises(Unreadable):
+        q.read_response({"choice": ["z"]})
+
+
+@pytest.mark.parametrize(
+    ("choice", "fraction", "verdict", "misconceptions"),
+    [("b", 1.0, "right", ()), ("c", 0.5, "partial", ()), ("a", 0.0, "wrong", ("OF_VS_INCREASE",))],
+)
+def test_grade(parse, article, choice, fraction, verdict, misconceptions):
+    q = parse(Single, spec())
+    g = q.grade({"choice": choice}, article)
+    assert g.fraction == fraction
+    assert g.verdict == verdict
+    assert g.misconceptions == misconceptions
+    assert g.classification == choice
+    assert g.feedback[0].verdict == verdict
+    assert g.summary == q.summarise({"choice": choice}, article)
+    assert q.right_answer(article) == "60"
+    assert q.random_guess_score() == pytest.approx(1.5 / 4)
+
+
+def test_student_view_hides_the_key(parse, article, assert_hidden):
+    q = parse(Single, spec())
+    view = q.student_view(q.new_state(random.Random(3)), article)
+    assert sorted(o["text"] for o in view["options"]) == ["50", "510", "60", "About 55"]
+    assert_hidden(view, "FB-A", "FB-B", "FB-C", "FB-D", "OF_VS_INCREASE")
+
+
+def test_shuffle_is_deterministic_per_seed(parse):
+    q = parse(Single, spec())
+    orders = {tuple(q.new_state(random.Random(seed))["order"]) for seed in range(20)}
+    assert len(orders) > 1
+    assert q.new_state(random.Random(7)) == q.new_state(random.Random(7))
+    fixed = parse(Single, spec(shuffle=False))
+    assert fixed.new_state(random.Random(7)) == {"order": ["a", "b", "c", "d"]}
+
+
+def test_to_spec_round_trips(parse, roundtrip):
+    q = parse(Single, spec(points=2, shuffle=False))
+    assert roundtrip(q) == q
+
+
+def test_template_marks_only_after_grading(parse, article, render):
+    q = parse(Single, spec())
+    html = render(q)
+    assert "FB-B" not in html and "right" not in html
+    g = q.grade({"choice": "b"}, article)
+    html = render(q, {"choice": "b"}, g, locked=True)
+    assert "chosen right" in html and "checked" in html
+
+
+def test_key_and_misconception_forms(parse, article):
+    q = parse(Single, spec())
+    state = q.new_state(random.Random(1))
+    assert q.key_form(state) == {"choice": ["b"]}
+    assert q.grade(q.read_response(q.key_form(state)), article).fraction == 1.0
+    form, code = q.misconception_form(state)
+    assert (form, code) == ({"choice": ["a"]}, "OF_VS_INCREASE")
+    assert q.grade(q.read_response(form), article).misconception == code
+    plain = parse(Single, spec(options=spec()["options"][1:]))
+    assert plain.misconception_form({}) is None
