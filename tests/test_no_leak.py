@@ -35,7 +35,7 @@ def test_no_question_page_leaks_before_feedback_is_due(app, client):
     for slot, spec in zip(slots, specs, strict=True):
         page = client.get(f"/attempts/{attempt_id}/q/{slot.position}").get_data(as_text=True)
         _check_page(page, spec)
-        assert "<h3>Why</h3>" not in page and "class=\"feedback" not in page
+        assert "<h3>Why</h3>" not in page and 'class="feedback' not in page
 
 
 def test_deferred_feedback_stays_hidden_after_answering_until_submission(app, client):
