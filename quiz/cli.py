@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import text
 
 from quiz import migrate, services
@@ -92,6 +92,7 @@ def db_revision(message: str) -> None:
 
 
 @click.command("setup")
+@with_appcontext
 def setup_command() -> None:
     """Upgrade the schema and load the banks: what the server needs before it starts.
     Exits 1, loading nothing, if any bank is invalid."""
