@@ -25,6 +25,12 @@ ATTEMPT_SUBMITTED = "submitted"
 
 FEEDBACK_IMMEDIATE = "immediate"  # after each answer; the answer is then final
 FEEDBACK_AFTER_SUBMIT = "after_submit"
+FEEDBACK_AFTER_CLOSE = "after_close"
+FEEDBACK_NEVER = "never"
+FEEDBACK_CHOICES = (FEEDBACK_IMMEDIATE, FEEDBACK_AFTER_SUBMIT, FEEDBACK_AFTER_CLOSE, FEEDBACK_NEVER)
+
+GRADING_CHOICES = ("highest", "last", "first", "average")
+SELECTION_CHOICES = ("all", "skills", "manual", "random")
 
 
 class Article(Base):
@@ -114,19 +120,121 @@ class QuestionVersion(Base):
     article: Mapped[Article] = relationship()
 
 
+class Teacher(Base):
+    __tablename__ = "teacher"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    classes: Mapped[list[Klass]] = relationship(back_populates="teacher", order_by="Klass.name")
+
+
+class Klass(Base):
+    """A class of students (``class`` is a Python keyword)."""
+
+    __tablename__ = "class"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teacher.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    join_code: Mapped[str] = mapped_column(String(20), unique=True)
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    teacher: Mapped[Teacher] = relationship(back_populates="classes")
+    students: Mapped[list[Student]] = relationship(
+        back_populates="klass", order_by="Student.display_name"
+    )
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="klass", order_by="Assignment.opens_at"
+    )
+
+
 class Student(Base):
-    """A student known only by a display name and their browser's session."""
+    """A student known only by a display name, their browser's session and, in a
+    class, a personal re-entry code. No e-mail, no password, no IP address."""
 
     __tablename__ = "student"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(60))
+    class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("class.id", ondelete="CASCADE"), index=True
+    )
+    reentry_code: Mapped[str | None] = mapped_column(String(20), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    klass: Mapped[Klass | None] = relationship(back_populates="students")
+
+
+class Assignment(Base):
+    """A bank (or part of it) set for a class, with the usual quiz settings."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        CheckConstraint("attempts_allowed >= 0", name="attempts_nonnegative"),
+        CheckConstraint(
+            "time_limit_minutes IS NULL OR time_limit_minutes > 0", name="time_limit_positive"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("class.id", ondelete="CASCADE"), index=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("bank.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    # all | skills (config: {"skills": [...]}) | manual ({"questions": [keys]})
+    # | random ({"per_skill": n}, drawn per attempt)
+    selection: Mapped[str] = mapped_column(String(20), default="all")
+    selection_config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
+    attempts_allowed: Mapped[int] = mapped_column(Integer, default=1)  # 0: unlimited
+    grading: Mapped[str] = mapped_column(String(20), default="highest")
+    feedback: Mapped[str] = mapped_column(String(20), default=FEEDBACK_AFTER_SUBMIT)
+    shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=False)
+    shuffle_options: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    klass: Mapped[Klass] = relationship(back_populates="assignments")
+    bank: Mapped[Bank] = relationship()
+
+
+class ExtraTime(Base):
+    """Extra minutes a student gets on every timed assignment of their class."""
+
+    __tablename__ = "extra_time"
+    __table_args__ = (CheckConstraint("minutes >= 0", name="minutes_nonnegative"),)
+
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE"), primary_key=True
+    )
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RateLimit(Base):
+    """Failed tries counted in the database, so every worker and host sees them.
+    Keys name what is limited, e.g. ``login:<email>`` or ``join:<code>:<browser>``."""
+
+    __tablename__ = "rate_limit"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Attempt(Base):
     __tablename__ = "attempt"
     __table_args__ = (
+        UniqueConstraint("student_id", "assignment_id", "number"),
         CheckConstraint(
             f"status IN ('{ATTEMPT_IN_PROGRESS}', '{ATTEMPT_SUBMITTED}')", name="status_known"
         ),
@@ -135,18 +243,26 @@ class Attempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     bank_id: Mapped[int] = mapped_column(ForeignKey("bank.id"))
     article_id: Mapped[int] = mapped_column(ForeignKey("article.id"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE"), index=True
+    )
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignment.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer, default=1)  # 1st, 2nd... of this student
     mode: Mapped[str] = mapped_column(String(20), default="practice")
     feedback: Mapped[str] = mapped_column(String(20), default=FEEDBACK_IMMEDIATE)
     status: Mapped[str] = mapped_column(String(20), default=ATTEMPT_IN_PROGRESS, index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # time limit or close
     score: Mapped[float | None] = mapped_column(Float)
     max_score: Mapped[float] = mapped_column(Float, default=0.0)
 
     bank: Mapped[Bank] = relationship()
     article: Mapped[Article] = relationship()
     student: Mapped[Student] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
     slots: Mapped[list[AttemptSlot]] = relationship(
         back_populates="attempt", order_by="AttemptSlot.position"
     )
