@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import text
 
-from quiz import migrate, services
+from quiz import classes, migrate, services
 from quiz.banks import check_paths
 from quiz.db import get_engine, session_scope
 
@@ -22,6 +22,16 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(bank_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(setup_command)
+    app.cli.add_command(purge_command)
+    try:  # TEMP while helpers write these modules
+        from quiz.auth.commands import create_teacher_command, set_password_command
+        from quiz.exports import export_command
+
+        app.cli.add_command(create_teacher_command)
+        app.cli.add_command(set_password_command)
+        app.cli.add_command(export_command)
+    except ImportError:
+        pass
 
 
 def _paths(paths: tuple[str, ...]) -> list[str]:
@@ -105,3 +115,12 @@ def setup_command() -> None:
         click.echo("The quiz will not start until these bank problems are fixed.", err=True)
         sys.exit(1)
     click.echo(f"Database ready at {get_engine(app).url.render_as_string()}; banks loaded.")
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete data older than each class's retention (run it daily, e.g. from cron)."""
+    with session_scope(current_app._get_current_object()) as session:  # type: ignore[attr-defined]
+        counts = classes.purge_expired(session)
+    click.echo(f"Purged {counts['attempts']} attempts and {counts['students']} students.")

@@ -31,6 +31,7 @@ class Defaults:
     # A CSRF token lives as long as the session: a student may take two hours.
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 1024 * 1024
+    TIMEZONE = "UTC"  # the school's time zone, for showing and typing times
     SQL_ECHO = False
 
 

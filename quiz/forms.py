@@ -25,3 +25,27 @@ class ConfirmSubmitForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     """Carries the CSRF token; the question type reads its own fields."""
+
+
+class JoinForm(FlaskForm):
+    code = StringField(
+        "Class code (from your teacher)",
+        validators=[DataRequired(message="Type the class code your teacher gave you.")],
+    )
+    display_name = StringField(
+        "Your name (as your teacher will see it)",
+        validators=[
+            DataRequired(message="Please type your name."),
+            Length(max=60, message="Please keep the name under 60 characters."),
+        ],
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+    )
+    submit = SubmitField("Join the class")
+
+
+class ReentryForm(FlaskForm):
+    reentry_code = StringField(
+        "Your personal re-entry code",
+        validators=[DataRequired(message="Type the re-entry code your teacher gave you.")],
+    )
+    submit = SubmitField("Come back in")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -161,10 +162,29 @@ def open_attempt(session: Session, student_id: int, bank_id: int) -> m.Attempt |
         .where(
             m.Attempt.student_id == student_id,
             m.Attempt.bank_id == bank_id,
+            m.Attempt.assignment_id.is_(None),
             m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
         )
         .order_by(m.Attempt.id.desc())
         .limit(1)
+    )
+
+
+class _NoShuffle(random.Random):
+    """A random source that leaves options in the bank's order."""
+
+    def shuffle(self, x: Any) -> None:  # type: ignore[override]
+        return None
+
+
+def live_questions(session: Session, bank: m.Bank) -> list[m.Question]:
+    return list(
+        session.scalars(
+            select(m.Question)
+            .where(m.Question.bank_id == bank.id, ~m.Question.retired)
+            .order_by(m.Question.position)
+            .options(selectinload(m.Question.current_version))
+        )
     )
 
 
@@ -174,35 +194,44 @@ def start_attempt(
     bank: m.Bank,
     feedback: str = m.FEEDBACK_IMMEDIATE,
     rng: random.Random | None = None,
+    *,
+    questions: Sequence[m.Question] | None = None,
+    shuffle_options: bool = True,
+    assignment: m.Assignment | None = None,
+    number: int = 1,
+    deadline_at: datetime | None = None,
 ) -> m.Attempt:
-    """A new attempt on the bank's current questions, with per-question state
-    (such as the option order) chosen now and stored."""
+    """A new attempt on the bank's current questions (or the ``questions`` given, in
+    that order), with per-question state such as the option order chosen now and
+    stored, so that a resumed attempt looks the same."""
     rng = rng or random.Random()
+    option_rng = rng if shuffle_options else _NoShuffle()
     attempt = m.Attempt(
         bank=bank,
         article_id=bank.article_id,
         student=student,
         feedback=feedback,
         started_at=utcnow(),
+        assignment=assignment,
+        mode="assignment" if assignment is not None else "practice",
+        number=number,
+        deadline_at=deadline_at,
     )
     session.add(attempt)
     total = 0.0
-    live = session.scalars(
-        select(m.Question)
-        .where(m.Question.bank_id == bank.id, ~m.Question.retired)
-        .order_by(m.Question.position)
-        .options(selectinload(m.Question.current_version))
-    ).all()
-    for position, row in enumerate(live, start=1):
+    rows = live_questions(session, bank) if questions is None else list(questions)
+    position = 0
+    for row in rows:
         version = row.current_version
         if version is None:
             continue
+        position += 1
         question = question_of(version)
         slot = m.AttemptSlot(
             attempt=attempt,
             position=position,
             question_version=version,
-            state=question.new_state(rng),
+            state=question.new_state(option_rng),
             points=version.points,
         )
         session.add(slot)
@@ -212,8 +241,13 @@ def start_attempt(
     return attempt
 
 
-def attempt_for_student(session: Session, attempt_id: int, student_id: int | None) -> m.Attempt:
-    """The attempt if it belongs to this student; LookupError otherwise (a 404)."""
+def attempt_for_student(
+    session: Session, attempt_id: int, student_ids: Collection[int] | int | None
+) -> m.Attempt:
+    """The attempt if it belongs to one of this browser's students; LookupError
+    otherwise (a 404: no hint that it exists)."""
+    if isinstance(student_ids, int):
+        student_ids = {student_ids}
     attempt = session.get(
         m.Attempt,
         attempt_id,
@@ -222,9 +256,10 @@ def attempt_for_student(session: Session, attempt_id: int, student_id: int | Non
             .selectinload(m.AttemptSlot.question_version)
             .selectinload(m.QuestionVersion.article),
             selectinload(m.Attempt.answers),
+            selectinload(m.Attempt.assignment),
         ],
     )
-    if attempt is None or student_id is None or attempt.student_id != student_id:
+    if attempt is None or not student_ids or attempt.student_id not in student_ids:
         raise LookupError("no such attempt")
     return attempt
 
@@ -233,11 +268,31 @@ def answers_by_slot(attempt: m.Attempt) -> dict[int, m.Answer]:
     return {a.slot_id: a for a in attempt.answers}
 
 
-def feedback_due(attempt: m.Attempt, answer: m.Answer | None) -> bool:
+def feedback_due(attempt: m.Attempt, answer: m.Answer | None, now: datetime | None = None) -> bool:
     """Whether this answer's feedback (and so the key) may be shown now."""
+    if attempt.feedback == m.FEEDBACK_IMMEDIATE:
+        return answer is not None or attempt.submitted
+    if attempt.feedback == m.FEEDBACK_AFTER_SUBMIT:
+        return attempt.submitted
+    if attempt.feedback == m.FEEDBACK_AFTER_CLOSE:
+        closes = attempt.assignment.closes_at if attempt.assignment else None
+        return attempt.submitted and (closes is None or (now or utcnow()) >= closes)
+    return False  # never
+
+
+def answers_locked(attempt: m.Attempt, answer: m.Answer | None) -> bool:
+    """Whether the student can no longer change this answer."""
     if attempt.submitted:
         return True
     return attempt.feedback == m.FEEDBACK_IMMEDIATE and answer is not None
+
+
+def time_is_up(attempt: m.Attempt, now: datetime | None = None) -> bool:
+    """Past the attempt's deadline (time limit or close), with 30 s of grace for
+    an answer sent just as the clock ran out."""
+    if attempt.deadline_at is None:
+        return False
+    return (now or utcnow()) > attempt.deadline_at + timedelta(seconds=30)
 
 
 @dataclass
@@ -258,6 +313,8 @@ def save_answer(
     submission, so that no answer lands in an attempt that is already marked."""
     if attempt.submitted:
         raise NotAllowed("This attempt has been submitted; answers can no longer change.")
+    if time_is_up(attempt):
+        raise NotAllowed("Time is up for this attempt; answers can no longer change.")
     question = question_of(slot.question_version)
     try:
         response = question.read_response(form)
@@ -416,3 +473,47 @@ def skill_scores(attempt: m.Attempt) -> list[SkillScore]:
             s.answered += 1
     order = list(names)
     return sorted(scores.values(), key=lambda s: order.index(s.key) if s.key in order else 99)
+
+
+def regrade_assignment(session: Session, assignment: m.Assignment) -> int:
+    """Grade every stored response again, against the current version of its
+    question where the bank changed (same type only), and total the attempts
+    again. Commits. Returns how many answers changed their mark."""
+    attempts = session.scalars(
+        select(m.Attempt)
+        .where(m.Attempt.assignment_id == assignment.id)
+        .options(
+            selectinload(m.Attempt.answers)
+            .selectinload(m.Answer.slot)
+            .selectinload(m.AttemptSlot.question_version)
+            .selectinload(m.QuestionVersion.question)
+            .selectinload(m.Question.current_version)
+        )
+    ).all()
+    changed = 0
+    for attempt in attempts:
+        for answer in attempt.answers:
+            slot = answer.slot
+            version = slot.question_version
+            current = version.question.current_version
+            if current is not None and current.id != version.id and current.type == version.type:
+                slot.question_version = current
+                slot.points = current.points
+                answer.question_version_id = current.id
+                version = current
+            question = question_of(version)
+            try:
+                grade = question.grade(answer.response, article_of(version.article))
+            except (KeyError, TypeError, ValueError):
+                continue  # a response the new version cannot read keeps its mark
+            values = _answer_values(grade, slot, answer.response)
+            if abs(values["points"] - answer.points) > 1e-9:
+                changed += 1
+            for key, value in values.items():
+                setattr(answer, key, value)
+        session.flush()
+        attempt.max_score = sum(s.points for s in attempt.slots)
+        if attempt.submitted:
+            attempt.score = sum(a.points for a in attempt.answers)
+    session.commit()
+    return changed

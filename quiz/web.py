@@ -8,7 +8,9 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from quiz.auth import current_teacher
 from quiz.rendering import markdown, markdown_inline
+from quiz.timeutil import show
 
 csrf = CSRFProtect()
 
@@ -24,9 +26,20 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["md_inline"] = markdown_inline
     app.jinja_env.globals["percent"] = lambda part, whole: (100.0 * part / whole) if whole else 0.0
 
+    from quiz.auth import bp as auth_bp
     from quiz.student import bp as student_bp
 
+    try:  # TEMP while helpers write results/stats/exports
+        from quiz.teacher import bp as teacher_bp
+    except ImportError:
+        teacher_bp = None
+
     app.register_blueprint(student_bp)
+    app.register_blueprint(auth_bp)
+    if teacher_bp is not None:
+        app.register_blueprint(teacher_bp)
+    app.jinja_env.globals["show_time"] = show
+    app.jinja_env.globals["current_teacher"] = current_teacher
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError) -> tuple[str, int]:

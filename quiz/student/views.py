@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from quiz import assignments as assign
+from quiz import classes, services
 from quiz import models as m
-from quiz import services
-from quiz.db import get_session
-from quiz.forms import AnswerForm, ConfirmSubmitForm, StartForm
+from quiz.db import get_session, utcnow
+from quiz.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
 
 bp = Blueprint("student", __name__)
 
 
 def _student_id() -> int | None:
+    """This browser's practice identity (no class)."""
     value = session.get("student_id")
     return value if isinstance(value, int) else None
+
+
+def _class_student_ids() -> list[int]:
+    """This browser's identities in classes (one per class joined)."""
+    return [i for i in session.get("class_students", []) if isinstance(i, int)]
+
+
+def _student_ids() -> set[int]:
+    ids = set(_class_student_ids())
+    if _student_id() is not None:
+        ids.add(_student_id())  # type: ignore[arg-type]
+    return ids
 
 
 def _current_student() -> m.Student | None:
@@ -28,9 +43,11 @@ def _current_student() -> m.Student | None:
 
 def _attempt(attempt_id: int) -> m.Attempt:
     try:
-        return services.attempt_for_student(get_session(), attempt_id, _student_id())
+        attempt = services.attempt_for_student(get_session(), attempt_id, _student_ids())
     except LookupError:
         abort(404)
+    assign.finish_if_overdue(get_session(), attempt)
+    return attempt
 
 
 @bp.get("/")
@@ -126,7 +143,7 @@ def _question_page(
         answer=answer,
         grade=grade,
         right_answer=question.right_answer(article) if grade else None,
-        locked=attempt.submitted or (answer is not None and due),
+        locked=services.answers_locked(attempt, answer),
         error=error,
         article=article,
         answered=answers,
@@ -197,8 +214,9 @@ def results(attempt_id: int) -> str | Response:
         return redirect(url_for("student.review", attempt_id=attempt.id))
     article = services.article_of(attempt.article)
     answers = services.answers_by_slot(attempt)
+    due = services.feedback_due(attempt, None)
     rows = []
-    for slot in attempt.slots:
+    for slot in attempt.slots if due else []:
         question = services.question_of(slot.question_version)
         answer = answers.get(slot.id)
         rows.append(
@@ -215,5 +233,115 @@ def results(attempt_id: int) -> str | Response:
         attempt=attempt,
         rows=rows,
         article=article,
+        feedback_due=due,
         skills=services.skill_scores(attempt),
     )
+
+
+# -- classes: join, re-enter, assignments ---------------------------------------------------
+
+
+def _browser_id() -> str:
+    """A random id for this browser, so that failed join tries are limited per code
+    and browser (never per IP address: a whole class shares one)."""
+    value = session.get("browser")
+    if not isinstance(value, str):
+        value = secrets.token_urlsafe(12)
+        session["browser"] = value
+        session.permanent = True
+    return value
+
+
+def _remember(student: m.Student) -> None:
+    ids = [i for i in _class_student_ids() if i != student.id]
+    # One identity per class in this browser: joining a class again replaces it.
+    db = get_session()
+    ids = [
+        i for i in ids if (s := db.get(m.Student, i)) is not None and s.class_id != student.class_id
+    ]
+    session["class_students"] = [*ids, student.id][-10:]
+    session.permanent = True
+
+
+def _join_page(form: JoinForm, reentry: ReentryForm, status: int = 200) -> tuple[str, int]:
+    return render_template("student/join.html", form=form, reentry=reentry), status
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@bp.route("/join/<code>", methods=["GET"])
+def join(code: str | None = None) -> Response | tuple[str, int]:
+    form = JoinForm(code=code) if request.method == "GET" else JoinForm()
+    reentry = ReentryForm(formdata=None)
+    if request.method == "GET":
+        return _join_page(form, reentry)
+    if not form.validate_on_submit():
+        return _join_page(form, reentry, 422)
+    db = get_session()
+    try:
+        student = classes.join(
+            db, form.code.data or "", form.display_name.data or "", _browser_id()
+        )
+    except classes.JoinRefused as exc:
+        form.code.errors = [str(exc)]
+        return _join_page(form, reentry, 429 if exc.retry_after else 422)
+    _remember(student)
+    return redirect(url_for("student.me", welcome=1), code=303)
+
+
+@bp.post("/reenter")
+def reenter() -> Response | tuple[str, int]:
+    reentry = ReentryForm()
+    form = JoinForm(formdata=None)
+    if not reentry.validate_on_submit():
+        return _join_page(form, reentry, 422)
+    try:
+        student = classes.reenter(get_session(), reentry.reentry_code.data or "", _browser_id())
+    except classes.JoinRefused as exc:
+        reentry.reentry_code.errors = [str(exc)]
+        return _join_page(form, reentry, 429 if exc.retry_after else 422)
+    _remember(student)
+    return redirect(url_for("student.me"), code=303)
+
+
+@bp.get("/me")
+def me() -> str | Response:
+    db = get_session()
+    students = [s for i in _class_student_ids() if (s := db.get(m.Student, i)) is not None]
+    if not students:
+        return redirect(url_for("student.join"))
+    for s in students:
+        s.last_seen_at = utcnow()
+    views = {s.id: assign.for_student(db, s) for s in students}
+    db.commit()
+    return render_template(
+        "student/me.html",
+        students=students,
+        views=views,
+        pretty=classes.pretty_code,
+        welcome=request.args.get("welcome"),
+        form=AnswerForm(),
+    )
+
+
+@bp.post("/assignments/<int:assignment_id>/start")
+def start_assignment(assignment_id: int) -> Response:
+    db = get_session()
+    assignment = db.get(m.Assignment, assignment_id)
+    if assignment is None:
+        abort(404)
+    student = next(
+        (
+            s
+            for i in _class_student_ids()
+            if (s := db.get(m.Student, i)) and s.class_id == assignment.class_id
+        ),
+        None,
+    )
+    if student is None:
+        abort(404)
+    try:
+        attempt = assign.start(db, student, assignment)
+    except services.NotAllowed as exc:
+        flash(str(exc))
+        return redirect(url_for("student.me"), code=303)
+    return redirect(url_for("student.resume", attempt_id=attempt.id), code=303)

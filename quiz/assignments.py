@@ -1,0 +1,179 @@
+"""Use cases of assignments: which questions, whether a student may start, deadlines."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quiz import classes, services
+from quiz import models as m
+from quiz.db import utcnow
+
+OPEN, NOT_YET_OPEN, CLOSED = "open", "not yet open", "closed"
+
+
+def state(assignment: m.Assignment, now: datetime | None = None) -> str:
+    now = now or utcnow()
+    if now < assignment.opens_at:
+        return NOT_YET_OPEN
+    if assignment.closes_at is not None and now >= assignment.closes_at:
+        return CLOSED
+    return OPEN
+
+
+def select_questions(
+    session: Session, assignment: m.Assignment, rng: random.Random
+) -> list[m.Question]:
+    """The questions of one attempt, by the assignment's selection rule."""
+    live = services.live_questions(session, assignment.bank)
+    config = assignment.selection_config or {}
+    if assignment.selection == "skills":
+        wanted = set(config.get("skills", []))
+        chosen = [q for q in live if q.current_version and q.current_version.skill in wanted]
+    elif assignment.selection == "manual":
+        keys = list(config.get("questions", []))
+        by_key = {q.key: q for q in live}
+        chosen = [by_key[k] for k in keys if k in by_key]
+    elif assignment.selection == "random":
+        per_skill = int(config.get("per_skill", 1))
+        chosen = []
+        for skill in assignment.bank.skills:
+            pool = [q for q in live if q.current_version and q.current_version.skill == skill]
+            picked = rng.sample(pool, min(per_skill, len(pool)))
+            chosen += sorted(picked, key=lambda q: q.position)
+    else:
+        chosen = live
+    if assignment.shuffle_questions:
+        chosen = list(chosen)
+        rng.shuffle(chosen)
+    return chosen
+
+
+@dataclass
+class StudentView:
+    """One assignment as a student sees it on their page."""
+
+    assignment: m.Assignment
+    state: str
+    attempts: list[m.Attempt]
+    in_progress: m.Attempt | None
+    can_start: bool
+
+    @property
+    def attempts_left(self) -> int | None:
+        allowed = self.assignment.attempts_allowed
+        return None if allowed == 0 else max(0, allowed - len(self.attempts))
+
+
+def for_student(
+    session: Session, student: m.Student, now: datetime | None = None
+) -> list[StudentView]:
+    now = now or utcnow()
+    if student.class_id is None:
+        return []
+    rows = session.scalars(
+        select(m.Assignment)
+        .where(m.Assignment.class_id == student.class_id)
+        .order_by(m.Assignment.opens_at.desc())
+    ).all()
+    views = []
+    for a in rows:
+        attempts = session.scalars(
+            select(m.Attempt)
+            .where(m.Attempt.assignment_id == a.id, m.Attempt.student_id == student.id)
+            .order_by(m.Attempt.number)
+        ).all()
+        for attempt in attempts:
+            finish_if_overdue(session, attempt, now)
+        current = next((t for t in attempts if not t.submitted), None)
+        st = state(a, now)
+        left = a.attempts_allowed == 0 or len(attempts) < a.attempts_allowed
+        views.append(StudentView(a, st, list(attempts), current, st == OPEN and left))
+    return views
+
+
+def start(
+    session: Session,
+    student: m.Student,
+    assignment: m.Assignment,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> m.Attempt:
+    """Resume the student's attempt in progress, or start a new one if the
+    assignment is open and attempts are left. NotAllowed otherwise."""
+    now = now or utcnow()
+    if student.class_id != assignment.class_id:
+        raise services.NotAllowed("This assignment is not for your class.")
+    current = session.scalar(
+        select(m.Attempt).where(
+            m.Attempt.assignment_id == assignment.id,
+            m.Attempt.student_id == student.id,
+            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
+        )
+    )
+    if current is not None and not finish_if_overdue(session, current, now):
+        return current
+    st = state(assignment, now)
+    if st != OPEN:
+        raise services.NotAllowed(
+            "This assignment is not open yet."
+            if st == NOT_YET_OPEN
+            else "This assignment is closed."
+        )
+    used = session.scalar(
+        select(func.count()).where(
+            m.Attempt.assignment_id == assignment.id, m.Attempt.student_id == student.id
+        )
+    )
+    if assignment.attempts_allowed and used >= assignment.attempts_allowed:
+        raise services.NotAllowed("You have used every attempt this assignment allows.")
+    deadline = assignment.closes_at
+    if assignment.time_limit_minutes:
+        minutes = assignment.time_limit_minutes + classes.extra_minutes(session, student.id)
+        limit = now + timedelta(minutes=minutes)
+        deadline = limit if deadline is None else min(deadline, limit)
+    rng = rng or random.Random()
+    attempt = services.start_attempt(
+        session,
+        student,
+        assignment.bank,
+        feedback=assignment.feedback,
+        rng=rng,
+        questions=select_questions(session, assignment, rng),
+        shuffle_options=assignment.shuffle_options,
+        assignment=assignment,
+        number=used + 1,
+        deadline_at=deadline,
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        # A double click started the same attempt number in another request.
+        session.rollback()
+        current = session.scalar(
+            select(m.Attempt).where(
+                m.Attempt.assignment_id == assignment.id,
+                m.Attempt.student_id == student.id,
+                m.Attempt.number == used + 1,
+            )
+        )
+        if current is None:
+            raise
+        return current
+    return attempt
+
+
+def finish_if_overdue(session: Session, attempt: m.Attempt, now: datetime | None = None) -> bool:
+    """Submit an attempt whose time is up, with the answers saved so far. True if
+    the attempt is (now) submitted."""
+    if attempt.submitted:
+        return True
+    if services.time_is_up(attempt, now):
+        services.submit_attempt(session, attempt)
+        return True
+    return False

@@ -1,0 +1,344 @@
+"""Use cases around a class: join codes, students, roster, merge, export, purge.
+
+No e-mail address, password or IP address of a student is ever asked for or
+kept: a student is a display name, a class, and a personal re-entry code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from quiz import models as m
+from quiz import ratelimit
+from quiz.db import utcnow
+
+# Unambiguous characters: no 0/O, 1/I/L, no U (rude words), no vowels that spell much.
+ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+JOIN_CODE_LENGTH = 8  # 30**8 ≈ 6.6e11 codes
+REENTRY_CODE_LENGTH = 10
+MAX_NAME = 60
+
+
+def new_code(length: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def normalise_code(text: str) -> str:
+    """What a person types: lower case, spaces and dashes forgiven."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def pretty_code(code: str) -> str:
+    """ABCD-EFGH: easier to read aloud and to copy from a projector."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _unique(session: Session, column: Any, length: int) -> str:
+    for _ in range(20):
+        code = new_code(length)
+        if session.scalar(select(func.count()).where(column == code)) == 0:
+            return code
+    raise RuntimeError("could not find a free code")  # pragma: no cover - 1e-11 chance
+
+
+def create_class(session: Session, teacher: m.Teacher, name: str) -> m.Klass:
+    klass = m.Klass(
+        teacher=teacher,
+        name=name.strip(),
+        join_code=_unique(session, m.Klass.join_code, JOIN_CODE_LENGTH),
+    )
+    session.add(klass)
+    session.flush()
+    return klass
+
+
+def teacher_class(session: Session, teacher: m.Teacher, class_id: int) -> m.Klass | None:
+    klass = session.get(m.Klass, class_id)
+    return klass if klass is not None and klass.teacher_id == teacher.id else None
+
+
+def teacher_student(session: Session, teacher: m.Teacher, student_id: int) -> m.Student | None:
+    student = session.get(m.Student, student_id)
+    if student is None or student.klass is None or student.klass.teacher_id != teacher.id:
+        return None
+    return student
+
+
+# -- joining -------------------------------------------------------------------------
+
+
+class JoinRefused(Exception):
+    """A join or re-entry that failed; the message is safe to show."""
+
+    def __init__(self, message: str, retry_after: datetime | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _limit_key(code: str, browser: str) -> str:
+    return f"join:{code or '-'}:{browser}"
+
+
+def _refuse(session: Session, key: str, message: str) -> JoinRefused:
+    until = ratelimit.fail(session, key, limit=5, window=timedelta(minutes=10))
+    if until is not None:
+        return JoinRefused("Too many tries. Please wait a minute and try again.", until)
+    return JoinRefused(message)
+
+
+def _check_limit(session: Session, key: str) -> None:
+    until = ratelimit.blocked_until(session, key)
+    if until is not None:
+        raise JoinRefused("Too many tries. Please wait a minute and try again.", until)
+
+
+def find_class(session: Session, code: str) -> m.Klass | None:
+    return session.scalar(select(m.Klass).where(m.Klass.join_code == normalise_code(code)))
+
+
+def join(session: Session, code: str, display_name: str, browser: str) -> m.Student:
+    """A new student in the class with this join code. Failed tries are limited per
+    code and browser (a whole class shares one IP address, so never per address)."""
+    code = normalise_code(code)
+    key = _limit_key(code, browser)
+    _check_limit(session, key)
+    klass = find_class(session, code)
+    if klass is None:
+        raise _refuse(session, key, "No class has that code. Check it with your teacher.")
+    student = m.Student(
+        display_name=" ".join(display_name.split())[:MAX_NAME],
+        klass=klass,
+        reentry_code=_unique(session, m.Student.reentry_code, REENTRY_CODE_LENGTH),
+        last_seen_at=utcnow(),
+    )
+    session.add(student)
+    session.commit()
+    ratelimit.clear(session, key)
+    return student
+
+
+def reenter(session: Session, reentry_code: str, browser: str) -> m.Student:
+    """Come back as oneself from another browser with the personal re-entry code."""
+    code = normalise_code(reentry_code)
+    key = _limit_key("reentry", browser)
+    _check_limit(session, key)
+    student = session.scalar(select(m.Student).where(m.Student.reentry_code == code))
+    if student is None or not code:
+        raise _refuse(session, key, "That re-entry code is not right. Ask your teacher for it.")
+    student.last_seen_at = utcnow()
+    session.commit()
+    return student
+
+
+# -- managing students -----------------------------------------------------------------
+
+
+def rename_student(student: m.Student, name: str) -> None:
+    student.display_name = " ".join(name.split())[:MAX_NAME]
+
+
+def reset_reentry_code(session: Session, student: m.Student) -> str:
+    student.reentry_code = _unique(session, m.Student.reentry_code, REENTRY_CODE_LENGTH)
+    session.flush()
+    return student.reentry_code
+
+
+def set_extra_time(session: Session, student: m.Student, minutes: int) -> None:
+    row = session.get(m.ExtraTime, student.id)
+    if row is None:
+        session.add(m.ExtraTime(student_id=student.id, minutes=minutes))
+    else:
+        row.minutes = minutes
+    session.flush()
+
+
+def extra_minutes(session: Session, student_id: int) -> int:
+    row = session.get(m.ExtraTime, student_id)
+    return row.minutes if row else 0
+
+
+def merge_students(session: Session, keep: m.Student, other: m.Student) -> int:
+    """Move ``other``'s attempts to ``keep`` (renumbered after keep's own) and remove
+    ``other``. Returns the number of attempts moved."""
+    if keep.id == other.id or keep.class_id != other.class_id:
+        raise ValueError("only two different students of the same class can be merged")
+    moved = 0
+    attempts = session.scalars(
+        select(m.Attempt).where(m.Attempt.student_id == other.id).order_by(m.Attempt.id)
+    ).all()
+    for attempt in attempts:
+        taken = session.scalar(
+            select(func.coalesce(func.max(m.Attempt.number), 0)).where(
+                m.Attempt.student_id == keep.id,
+                m.Attempt.assignment_id.is_(None)
+                if attempt.assignment_id is None
+                else m.Attempt.assignment_id == attempt.assignment_id,
+            )
+        )
+        attempt.student_id = keep.id
+        attempt.number = taken + 1
+        session.flush()
+        moved += 1
+    session.execute(delete(m.Student).where(m.Student.id == other.id))
+    session.flush()
+    return moved
+
+
+def remove_student(session: Session, student: m.Student) -> None:
+    """The student and everything held about them (attempts, answers, extra time)."""
+    session.execute(delete(m.Student).where(m.Student.id == student.id))
+    session.flush()
+
+
+@dataclass
+class RosterResult:
+    created: list[m.Student] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def import_roster(session: Session, klass: m.Klass, text: str) -> RosterResult:
+    """Students from CSV text: a header with a ``name`` column (or one name per
+    line). All or nothing: any bad line and nobody is added."""
+    result = RosterResult()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        result.errors.append("The file has no names.")
+        return result
+    header = [c.strip().lower() for c in rows[0]]
+    column, start = (header.index("name"), 1) if "name" in header else (0, 0)
+    names: list[str] = []
+    for n, row in enumerate(rows[start:], start=start + 1):
+        name = " ".join(row[column].split()) if column < len(row) else ""
+        if not name:
+            result.errors.append(f"Line {n}: no name.")
+        elif len(name) > MAX_NAME:
+            result.errors.append(f"Line {n}: the name is longer than {MAX_NAME} characters.")
+        else:
+            names.append(name)
+    if len(names) > 500:
+        result.errors.append("At most 500 students can be imported at once.")
+    if result.errors:
+        return result
+    for name in names:
+        student = m.Student(
+            display_name=name,
+            klass=klass,
+            reentry_code=_unique(session, m.Student.reentry_code, REENTRY_CODE_LENGTH),
+        )
+        session.add(student)
+        session.flush()
+        result.created.append(student)
+    return result
+
+
+def student_export(session: Session, student: m.Student) -> dict[str, Any]:
+    """Everything held about one student, for a subject-access request."""
+    attempts = session.scalars(
+        select(m.Attempt)
+        .where(m.Attempt.student_id == student.id)
+        .order_by(m.Attempt.started_at)
+        .options(
+            selectinload(m.Attempt.answers)
+            .selectinload(m.Answer.slot)
+            .selectinload(m.AttemptSlot.question_version)
+            .selectinload(m.QuestionVersion.question),
+            selectinload(m.Attempt.assignment),
+            selectinload(m.Attempt.bank),
+        )
+    ).all()
+    extra = session.get(m.ExtraTime, student.id)
+
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat().replace("+00:00", "Z") if value else None
+
+    return {
+        "student": {
+            "id": student.id,
+            "display_name": student.display_name,
+            "class": student.klass.name if student.klass else None,
+            "class_code": student.klass.join_code if student.klass else None,
+            "reentry_code": student.reentry_code,
+            "created_at": iso(student.created_at),
+            "last_seen_at": iso(student.last_seen_at),
+            "extra_minutes": extra.minutes if extra else 0,
+        },
+        "attempts": [
+            {
+                "id": a.id,
+                "assignment": a.assignment.title if a.assignment else None,
+                "bank": a.bank.title,
+                "number": a.number,
+                "status": a.status,
+                "started_at": iso(a.started_at),
+                "submitted_at": iso(a.submitted_at),
+                "score": a.score,
+                "max_score": a.max_score,
+                "answers": [
+                    {
+                        "question_id": ans.slot.question_version.question.key,
+                        "question_version": ans.slot.question_version.version,
+                        "response": ans.response,
+                        "summary": ans.summary,
+                        "fraction": ans.fraction,
+                        "points": ans.points,
+                        "misconception": ans.misconception,
+                        "answered_at": iso(ans.answered_at),
+                    }
+                    for ans in sorted(a.answers, key=lambda x: x.slot.position)
+                ],
+            }
+            for a in attempts
+        ],
+        "not_stored": "No e-mail address, password or IP address is stored for students.",
+    }
+
+
+# -- retention -------------------------------------------------------------------------
+
+
+def purge_expired(session: Session, now: datetime | None = None) -> dict[str, int]:
+    """Delete what a class keeps longer than its retention: attempts started before
+    the cut-off, and students not seen since then who have no attempt left."""
+    now = now or utcnow()
+    counts = {"attempts": 0, "students": 0}
+    classes = session.scalars(select(m.Klass).where(m.Klass.retention_days.is_not(None))).all()
+    for klass in classes:
+        cutoff = now - timedelta(days=klass.retention_days or 0)
+        student_ids = select(m.Student.id).where(m.Student.class_id == klass.id)
+        gone = session.execute(
+            delete(m.Attempt).where(
+                m.Attempt.student_id.in_(student_ids), m.Attempt.started_at < cutoff
+            )
+        )
+        counts["attempts"] += gone.rowcount or 0
+        has_attempt = select(m.Attempt.id).where(m.Attempt.student_id == m.Student.id).exists()
+        left = session.execute(
+            delete(m.Student).where(
+                m.Student.class_id == klass.id,
+                ~has_attempt,
+                or_(
+                    m.Student.last_seen_at < cutoff,
+                    (m.Student.last_seen_at.is_(None)) & (m.Student.created_at < cutoff),
+                ),
+            )
+        )
+        counts["students"] += left.rowcount or 0
+    session.flush()
+    return counts
+
+
+def delete_class(session: Session, klass: m.Klass) -> None:
+    """The class with its students, assignments, attempts and answers: the
+    database's ON DELETE CASCADE removes everything that hangs on it."""
+    session.execute(delete(m.Klass).where(m.Klass.id == klass.id))
+    session.flush()
+    session.expunge_all()

@@ -1,0 +1,548 @@
+"""The teacher's pages: classes, students, assignments, results, exports.
+
+Every object is looked up through its owner: another teacher's class, student,
+assignment or attempt is a 404, never a hint that it exists.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from sqlalchemy import select
+
+from quiz import assignments as assign
+from quiz import classes, exports, results, services, stats
+from quiz import models as m
+from quiz.auth import teacher_required
+from quiz.db import get_session, utcnow
+from quiz.teacher import forms as f
+from quiz.timeutil import from_local, to_local
+
+bp = Blueprint("teacher", __name__, url_prefix="/teacher")
+
+
+@bp.before_request
+@teacher_required
+def _guard() -> None:
+    """Every page here needs a teacher; ``g.teacher`` is set by the decorator."""
+
+
+def _class(class_id: int) -> m.Klass:
+    klass = classes.teacher_class(get_session(), g.teacher, class_id)
+    if klass is None:
+        abort(404)
+    return klass
+
+
+def _student(student_id: int) -> m.Student:
+    student = classes.teacher_student(get_session(), g.teacher, student_id)
+    if student is None:
+        abort(404)
+    return student
+
+
+def _assignment(assignment_id: int) -> m.Assignment:
+    a = get_session().get(m.Assignment, assignment_id)
+    if a is None or a.klass.teacher_id != g.teacher.id:
+        abort(404)
+    return a
+
+
+# -- dashboard and classes ----------------------------------------------------------------
+
+
+@bp.get("/")
+def dashboard() -> str:
+    return render_template(
+        "teacher/dashboard.html",
+        classes=g.teacher.classes,
+        banks=services.list_banks(get_session()),
+        form=f.ClassForm(formdata=None),
+    )
+
+
+@bp.post("/classes")
+def create_class() -> Response | tuple[str, int]:
+    form = f.ClassForm()
+    db = get_session()
+    if not form.validate_on_submit():
+        page = render_template(
+            "teacher/dashboard.html",
+            classes=g.teacher.classes,
+            banks=services.list_banks(db),
+            form=form,
+        )
+        return page, 422
+    klass = classes.create_class(db, g.teacher, form.name.data or "")
+    db.commit()
+    return redirect(url_for("teacher.class_page", class_id=klass.id), code=303)
+
+
+def _class_page(klass: m.Klass, status: int = 200, **forms: object) -> tuple[str, int]:
+    db = get_session()
+    extra = {
+        row.student_id: row.minutes
+        for row in db.scalars(
+            select(m.ExtraTime).where(
+                m.ExtraTime.student_id.in_([s.id for s in klass.students] or [0])
+            )
+        )
+    }
+    context = {
+        "klass": klass,
+        "join_url": url_for("student.join", code=klass.join_code, _external=True),
+        "pretty_code": classes.pretty_code(klass.join_code),
+        "extra": extra,
+        "now": utcnow(),
+        "state": assign.state,
+        "rename_form": f.ClassForm(formdata=None, obj=klass),
+        "retention_form": f.RetentionForm(formdata=None, obj=klass),
+        "roster_form": f.RosterForm(formdata=None),
+        "plain": f.PlainForm(),
+    }
+    context.update(forms)
+    return render_template("teacher/class.html", **context), status
+
+
+@bp.get("/classes/<int:class_id>")
+def class_page(class_id: int) -> tuple[str, int]:
+    return _class_page(_class(class_id))
+
+
+@bp.get("/classes/<int:class_id>/qr.svg")
+def class_qr(class_id: int) -> Response:
+    klass = _class(class_id)
+    url = url_for("student.join", code=klass.join_code, _external=True)
+    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private"})
+
+
+@bp.post("/classes/<int:class_id>/rename")
+def rename_class(class_id: int) -> Response | tuple[str, int]:
+    klass = _class(class_id)
+    form = f.ClassForm()
+    if not form.validate_on_submit():
+        return _class_page(klass, 422, rename_form=form)
+    klass.name = form.name.data or klass.name
+    get_session().commit()
+    flash("The class was renamed.")
+    return redirect(url_for("teacher.class_page", class_id=klass.id), code=303)
+
+
+@bp.post("/classes/<int:class_id>/retention")
+def class_retention(class_id: int) -> Response | tuple[str, int]:
+    klass = _class(class_id)
+    form = f.RetentionForm()
+    if not form.validate_on_submit():
+        return _class_page(klass, 422, retention_form=form)
+    klass.retention_days = form.retention_days.data
+    get_session().commit()
+    flash("Data retention saved.")
+    return redirect(url_for("teacher.class_page", class_id=klass.id), code=303)
+
+
+@bp.route("/classes/<int:class_id>/delete", methods=["GET", "POST"])
+def delete_class(class_id: int) -> Response | str | tuple[str, int]:
+    klass = _class(class_id)
+    form = f.DeleteClassForm()
+    db = get_session()
+    if request.method == "POST" and form.validate_on_submit():
+        if form.confirm.data == klass.name:
+            classes.delete_class(db, klass)
+            db.commit()
+            flash("The class and all its data were deleted.")
+            return redirect(url_for("teacher.dashboard"), code=303)
+        form.confirm.errors = ["Type the class name exactly, to confirm."]
+        return render_template("teacher/delete_class.html", klass=klass, form=form), 422
+    counts = {
+        "students": len(klass.students),
+        "assignments": len(klass.assignments),
+    }
+    return render_template("teacher/delete_class.html", klass=klass, form=form, counts=counts)
+
+
+@bp.post("/classes/<int:class_id>/roster")
+def import_roster(class_id: int) -> Response | tuple[str, int]:
+    klass = _class(class_id)
+    form = f.RosterForm()
+    if not form.validate_on_submit():
+        abort(400)
+    text = form.text.data or ""
+    upload = form.file.data
+    if upload and getattr(upload, "filename", ""):
+        try:
+            text = upload.read(256 * 1024).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.file.errors = ["The file must be UTF-8 text (CSV)."]
+            return _class_page(klass, 422, roster_form=form)
+    db = get_session()
+    outcome = classes.import_roster(db, klass, text)
+    if outcome.errors:
+        db.rollback()
+        form.text.errors = outcome.errors
+        return _class_page(klass, 422, roster_form=form)
+    db.commit()
+    flash(f"{len(outcome.created)} students added, each with a personal re-entry code.")
+    return redirect(url_for("teacher.class_page", class_id=klass.id, _anchor="students"), code=303)
+
+
+# -- students ------------------------------------------------------------------------------
+
+
+def _student_page(student: m.Student, status: int = 200, **forms: object) -> tuple[str, int]:
+    db = get_session()
+    others = [s for s in student.klass.students if s.id != student.id] if student.klass else []
+    merge = forms.pop("merge_form", None) or f.MergeForm(formdata=None)
+    merge.into.choices = [(s.id, s.display_name) for s in others]  # type: ignore[attr-defined]
+    attempts = db.scalars(
+        select(m.Attempt).where(m.Attempt.student_id == student.id).order_by(m.Attempt.started_at)
+    ).all()
+    context = {
+        "student": student,
+        "attempts": attempts,
+        "extra_minutes": classes.extra_minutes(db, student.id),
+        "name_form": f.StudentNameForm(formdata=None, name=student.display_name),
+        "extra_form": f.ExtraTimeForm(formdata=None, minutes=classes.extra_minutes(db, student.id)),
+        "merge_form": merge,
+        "plain": f.PlainForm(),
+    }
+    context.update(forms)
+    return render_template("teacher/student.html", **context), status
+
+
+@bp.get("/students/<int:student_id>")
+def student_page(student_id: int) -> tuple[str, int]:
+    return _student_page(_student(student_id))
+
+
+@bp.post("/students/<int:student_id>/rename")
+def rename_student(student_id: int) -> Response | tuple[str, int]:
+    student = _student(student_id)
+    form = f.StudentNameForm()
+    if not form.validate_on_submit():
+        return _student_page(student, 422, name_form=form)
+    classes.rename_student(student, form.name.data or "")
+    get_session().commit()
+    flash("Renamed.")
+    return redirect(url_for("teacher.student_page", student_id=student.id), code=303)
+
+
+@bp.post("/students/<int:student_id>/extra-time")
+def extra_time(student_id: int) -> Response | tuple[str, int]:
+    student = _student(student_id)
+    form = f.ExtraTimeForm()
+    if not form.validate_on_submit():
+        return _student_page(student, 422, extra_form=form)
+    classes.set_extra_time(get_session(), student, form.minutes.data or 0)
+    get_session().commit()
+    flash("Extra time saved.")
+    return redirect(url_for("teacher.student_page", student_id=student.id), code=303)
+
+
+@bp.post("/students/<int:student_id>/reset-code")
+def reset_code(student_id: int) -> Response:
+    student = _student(student_id)
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    classes.reset_reentry_code(get_session(), student)
+    get_session().commit()
+    flash("A new re-entry code was made; the old one no longer works.")
+    return redirect(url_for("teacher.student_page", student_id=student.id), code=303)
+
+
+@bp.post("/students/<int:student_id>/merge")
+def merge_student(student_id: int) -> Response | tuple[str, int]:
+    student = _student(student_id)
+    form = f.MergeForm()
+    form.into.choices = [
+        (s.id, s.display_name) for s in student.klass.students if s.id != student.id
+    ]  # type: ignore[union-attr]
+    if not form.validate_on_submit():
+        return _student_page(student, 422, merge_form=form)
+    keep = _student(form.into.data)
+    class_id = student.class_id
+    moved = classes.merge_students(get_session(), keep, student)
+    get_session().commit()
+    flash(f"Merged: {moved} attempts moved to {keep.display_name}.")
+    return redirect(url_for("teacher.class_page", class_id=class_id, _anchor="students"), code=303)
+
+
+@bp.post("/students/<int:student_id>/remove")
+def remove_student(student_id: int) -> Response:
+    student = _student(student_id)
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    class_id = student.class_id
+    classes.remove_student(get_session(), student)
+    get_session().commit()
+    flash("The student and all their answers were removed.")
+    return redirect(url_for("teacher.class_page", class_id=class_id, _anchor="students"), code=303)
+
+
+@bp.get("/students/<int:student_id>/export.json")
+def export_student(student_id: int) -> Response:
+    student = _student(student_id)
+    data = classes.student_export(get_session(), student)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="student-{student.id}.json"'},
+    )
+
+
+# -- assignments -----------------------------------------------------------------------------
+
+
+def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> f.AssignmentForm:
+    db = get_session()
+    banks = [bank for bank, _n in services.list_banks(db)]
+    form = f.AssignmentForm() if formdata else f.AssignmentForm(formdata=None)
+    form.bank.choices = [(b.id, b.title) for b in banks]
+    bank_id = form.bank.data if formdata and form.bank.data else (obj.bank_id if obj else None)
+    bank = next((b for b in banks if b.id == bank_id), banks[0] if banks else None)
+    skills: dict[str, str] = {}
+    questions: list[tuple[str, str]] = []
+    for b in banks:
+        skills.update(b.skills)
+    if bank is not None:
+        for q in services.live_questions(db, bank):
+            v = q.current_version
+            if v is not None:
+                questions.append(
+                    (
+                        q.key,
+                        f"{q.position}. [{bank.skills.get(v.skill, v.skill)}] "
+                        f"{v.spec['prompt'][:90]}",
+                    )
+                )
+    form.skills.choices = list(skills.items())
+    form.questions.choices = questions
+    if not formdata and obj is not None:
+        form.title.data = obj.title
+        form.bank.data = obj.bank_id
+        form.selection.data = obj.selection
+        form.skills.data = obj.selection_config.get("skills", [])
+        form.questions.data = obj.selection_config.get("questions", [])
+        form.per_skill.data = obj.selection_config.get("per_skill", 3)
+        form.opens_at.data = (to_local(obj.opens_at) or utcnow()).replace(tzinfo=None)
+        form.closes_at.data = (
+            to_local(obj.closes_at).replace(tzinfo=None) if obj.closes_at else None
+        )
+        form.time_limit_minutes.data = obj.time_limit_minutes
+        form.attempts_allowed.data = obj.attempts_allowed
+        form.grading.data = obj.grading
+        form.feedback.data = obj.feedback
+        form.shuffle_questions.data = obj.shuffle_questions
+        form.shuffle_options.data = obj.shuffle_options
+    elif not formdata:
+        form.opens_at.data = (to_local(utcnow()) or utcnow()).replace(
+            tzinfo=None, second=0, microsecond=0
+        )
+        form.closes_at.data = form.opens_at.data + timedelta(days=7)
+    return form
+
+
+def _apply(form: f.AssignmentForm, a: m.Assignment) -> None:
+    a.title = form.title.data or ""
+    a.bank_id = form.bank.data
+    a.selection = form.selection.data or "all"
+    a.selection_config = {
+        "skills": form.skills.data or [],
+        "questions": form.questions.data or [],
+        "per_skill": form.per_skill.data or 1,
+    }
+    a.opens_at = from_local(form.opens_at.data) or utcnow()
+    a.closes_at = from_local(form.closes_at.data)
+    a.time_limit_minutes = form.time_limit_minutes.data
+    a.attempts_allowed = form.attempts_allowed.data or 0
+    a.grading = form.grading.data or "highest"
+    a.feedback = form.feedback.data or m.FEEDBACK_AFTER_SUBMIT
+    a.shuffle_questions = bool(form.shuffle_questions.data)
+    a.shuffle_options = bool(form.shuffle_options.data)
+
+
+@bp.route("/classes/<int:class_id>/assignments/new", methods=["GET", "POST"])
+def new_assignment(class_id: int) -> Response | str | tuple[str, int]:
+    klass = _class(class_id)
+    form = _assignment_form(formdata=request.method == "POST")
+    if request.method == "POST":
+        if form.validate_on_submit():
+            a = m.Assignment(klass=klass)
+            _apply(form, a)
+            get_session().add(a)
+            get_session().commit()
+            flash("Assignment created. Students of the class see it when it opens.")
+            return redirect(url_for("teacher.assignment_page", assignment_id=a.id), code=303)
+        return render_template(
+            "teacher/assignment_form.html", klass=klass, form=form, assignment=None
+        ), 422
+    return render_template("teacher/assignment_form.html", klass=klass, form=form, assignment=None)
+
+
+@bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
+def edit_assignment(assignment_id: int) -> Response | str | tuple[str, int]:
+    a = _assignment(assignment_id)
+    form = _assignment_form(formdata=request.method == "POST", obj=a)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            _apply(form, a)
+            get_session().commit()
+            flash("Assignment saved.")
+            return redirect(url_for("teacher.assignment_page", assignment_id=a.id), code=303)
+        return render_template(
+            "teacher/assignment_form.html", klass=a.klass, form=form, assignment=a
+        ), 422
+    return render_template("teacher/assignment_form.html", klass=a.klass, form=form, assignment=a)
+
+
+@bp.post("/assignments/<int:assignment_id>/delete")
+def delete_assignment(assignment_id: int) -> Response:
+    a = _assignment(assignment_id)
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    class_id = a.class_id
+    db = get_session()
+    db.delete(a)
+    db.commit()
+    flash("The assignment and its attempts were deleted.")
+    return redirect(url_for("teacher.class_page", class_id=class_id), code=303)
+
+
+# -- results -------------------------------------------------------------------------------
+
+
+def _finish_overdue(a: m.Assignment) -> None:
+    db = get_session()
+    now = utcnow()
+    overdue = db.scalars(
+        select(m.Attempt).where(
+            m.Attempt.assignment_id == a.id,
+            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
+            m.Attempt.deadline_at.is_not(None),
+            m.Attempt.deadline_at < now - timedelta(seconds=30),
+        )
+    ).all()
+    for attempt in overdue:
+        services.submit_attempt(db, attempt)
+
+
+@bp.get("/assignments/<int:assignment_id>")
+def assignment_page(assignment_id: int) -> str:
+    a = _assignment(assignment_id)
+    _finish_overdue(a)
+    db = get_session()
+    return render_template(
+        "teacher/assignment.html",
+        assignment=a,
+        rows=results.assignment_results(db, a),
+        skill_keys=results.skill_keys(a),
+        stats=stats.assignment_statistics(db, a),
+        state=assign.state(a),
+        plain=f.PlainForm(),
+    )
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def attempt_page(attempt_id: int) -> str:
+    db = get_session()
+    attempt = db.get(m.Attempt, attempt_id)
+    if (
+        attempt is None
+        or attempt.student.klass is None
+        or attempt.student.klass.teacher_id != g.teacher.id
+    ):
+        abort(404)
+    article = services.article_of(attempt.article)
+    answers = services.answers_by_slot(attempt)
+    rows = []
+    for slot in attempt.slots:
+        question = services.question_of(slot.question_version)
+        answer = answers.get(slot.id)
+        rows.append(
+            {
+                "slot": slot,
+                "question": question,
+                "view": question.student_view(slot.state, article),
+                "answer": answer,
+                "response": answer.response if answer else None,
+                "grade": services.Grade.from_dict(answer.grade) if answer else None,
+                "right_answer": question.right_answer(article),
+            }
+        )
+    return render_template(
+        "teacher/attempt.html",
+        attempt=attempt,
+        rows=rows,
+        article=article,
+        skills=services.skill_scores(attempt),
+    )
+
+
+@bp.post("/assignments/<int:assignment_id>/regrade")
+def regrade(assignment_id: int) -> Response:
+    a = _assignment(assignment_id)
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    changed = services.regrade_assignment(get_session(), a)
+    flash(f"Regraded: {changed} answers changed their mark.")
+    return redirect(url_for("teacher.assignment_page", assignment_id=a.id), code=303)
+
+
+def _csv(chunks: Iterator[str], filename: str) -> Response:
+    def encoded() -> Iterator[bytes]:
+        for chunk in chunks:
+            yield chunk.encode("utf-8")
+
+    return Response(
+        stream_with_context(encoded()),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/assignments/<int:assignment_id>/grades.csv")
+def grades_csv(assignment_id: int) -> Response:
+    a = _assignment(assignment_id)
+    return _csv(exports.grades_csv(get_session(), [a]), f"grades-assignment-{a.id}.csv")
+
+
+@bp.get("/assignments/<int:assignment_id>/responses.csv")
+def responses_csv(assignment_id: int) -> Response:
+    a = _assignment(assignment_id)
+    return _csv(exports.responses_csv(get_session(), [a]), f"responses-assignment-{a.id}.csv")
+
+
+@bp.get("/classes/<int:class_id>/grades.csv")
+def class_grades_csv(class_id: int) -> Response:
+    klass = _class(class_id)
+    return _csv(
+        exports.grades_csv(get_session(), list(klass.assignments)), f"grades-{klass.join_code}.csv"
+    )
+
+
+@bp.get("/classes/<int:class_id>/responses.csv")
+def class_responses_csv(class_id: int) -> Response:
+    klass = _class(class_id)
+    return _csv(
+        exports.responses_csv(get_session(), list(klass.assignments)),
+        f"responses-{klass.join_code}.csv",
+    )
