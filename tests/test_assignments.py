@@ -131,7 +131,7 @@ def test_time_limit_with_extra_time(app, client):
 
 def test_attempt_limit_and_grading_number(app, client):
     aid = _class_with_student(app, client, attempts_allowed=2)
-    for n in (1, 2):
+    for _n in (1, 2):
         started = _start(client, aid)
         attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
         review = client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)

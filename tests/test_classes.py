@@ -11,7 +11,7 @@ from quiz import classes, services
 from quiz import models as m
 from quiz.db import session_scope, utcnow
 from tests.factories import gen_assignment, gen_class, gen_teacher, join
-from tests.helpers import answer, csrf
+from tests.helpers import csrf
 
 
 def _setup(app):
