@@ -28,11 +28,16 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = timedelta(days=180)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # also Secure whenever a request comes over HTTPS
+    PROXY_FIX = False  # true behind a reverse proxy that sets X-Forwarded-Proto
     # A CSRF token lives as long as the session: a student may take two hours.
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 1024 * 1024
     TIMEZONE = "UTC"  # the school's time zone, for showing and typing times
     SQL_ECHO = False
+    ALLOW_SIGNUP = True  # teachers may make their own accounts (QUIZ_ALLOW_SIGNUP=false: no)
+    TEACHER_IDLE_MINUTES = 120  # a teacher's session ends after this long without a request
+    TEACHER_MAX_HOURS = 12  # ...and this long after logging in, whatever happens
 
 
 def ensure_secret_key(instance_path: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, has_request_context, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from quiz.auth import current_teacher
@@ -20,7 +22,21 @@ CSP = (
 )
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions (nothing kept in a worker's memory), marked Secure
+    whenever the request came over HTTPS, even if the config does not say so."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (
+            has_request_context() and request.is_secure
+        )
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+    if app.config.get("PROXY_FIX"):
+        # Behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto/-Host.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     csrf.init_app(app)
     app.jinja_env.filters["md"] = markdown
     app.jinja_env.filters["md_inline"] = markdown_inline

@@ -39,3 +39,22 @@ def test_unknown_pages_get_a_friendly_404(client):
     response = client.get("/attempts/999/q/1")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_cookies_are_httponly_lax_and_secure_over_https(client):
+    from tests.helpers import start_practice
+
+    start_practice(client)
+    cookie = client.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Lax" and not cookie.secure
+    secure = client.application.test_client()
+    secure.get("/", base_url="https://quiz.example.org")
+    home = secure.get("/", base_url="https://quiz.example.org").get_data(as_text=True)
+    from tests.helpers import csrf
+
+    secure.post(
+        "/practice/ice-assaults-500",
+        data={"csrf_token": csrf(home), "display_name": "Sam"},
+        base_url="https://quiz.example.org",
+    )
+    assert secure.get_cookie("session", domain="quiz.example.org").secure

@@ -1,49 +1,326 @@
-"""STUB, to be replaced: log in by e-mail and password."""
+"""Teachers' accounts: sign up, log in, log out, and the guard for teacher pages.
+
+A teacher's session holds three keys: ``teacher_id``, ``teacher_login_at`` and
+``teacher_seen_at`` (epoch seconds). It ends after ``TEACHER_IDLE_MINUTES``
+without a teacher page, or ``TEACHER_MAX_HOURS`` after logging in. Failed
+logins are limited per e-mail address (never per IP address) by
+``quiz.ratelimit``.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import math
+import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, render_template_string, request, session, url_for
-from sqlalchemy import select
-from werkzeug.security import check_password_hash
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.wrappers import Response
 
 from quiz import models as m
-from quiz.db import get_session
+from quiz import ratelimit
+from quiz.auth.forms import LoginForm, SignupForm, normalise_email
+from quiz.db import get_session, utcnow
+from quiz.timeutil import show
 
 bp = Blueprint("auth", __name__, url_prefix="/teacher")
 
+SESSION_KEYS = ("teacher_id", "teacher_login_at", "teacher_seen_at")
+BAD_LOGIN = "E-mail or password is not right."
+EMAIL_TAKEN = "A teacher with this e-mail address already has an account. Log in instead."
+NOTICES = {
+    "expired": "Your session ended; please log in again.",
+    "logout": "You are logged out.",
+}
+
+
+# Account operations (used by the views and by the CLI commands).
+
+
+class EmailTaken(Exception):
+    """Another teacher already has this e-mail address."""
+
+
+def find_teacher(db: Session, email: str) -> m.Teacher | None:
+    email = normalise_email(email)
+    return db.scalar(select(m.Teacher).where(func.lower(m.Teacher.email) == email))
+
+
+def create_teacher(
+    db: Session, email: str, password: str, display_name: str = "", logged_in: bool = False
+) -> m.Teacher:
+    """A new teacher, committed; raises EmailTaken if the address is in use."""
+    email = normalise_email(email)
+    if find_teacher(db, email) is not None:
+        raise EmailTaken(email)
+    teacher = m.Teacher(
+        email=email,
+        display_name=" ".join(display_name.split()),
+        password_hash=generate_password_hash(password),
+        last_login_at=utcnow() if logged_in else None,
+    )
+    db.add(teacher)
+    try:
+        db.commit()
+    except IntegrityError as exc:  # the same address signed up at the same moment
+        db.rollback()
+        raise EmailTaken(email) from exc
+    return teacher
+
+
+def set_password(db: Session, teacher: m.Teacher, password: str) -> None:
+    """Change the password (committed) and lift any block on logging in."""
+    teacher.password_hash = generate_password_hash(password)
+    db.commit()
+    ratelimit.clear(db, login_key(teacher.email))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not anyone's password")
+
+
+def _password_ok(stored: str, password: str) -> bool:
+    try:
+        return check_password_hash(stored, password)
+    except (ValueError, TypeError):  # an unknown or damaged hash never matches
+        return False
+
+
+def authenticate(db: Session, email: str, password: str) -> m.Teacher | None:
+    """The teacher with this e-mail and password, or None. An unknown address costs
+    as much time as a known one, so timing does not tell which addresses exist."""
+    teacher = find_teacher(db, email)
+    if teacher is None:
+        _password_ok(_dummy_hash(), password)
+        return None
+    return teacher if _password_ok(teacher.password_hash, password) else None
+
+
+def login_key(email: str) -> str:
+    key = f"login:{normalise_email(email)}"
+    if len(key) > 255:  # RateLimit.key is a String(255)
+        key = "login:sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
+# The teacher's session.
+
+
+def _stamp(value: Any) -> float | None:
+    """Epoch seconds from what the session holds (a number, or an ISO time)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return parsed.timestamp() if parsed.tzinfo is not None else None
+    return None
+
+
+def _expired(now: float) -> bool:
+    login_at = _stamp(session.get("teacher_login_at"))
+    seen_at = _stamp(session.get("teacher_seen_at"))
+    if login_at is None or seen_at is None:
+        return True
+    idle = float(current_app.config["TEACHER_IDLE_MINUTES"]) * 60
+    max_age = float(current_app.config["TEACHER_MAX_HOURS"]) * 3600
+    return now - seen_at > idle or now - login_at > max_age
+
+
+def log_in(teacher: m.Teacher) -> None:
+    """Start a fresh session for the teacher (the old one, student keys included, is
+    dropped so that a session id planted before logging in is worth nothing)."""
+    now = int(time.time())
+    session.clear()
+    session["teacher_id"] = teacher.id
+    session["teacher_login_at"] = now
+    session["teacher_seen_at"] = now
+    session.permanent = True
+    g.auth_teacher = teacher
+
+
+def log_out() -> None:
+    for key in SESSION_KEYS:
+        session.pop(key, None)
+    g.auth_teacher = None
+
 
 def current_teacher() -> m.Teacher | None:
+    """The logged-in teacher, or None if nobody is or the session has ended."""
+    if "auth_teacher" in g:
+        return g.auth_teacher
+    teacher = None
     tid = session.get("teacher_id")
-    return get_session().get(m.Teacher, tid) if isinstance(tid, int) else None
+    if isinstance(tid, int) and not _expired(time.time()):
+        teacher = get_session().get(m.Teacher, tid)
+    g.auth_teacher = teacher
+    return teacher
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (never another host)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _to_login(reason: str | None = None) -> Response:
+    args: dict[str, str] = {}
+    if request.method in ("GET", "HEAD"):  # a form sent to a URL cannot be repeated by GET
+        args["next"] = request.full_path if request.query_string else request.path
+    if reason:
+        args["reason"] = reason
+    return redirect(url_for("auth.login", **args))
 
 
 def teacher_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Run the view with ``g.teacher`` set, or send the browser to the login page."""
+
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        teacher = current_teacher()
-        if teacher is None:
-            return redirect(url_for("auth.login", next=request.path))
-        g.teacher = teacher
+        tid = session.get("teacher_id")
+        if not isinstance(tid, int):
+            return _to_login()
+        now = time.time()
+        if _expired(now):
+            log_out()
+            return _to_login("expired")
+        teacher = get_session().get(m.Teacher, tid)
+        if teacher is None:  # the account was removed
+            log_out()
+            return _to_login()
+        session["teacher_seen_at"] = int(now)
+        g.auth_teacher = g.teacher = teacher
         return view(*args, **kwargs)
 
     return wrapped
 
 
-@bp.route("/login", methods=["GET", "POST"])
-def login() -> Any:
-    if request.method == "POST":
-        teacher = get_session().scalar(
-            select(m.Teacher).where(m.Teacher.email == request.form.get("email", "").lower())
-        )
-        if teacher and check_password_hash(teacher.password_hash, request.form.get("password", "")):
-            session.clear()
-            session["teacher_id"] = teacher.id
-            return redirect(url_for("teacher.dashboard"))
-    return render_template_string(
-        '<form method="post"><input name="csrf_token" type="hidden" value="{{ csrf_token() }}">'
-        '<input name="email"><input name="password" type="password"><button>Log in</button></form>'
+def _signup_allowed() -> bool:
+    value = current_app.config.get("ALLOW_SIGNUP", False)
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return bool(value)
+
+
+# The pages.
+
+
+def _wait_message(until: datetime) -> str:
+    seconds = max(1, math.ceil((until - utcnow()).total_seconds()))
+    if seconds < 60:
+        after = f"{seconds} second{'s' if seconds != 1 else ''}"
+    else:
+        minutes = math.ceil(seconds / 60)
+        after = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return (
+        "Too many failed tries for this e-mail address. "
+        f"Please try again in {after} (at {show(until, '%H:%M')})."
     )
+
+
+def _login_page(
+    form: LoginForm, next_url: str | None, status: int, error: str | None = None
+) -> tuple[str, int]:
+    notice = NOTICES.get(request.args.get("reason", "")) if not error else None
+    page = render_template(
+        "auth/login.html",
+        form=form,
+        next_url=next_url,
+        error=error,
+        notice=notice,
+        signup=_signup_allowed(),
+    )
+    return page, status
+
+
+def _blocked(form: LoginForm, next_url: str | None, until: datetime) -> Response:
+    page, status = _login_page(form, next_url, 429, error=_wait_message(until))
+    response = current_app.make_response((page, status))
+    response.headers["Retry-After"] = str(max(1, math.ceil((until - utcnow()).total_seconds())))
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int]:
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET" and current_teacher() is not None:
+        return redirect(next_url or url_for("teacher.dashboard"))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return _login_page(form, next_url, 422 if form.is_submitted() else 200)
+    db = get_session()
+    email = normalise_email(form.email.data)
+    key = login_key(email)
+    until = ratelimit.blocked_until(db, key)
+    if until is not None:
+        return _blocked(form, next_url, until)
+    teacher = authenticate(db, email, form.password.data or "")
+    if teacher is None:
+        until = ratelimit.fail(db, key)
+        if until is not None:
+            return _blocked(form, next_url, until)
+        return _login_page(form, next_url, 422, error=BAD_LOGIN)
+    ratelimit.clear(db, key)
+    teacher.last_login_at = utcnow()
+    db.commit()
+    log_in(teacher)
+    return redirect(next_url or url_for("teacher.dashboard"), code=303)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    log_out()
+    return redirect(url_for("auth.login", reason="logout"), code=303)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> Response | tuple[str, int]:
+    if not _signup_allowed():
+        abort(404)
+    form = SignupForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            teacher = create_teacher(
+                db,
+                form.email.data or "",
+                form.password.data or "",
+                form.display_name.data or "",
+                logged_in=True,
+            )
+        except EmailTaken:
+            form.email.errors = [*form.email.errors, EMAIL_TAKEN]
+        else:
+            log_in(teacher)
+            return redirect(url_for("teacher.dashboard"), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/signup.html", form=form), status

@@ -20,6 +20,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
@@ -28,12 +29,19 @@ from sqlalchemy import select
 from quiz import assignments as assign
 from quiz import classes, exports, results, services, stats
 from quiz import models as m
-from quiz.auth import teacher_required
+from quiz.auth import current_teacher, teacher_required
 from quiz.db import get_session, utcnow
 from quiz.teacher import forms as f
 from quiz.timeutil import from_local, to_local
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
+
+
+@bp.before_request
+def _students_are_not_teachers() -> None:
+    """A browser that is a student here, and no teacher, is refused outright."""
+    if current_teacher() is None and (session.get("class_students") or session.get("student_id")):
+        abort(403, "This page is for teachers. Teachers log in at /teacher/login.")
 
 
 @bp.before_request
