@@ -14,7 +14,7 @@ from quiz.db import session_scope
 from tests.factories import gen_assignment, gen_class, gen_teacher, join, login
 from tests.helpers import csrf
 
-SECRET_CLASS = "Owner's Secret Class"
+SECRET_CLASS = "Owner Secret Class"
 SECRET_STUDENT = "Zebediah Owner-Student"
 PUBLIC = {"auth.login", "auth.logout", "auth.signup"}
 

@@ -27,7 +27,7 @@ from flask import (
 from sqlalchemy import select
 
 from quiz import assignments as assign
-from quiz import classes, exports, results, services, stats
+from quiz import charts, classes, exports, results, services, stats
 from quiz import models as m
 from quiz.auth import current_teacher, teacher_required
 from quiz.db import get_session, utcnow
@@ -455,12 +455,28 @@ def assignment_page(assignment_id: int) -> str:
     a = _assignment(assignment_id)
     _finish_overdue(a)
     db = get_session()
+    analysis = stats.assignment_statistics(db, a)
     return render_template(
         "teacher/assignment.html",
         assignment=a,
         rows=results.assignment_results(db, a),
         skill_keys=results.skill_keys(a),
-        stats=stats.assignment_statistics(db, a),
+        stats=analysis,
+        distribution=list(
+            zip(
+                charts.bin_labels(bins=10, lo=0, hi=100),
+                charts.bin_counts(analysis.score_percentages, bins=10, lo=0, hi=100),
+                strict=True,
+            )
+        ),
+        distribution_svg=charts.histogram(
+            analysis.score_percentages, title="Score distribution", id_prefix="dist"
+        ),
+        mastery_svg=charts.bar_chart(
+            [(s.name, s.mean_percent) for s in analysis.skills],
+            title="Mastery by skill",
+            id_prefix="mastery",
+        ),
         state=assign.state(a),
         plain=f.PlainForm(),
     )

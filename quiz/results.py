@@ -1,0 +1,188 @@
+"""Results of an assignment, one row per student of its class.
+
+A student's grade comes from their *submitted* attempts, combined by the
+assignment's grading method (``quiz.grading``): highest, last, first or average.
+For highest, last and first one attempt stands for the student (the *chosen*
+attempt); its score, maximum, per-skill percentages and times are reported. For
+average, the score is the mean of the submitted attempts' scores, the maximum
+the mean of their maxima, each skill the mean of the attempts' percentages for
+that skill, and there is no chosen attempt (so no time taken).
+
+Everything is read with a fixed number of queries, whatever the class size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quiz import grading
+from quiz import models as m
+
+NOT_STARTED = "not started"
+IN_PROGRESS = "in progress"
+SUBMITTED = "submitted"
+STATUSES = (NOT_STARTED, IN_PROGRESS, SUBMITTED)
+
+
+@dataclass
+class StudentResult:
+    """One student's standing on one assignment. Percentages are 0–100."""
+
+    student: m.Student
+    status: str = NOT_STARTED
+    attempts: int = 0  # started (submitted or not)
+    submitted_attempts: int = 0
+    score: float | None = None
+    max_score: float | None = None
+    percent: float | None = None
+    skill_percent: dict[str, float | None] = field(default_factory=dict)
+    started_at: datetime | None = None  # of the first attempt
+    submitted_at: datetime | None = None  # of the chosen attempt; the last one for average
+    time_taken: timedelta | None = None  # of the chosen attempt
+    chosen_attempt_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _AttemptRow:
+    id: int
+    student_id: int
+    number: int
+    status: str
+    started_at: datetime
+    submitted_at: datetime | None
+    score: float | None
+    max_score: float
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == m.ATTEMPT_SUBMITTED
+
+
+def skill_keys(assignment: m.Assignment) -> list[str]:
+    """The keys of the assignment's bank's skills, in the bank's order."""
+    return list(assignment.bank.skills or {})
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _skill_sums(
+    session: Session, assignment: m.Assignment
+) -> dict[int, dict[str, tuple[float, float]]]:
+    """Per submitted attempt of the assignment and per skill: (points earned, points
+    possible), summed over the attempt's slots (unanswered slots earn nothing)."""
+    rows = session.execute(
+        select(
+            m.AttemptSlot.attempt_id,
+            m.QuestionVersion.skill,
+            func.sum(func.coalesce(m.Answer.points, 0.0)),
+            func.sum(m.AttemptSlot.points),
+        )
+        .join(m.Attempt, m.Attempt.id == m.AttemptSlot.attempt_id)
+        .join(m.QuestionVersion, m.QuestionVersion.id == m.AttemptSlot.question_version_id)
+        .outerjoin(
+            m.Answer,
+            (m.Answer.slot_id == m.AttemptSlot.id)
+            & (m.Answer.attempt_id == m.AttemptSlot.attempt_id),
+        )
+        .where(
+            m.Attempt.assignment_id == assignment.id,
+            m.Attempt.status == m.ATTEMPT_SUBMITTED,
+        )
+        .group_by(m.AttemptSlot.attempt_id, m.QuestionVersion.skill)
+    )
+    sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for attempt_id, skill, earned, possible in rows:
+        sums[attempt_id][skill] = (float(earned or 0.0), float(possible or 0.0))
+    return sums
+
+
+def _skill_percent(sums: dict[str, tuple[float, float]], skill: str) -> float | None:
+    earned, possible = sums.get(skill, (0.0, 0.0))
+    return 100.0 * earned / possible if possible else None
+
+
+def assignment_results(session: Session, assignment: m.Assignment) -> list[StudentResult]:
+    """Every student of the assignment's class, those who have not started included,
+    ordered by display name (case-insensitive). Three queries in all."""
+    students = session.scalars(
+        select(m.Student).where(m.Student.class_id == assignment.class_id)
+    ).all()
+    attempts: dict[int, list[_AttemptRow]] = defaultdict(list)
+    for row in session.execute(
+        select(
+            m.Attempt.id,
+            m.Attempt.student_id,
+            m.Attempt.number,
+            m.Attempt.status,
+            m.Attempt.started_at,
+            m.Attempt.submitted_at,
+            m.Attempt.score,
+            m.Attempt.max_score,
+        )
+        .join(m.Student, m.Student.id == m.Attempt.student_id)
+        .where(
+            m.Attempt.assignment_id == assignment.id,
+            m.Student.class_id == assignment.class_id,
+        )
+        .order_by(m.Attempt.student_id, m.Attempt.number, m.Attempt.id)
+    ):
+        attempts[row.student_id].append(_AttemptRow(*row))
+    sums = _skill_sums(session, assignment) if attempts else {}
+    keys = skill_keys(assignment)
+    results = [
+        _result(student, attempts.get(student.id, []), assignment.grading, keys, sums)
+        for student in students
+    ]
+    results.sort(key=lambda r: (r.student.display_name.casefold(), r.student.id))
+    return results
+
+
+def _result(
+    student: m.Student,
+    attempts: list[_AttemptRow],
+    method: str,
+    keys: list[str],
+    sums: dict[int, dict[str, tuple[float, float]]],
+) -> StudentResult:
+    result = StudentResult(student=student, skill_percent=dict.fromkeys(keys))
+    if not attempts:
+        return result
+    submitted = [a for a in attempts if a.submitted]
+    result.attempts = len(attempts)
+    result.submitted_attempts = len(submitted)
+    result.started_at = attempts[0].started_at
+    if not submitted:
+        result.status = IN_PROGRESS
+        return result
+    result.status = SUBMITTED
+    scores = [(a.number, float(a.score or 0.0)) for a in submitted]
+    result.score = grading.overall(scores, method)
+    extra = [k for a in submitted for k in sums.get(a.id, {}) if k not in result.skill_percent]
+    for key in extra:
+        result.skill_percent.setdefault(key, None)
+    if method == "average":
+        result.max_score = _mean([float(a.max_score) for a in submitted])
+        result.submitted_at = max(a.submitted_at or a.started_at for a in submitted)
+        for key in result.skill_percent:
+            values = [_skill_percent(sums.get(a.id, {}), key) for a in submitted]
+            result.skill_percent[key] = _mean([v for v in values if v is not None])
+    else:
+        number = grading.chosen_attempt(scores, method)
+        chosen = next(a for a in submitted if a.number == number)
+        result.chosen_attempt_id = chosen.id
+        result.max_score = float(chosen.max_score)
+        result.submitted_at = chosen.submitted_at
+        if chosen.submitted_at is not None:
+            result.time_taken = chosen.submitted_at - chosen.started_at
+        for key in result.skill_percent:
+            result.skill_percent[key] = _skill_percent(sums.get(chosen.id, {}), key)
+    if result.score is not None and result.max_score:
+        result.percent = 100.0 * result.score / result.max_score
+    return result

@@ -1,0 +1,420 @@
+"""Item statistics as Moodle's quiz statistics report defines them.
+
+See ``reference/item-statistics.md``. Conventions follow Moodle's stored values:
+facility, SD and random guess score are fractions of the question's max mark
+(0–1, shown ×100); intended and effective weight, discrimination index,
+discriminative efficiency, CIC and error ratio are percentages; means, medians,
+SDs and the standard error of the whole test are in marks. A value that cannot be
+computed (too few attempts, a variance of zero, ...) is ``None``.
+
+Questions not present in every attempt (random draws, a bank changed between
+attempts): each question's statistics are computed over the attempts that
+contain it, with x its mark and X = T − x the rest of the test in those same
+attempts; its intended weight uses the max total of those attempts. The
+coefficient of internal consistency (and so error ratio and standard error) is
+only defined when every attempt contains every question; otherwise it is ``None``.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from quiz import grading
+from quiz import models as m
+from quiz.services import question_of
+
+DUBIOUS_BELOW = 15.0  # discriminative efficiency (%) under which a question is dubious
+NO_ANSWER = "(no answer)"
+_EPS = 1e-12
+
+Marks = Sequence[Sequence[float | None]]  # rows: attempts; columns: questions; None: absent
+
+
+class ResponseRow(NamedTuple):
+    label: str
+    count: int
+    mean_fraction: float
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    key: str
+    n: int  # attempts that contain the question
+    maxmark: float
+    mean: float | None  # x̄ in marks
+    facility: float | None
+    sd: float | None
+    random_guess: float | None
+    intended_weight: float | None
+    effective_weight: float | None
+    effective_weight_negative: bool
+    discrimination: float | None
+    discriminative_efficiency: float | None
+    dubious: bool
+    position: int = 0
+    type: str = ""
+    skill: str = ""
+    versions: list[int] = field(default_factory=list)
+    prompt: str = ""
+    responses: list[ResponseRow] = field(default_factory=list)
+    misconceptions: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TestStats:
+    __test__ = False  # not a pytest class
+
+    n: int
+    max_total: float | None  # mean max total of the attempts, in marks
+    mean: float | None
+    median: float | None
+    sd: float | None
+    skewness: float | None
+    kurtosis: float | None
+    cic: float | None
+    error_ratio: float | None
+    standard_error: float | None
+
+
+# -- pure statistics ------------------------------------------------------------------
+
+
+def mean(values: Sequence[float]) -> float | None:
+    return math.fsum(values) / len(values) if values else None
+
+
+def covariance(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Sample covariance, (s − 1) denominator; None for fewer than two pairs."""
+    s = len(xs)
+    if s != len(ys):
+        raise ValueError("covariance of sequences of different lengths")
+    if s < 2:
+        return None
+    mx, my = math.fsum(xs) / s, math.fsum(ys) / s
+    return math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / (s - 1)
+
+
+def variance(xs: Sequence[float]) -> float | None:
+    return covariance(xs, xs)
+
+
+def discrimination_index(x: Sequence[float], rest: Sequence[float]) -> float | None:
+    """100 · Pearson(x, X) with X the rest of the test; None if a variance is 0."""
+    cov, vx, vr = covariance(x, rest), variance(x), variance(rest)
+    if cov is None or vx is None or vr is None or vx <= _EPS or vr <= _EPS:
+        return None
+    return 100.0 * cov / math.sqrt(vx * vr)
+
+
+def discriminative_efficiency(x: Sequence[float], rest: Sequence[float]) -> float | None:
+    """100 · Cov(x, X) / CovMax, CovMax pairing the sorted x with the sorted X."""
+    cov, cov_max = covariance(x, rest), covariance(sorted(x), sorted(rest))
+    if cov is None or cov_max is None or cov_max <= _EPS:
+        return None
+    return 100.0 * cov / cov_max
+
+
+def question_statistics(
+    marks: Marks,
+    maxmarks: Sequence[float],
+    *,
+    totals: Sequence[float] | None = None,
+    random_guess: Sequence[float | None] | None = None,
+    keys: Sequence[str] | None = None,
+) -> list[QuestionStats]:
+    """Per-question statistics of a matrix of marks (see the module docstring).
+    ``totals`` T default to each row's sum; ``keys`` default to "1", "2", ..."""
+    rows, t, row_max = _rows(marks, maxmarks, totals)
+    p = len(maxmarks)
+    guesses = list(random_guess) if random_guess is not None else [None] * p
+    names = list(keys) if keys is not None else [str(j + 1) for j in range(p)]
+    columns = [_column(rows, j) for j in range(p)]
+    covs = [covariance(x, [t[i] for i in present]) for present, x in columns]
+    sum_sqrt = math.fsum(math.sqrt(c) for c in covs if c is not None and c >= 0)
+
+    result = []
+    for j, (present, x) in enumerate(columns):
+        mm, cov = maxmarks[j], covs[j]
+        rest = [t[i] - xi for i, xi in zip(present, x, strict=True)]
+        x_mean, var = mean(x), variance(x)
+        max_total = mean([row_max[i] for i in present])
+        negative = cov is not None and cov < 0
+        effective = None
+        if cov is not None and not negative and sum_sqrt > _EPS:
+            effective = 100.0 * math.sqrt(cov) / sum_sqrt
+        de = discriminative_efficiency(x, rest)
+        result.append(
+            QuestionStats(
+                key=names[j],
+                n=len(x),
+                maxmark=mm,
+                mean=x_mean,
+                facility=x_mean / mm if x_mean is not None and mm else None,
+                sd=math.sqrt(max(var, 0.0)) / mm if var is not None and mm else None,
+                random_guess=guesses[j],
+                intended_weight=100.0 * mm / max_total if max_total else None,
+                effective_weight=effective,
+                effective_weight_negative=negative,
+                discrimination=discrimination_index(x, rest),
+                discriminative_efficiency=de,
+                dubious=de is not None and de < DUBIOUS_BELOW,
+            )
+        )
+    return result
+
+
+def whole_test_statistics(
+    marks: Marks, maxmarks: Sequence[float], *, totals: Sequence[float] | None = None
+) -> TestStats:
+    """Whole-test statistics on the attempt totals T (default: each row's sum)."""
+    rows, t, row_max = _rows(marks, maxmarks, totals)
+    s, p = len(t), len(maxmarks)
+    t_mean, k2 = mean(t), variance(t)
+    sd = math.sqrt(max(k2, 0.0)) if k2 is not None else None
+    skew = kurt = cic = er = se = None
+    if t_mean is not None and sd is not None and k2 is not None and k2 > _EPS:
+        d = [v - t_mean for v in t]
+        m2, m3, m4 = (math.fsum(v**k for v in d) / s for k in (2, 3, 4))
+        if s > 2:
+            skew = (s * s * m3 / ((s - 1) * (s - 2))) / k2**1.5
+        if s > 3:
+            k4 = s * s * ((s + 1) * m4 - 3 * (s - 1) * m2 * m2) / ((s - 1) * (s - 2) * (s - 3))
+            kurt = k4 / (k2 * k2)
+        columns = [_column(rows, j) for j in range(p)]
+        if p > 1 and all(len(present) == s for present, _x in columns):
+            item_vars = math.fsum(variance(x) or 0.0 for _present, x in columns)
+            cic = 100.0 * p / (p - 1) * (1 - item_vars / k2)
+            er = 100.0 * math.sqrt(max(0.0, 1 - cic / 100.0))
+            se = er / 100.0 * sd
+    return TestStats(
+        n=s,
+        max_total=mean(row_max),
+        mean=t_mean,
+        median=statistics.median(t) if t else None,
+        sd=sd,
+        skewness=skew,
+        kurtosis=kurt,
+        cic=cic,
+        error_ratio=er,
+        standard_error=se,
+    )
+
+
+def _rows(
+    marks: Marks, maxmarks: Sequence[float], totals: Sequence[float] | None
+) -> tuple[list[list[float | None]], list[float], list[float]]:
+    """The rows, the totals T and each row's max total."""
+    rows = [list(r) for r in marks]
+    if any(len(r) != len(maxmarks) for r in rows):
+        raise ValueError("every row needs one cell per question")
+    t = [float(v) for v in totals] if totals is not None else [_sum(r) for r in rows]
+    if len(t) != len(rows):
+        raise ValueError("one total per row")
+    row_max = [
+        math.fsum(mm for v, mm in zip(r, maxmarks, strict=True) if v is not None) for r in rows
+    ]
+    return rows, t, row_max
+
+
+def _column(rows: Sequence[Sequence[float | None]], j: int) -> tuple[list[int], list[float]]:
+    """The attempts (row indexes) that contain question j, and its marks in them."""
+    present = [i for i, r in enumerate(rows) if r[j] is not None]
+    return present, [float(v) for r in rows if (v := r[j]) is not None]
+
+
+def _sum(row: Sequence[float | None]) -> float:
+    return math.fsum(v for v in row if v is not None)
+
+
+# -- from the database ---------------------------------------------------------------
+
+WHICH_ATTEMPTS = {
+    "highest": "Each student's highest-graded attempt (the earliest if tied)",
+    "first": "Each student's first attempt",
+    "last": "Each student's last attempt",
+    "average": "All submitted attempts, each counted on its own",
+}
+
+
+@dataclass(frozen=True)
+class SkillMastery:
+    key: str
+    name: str
+    mean_percent: float | None
+    students: int
+    per_student: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AssignmentStats:
+    test: TestStats
+    questions: list[QuestionStats]
+    skills: list[SkillMastery]
+    score_percentages: list[float]
+    attempts_analysed: int
+    which_attempts: str
+    attempt_ids: list[int] = field(default_factory=list)
+
+
+def analysed_attempt_ids(session: Session, assignment: m.Assignment) -> list[int]:
+    """Submitted attempts chosen by the assignment's grading method, as Moodle's
+    report does by default (average: all of them)."""
+    rows = session.execute(
+        select(m.Attempt.id, m.Attempt.student_id, m.Attempt.number, m.Attempt.score).where(
+            m.Attempt.assignment_id == assignment.id, m.Attempt.status == m.ATTEMPT_SUBMITTED
+        )
+    ).all()
+    method = assignment.grading
+    if method == "average":
+        return sorted(r.id for r in rows)
+    by_student: dict[int, dict[int, tuple[int, float]]] = defaultdict(dict)
+    for r in rows:
+        by_student[r.student_id][r.number] = (r.id, r.score or 0.0)
+    chosen = []
+    for attempts in by_student.values():
+        number = grading.chosen_attempt([(n, s) for n, (_i, s) in attempts.items()], method)
+        if number is not None:
+            chosen.append(attempts[number][0])
+    return sorted(chosen)
+
+
+def assignment_statistics(session: Session, assignment: m.Assignment) -> AssignmentStats:
+    """Item and test statistics of an assignment's analysed attempts. Marks are
+    Answer.points (0 when unanswered), max marks AttemptSlot.points (their mean
+    if a question's max mark changed between versions), T = Attempt.score."""
+    if assignment.grading not in WHICH_ATTEMPTS:
+        raise ValueError(f"unknown grading method {assignment.grading!r}")
+    ids = analysed_attempt_ids(session, assignment)
+    attempts = (
+        session.scalars(
+            select(m.Attempt)
+            .where(m.Attempt.id.in_(ids))
+            .order_by(m.Attempt.student_id, m.Attempt.number, m.Attempt.id)
+            .options(
+                selectinload(m.Attempt.slots)
+                .selectinload(m.AttemptSlot.question_version)
+                .selectinload(m.QuestionVersion.question),
+                selectinload(m.Attempt.slots)
+                .selectinload(m.AttemptSlot.question_version)
+                .selectinload(m.QuestionVersion.article),
+                selectinload(m.Attempt.answers),
+            )
+        ).all()
+        if ids
+        else []
+    )
+    questions: dict[str, m.Question] = {}
+    latest: dict[str, m.QuestionVersion] = {}
+    cells: list[dict[str, tuple[m.AttemptSlot, m.Answer | None]]] = []
+    for attempt in attempts:
+        answers = {a.slot_id: a for a in attempt.answers}
+        row = {}
+        for slot in attempt.slots:
+            version = slot.question_version
+            key = version.question.key
+            questions[key] = version.question
+            if key not in latest or version.version > latest[key].version:
+                latest[key] = version
+            row[key] = (slot, answers.get(slot.id))
+        cells.append(row)
+    keys = sorted(questions, key=lambda k: (questions[k].position, k))
+
+    marks = [[_mark(row.get(k)) for k in keys] for row in cells]
+    maxmarks = []
+    for k in keys:
+        points = [row[k][0].points for row in cells if k in row]
+        maxmarks.append(math.fsum(points) / len(points))
+    totals = [
+        a.score if a.score is not None else math.fsum(x for x in r if x is not None)
+        for a, r in zip(attempts, marks, strict=True)
+    ]
+    guesses = [question_of(latest[k]).random_guess_score() for k in keys]
+    numbers = question_statistics(marks, maxmarks, totals=totals, random_guess=guesses, keys=keys)
+    detailed = [
+        replace(
+            q,
+            position=questions[q.key].position,
+            type=latest[q.key].type,
+            skill=latest[q.key].skill,
+            versions=sorted(
+                {row[q.key][0].question_version.version for row in cells if q.key in row}
+            ),
+            prompt=str(latest[q.key].spec.get("prompt", "")),
+            responses=_responses([row[q.key][1] for row in cells if q.key in row]),
+            misconceptions=_misconceptions([row[q.key][1] for row in cells if q.key in row]),
+        )
+        for q in numbers
+    ]
+    return AssignmentStats(
+        test=whole_test_statistics(marks, maxmarks, totals=totals),
+        questions=detailed,
+        skills=_skills(assignment.bank.skills, attempts, cells),
+        score_percentages=[
+            100.0 * t / a.max_score if a.max_score else 0.0
+            for a, t in zip(attempts, totals, strict=True)
+        ],
+        attempts_analysed=len(attempts),
+        which_attempts=WHICH_ATTEMPTS[assignment.grading],
+        attempt_ids=[a.id for a in attempts],
+    )
+
+
+def _mark(cell: tuple[m.AttemptSlot, m.Answer | None] | None) -> float | None:
+    if cell is None:
+        return None  # the question was not in this attempt
+    return cell[1].points if cell[1] is not None else 0.0
+
+
+def _responses(answers: Sequence[m.Answer | None]) -> list[ResponseRow]:
+    groups: dict[str, list[m.Answer]] = defaultdict(list)
+    missing = 0
+    for a in answers:
+        if a is None:
+            missing += 1
+        else:
+            groups[a.classification].append(a)
+    rows = []
+    for classification, group in groups.items():
+        label = Counter(a.summary for a in group).most_common(1)[0][0]
+        fraction = math.fsum(a.fraction for a in group) / len(group)
+        rows.append(ResponseRow(label or classification or "(empty)", len(group), fraction))
+    if missing:
+        rows.append(ResponseRow(NO_ANSWER, missing, 0.0))
+    return sorted(rows, key=lambda r: (-r.count, r.label == NO_ANSWER, r.label))
+
+
+def _misconceptions(answers: Sequence[m.Answer | None]) -> list[tuple[str, int]]:
+    counts = Counter(a.misconception for a in answers if a is not None and a.misconception)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _skills(
+    names: dict[str, str],
+    attempts: Sequence[m.Attempt],
+    cells: Sequence[dict[str, tuple[m.AttemptSlot, m.Answer | None]]],
+) -> list[SkillMastery]:
+    """Per student, marks over max marks on each skill's questions in their
+    analysed attempts (pooled when several); the class figure is the mean."""
+    pooled: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
+    for attempt, row in zip(attempts, cells, strict=True):
+        for slot, answer in row.values():
+            acc = pooled[slot.question_version.skill][attempt.student_id]
+            acc[0] += answer.points if answer is not None else 0.0
+            acc[1] += slot.points
+    order = list(names) + sorted(k for k in pooled if k not in names)
+    result = []
+    for key in order:
+        per = pooled.get(key, {})
+        percents = [100.0 * got / out for _sid, (got, out) in sorted(per.items()) if out]
+        result.append(
+            SkillMastery(key, names.get(key, key), mean(percents), len(percents), percents)
+        )
+    return result

@@ -1,0 +1,470 @@
+"""CSV exports: cells checked against the database, format, formula injection,
+streaming, the ``export`` command, and the documented column contract."""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from flask import Flask
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
+
+from quiz import exports
+from quiz import models as m
+from quiz.db import get_engine, session_scope
+from quiz.exports import GRADES_COLUMNS, RESPONSES_COLUMNS, safe_cell
+from tests.factories_results import (
+    add_student,
+    load_bank,
+    make_assignment,
+    make_class,
+    other_bank_text,
+    take_attempt,
+)
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "csv.md"
+ALL_SKILLS = ["percent", "reporting", "baseline", "sourcing", "context"]
+PAYLOADS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR"]
+
+
+def iso(value: datetime | None) -> str:
+    return "" if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline="")))
+
+
+@dataclass
+class Book:
+    """The ids of a gradebook built in the database."""
+
+    assignments: list[int] = field(default_factory=list)  # A1, A2 (class 1), A3 (class 2)
+    students: dict[str, int] = field(default_factory=dict)
+    attempts: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    codes: list[str] = field(default_factory=list)
+
+
+def build_book(app: Flask) -> Book:
+    """Two classes, two banks with different skills, three assignments.
+
+    Class 1 (name with a comma and quotes): A1 (bank A, highest), A2 (bank B,
+    average); Ada submits twice on both, bob is in progress on A1, Zed never
+    starts. Class 2: A3 (bank A, last); Chen once, Émile twice."""
+    book = Book()
+    with session_scope(app) as session:
+        bank_a = load_bank(session)
+        bank_b = load_bank(session, other_bank_text())
+        c1 = make_class(session, name='Year 9, "English"', code="RSLTCODE")
+        c2 = make_class(session, name="Year 10 History", code="SECONDCL")
+        book.codes = [c1.join_code, c2.join_code]
+        a1 = make_assignment(session, c1, bank_a, "highest", title="Percentages, part 1")
+        a2 = make_assignment(session, c1, bank_b, "average", title="Reporting")
+        a3 = make_assignment(session, c2, bank_a, "last", title="Percentages")
+        book.assignments = [a1.id, a2.id, a3.id]
+        s = {
+            name: add_student(session, klass, name)
+            for name, klass in (("Ada", c1), ("bob", c1), ("Zed", c1), ("Chen", c2), ("Émile", c2))
+        }
+        book.students = {name: st.id for name, st in s.items()}
+        plan = [
+            ("A1", a1, "Ada", 1, {"q-single": "right", "q-classify": "half", "q-text": "wrong"}),
+            ("A1", a1, "Ada", 2, {"q-single": "right", "q-classify": "half", "q-text": "right"}),
+            ("A2", a2, "Ada", 1, {"q-single": "right", "q-classify": "right"}),
+            ("A2", a2, "Ada", 2, {"q-single": "wrong", "q-classify": "half"}),
+            ("A3", a3, "Chen", 1, {"q-single": "right"}),
+            ("A3", a3, "Émile", 1, {"q-single": "right", "q-classify": "right", "q-text": "right"}),
+            ("A3", a3, "Émile", 2, {"q-text": "wrong"}),
+        ]
+        for label, assignment, name, number, answers in plan:
+            attempt = take_attempt(session, s[name], assignment, number, answers, minutes=7)
+            book.attempts[(label, name, number)] = attempt.id
+        attempt = take_attempt(session, s["bob"], a1, 1, {"q-single": "right"}, submit=False)
+        book.attempts[("A1", "bob", 1)] = attempt.id
+    return book
+
+
+def _all_assignments(session: Session, book: Book) -> list[m.Assignment]:
+    return [session.get_one(m.Assignment, i) for i in book.assignments]
+
+
+def _num(value: float) -> str:
+    return str(float(value))
+
+
+# -- grades ----------------------------------------------------------------------------------
+
+
+def test_grades_csv_cells_match_the_database(app: Flask) -> None:
+    book = build_book(app)
+    with session_scope(app) as session:
+        text = "".join(exports.grades_csv(session, _all_assignments(session, book)))
+        attempts = {k: session.get_one(m.Attempt, v) for k, v in book.attempts.items()}
+        classes = {k.join_code: k for k in session.scalars(select(m.Klass))}
+
+    assert text.startswith("\ufeff")
+    assert text.endswith("\r\n")
+    assert "\n" not in text.replace("\r\n", "")
+    rows = parse(text)
+    header, body = rows[0], rows[1:]
+    assert header[: len(GRADES_COLUMNS)] == list(GRADES_COLUMNS)
+    assert header[len(GRADES_COLUMNS) :] == [f"skill_{k}_percent" for k in ALL_SKILLS]
+    assert all(len(row) == len(header) for row in body)
+
+    c1, c2 = classes["RSLTCODE"], classes["SECONDCL"]
+    a1, a2, a3 = book.assignments
+    sid = book.students
+    started = {k: iso(a.started_at) for k, a in attempts.items()}
+    submitted = {k: iso(a.submitted_at) for k, a in attempts.items()}
+    fixed = [  # class, code, student, name, assignment, title, bank, status, attempts...
+        [c1.name, c1.join_code, sid["Ada"], "Ada", a1, "Percentages, part 1", "results-test",
+         "submitted", 2, "2.5", "3.0", "83.33", started[("A1", "Ada", 1)],
+         submitted[("A1", "Ada", 2)], "100.0", "50.0", "100.0", "", ""],
+        [c1.name, c1.join_code, sid["bob"], "bob", a1, "Percentages, part 1", "results-test",
+         "in progress", 1, "", "", "", started[("A1", "bob", 1)], "", "", "", "", "", ""],
+        [c1.name, c1.join_code, sid["Zed"], "Zed", a1, "Percentages, part 1", "results-test",
+         "not started", 0, "", "", "", "", "", "", "", "", "", ""],
+        [c1.name, c1.join_code, sid["Ada"], "Ada", a2, "Reporting", "results-other",
+         "submitted", 2, "1.25", "2.0", "62.5", started[("A2", "Ada", 1)],
+         submitted[("A2", "Ada", 2)], "50.0", "75.0", "", "", ""],
+        [c1.name, c1.join_code, sid["bob"], "bob", a2, "Reporting", "results-other",
+         "not started", 0, "", "", "", "", "", "", "", "", "", ""],
+        [c1.name, c1.join_code, sid["Zed"], "Zed", a2, "Reporting", "results-other",
+         "not started", 0, "", "", "", "", "", "", "", "", "", ""],
+        [c2.name, c2.join_code, sid["Chen"], "Chen", a3, "Percentages", "results-test",
+         "submitted", 1, "1.0", "3.0", "33.33", started[("A3", "Chen", 1)],
+         submitted[("A3", "Chen", 1)], "100.0", "0.0", "0.0", "", ""],
+        [c2.name, c2.join_code, sid["Émile"], "Émile", a3, "Percentages", "results-test",
+         "submitted", 2, "0.0", "3.0", "0.0", started[("A3", "Émile", 1)],
+         submitted[("A3", "Émile", 2)], "0.0", "0.0", "0.0", "", ""],
+    ]  # fmt: skip
+    expected = [[str(cell) for cell in row] for row in fixed]
+    assert body == expected
+    # RFC 4180 quoting of a name with a comma and quotes, times to the second in UTC.
+    assert '"Year 9, ""English"""' in text
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body[0][12])
+    assert body[0][12] == "2026-11-28T10:15:00Z"
+
+
+def test_grades_csv_single_assignment_has_its_own_skills_only(app: Flask) -> None:
+    book = build_book(app)
+    with session_scope(app) as session:
+        a2 = session.get_one(m.Assignment, book.assignments[1])
+        rows = parse("".join(exports.grades_csv(session, [a2])))
+    assert rows[0][len(GRADES_COLUMNS) :] == [
+        "skill_reporting_percent",
+        "skill_percent_percent",
+        "skill_context_percent",
+    ]
+    assert [r[3] for r in rows[1:]] == ["Ada", "bob", "Zed"]
+    assert rows[1][len(GRADES_COLUMNS) :] == ["75.0", "50.0", ""]
+
+
+def test_grades_csv_with_nothing_to_export_is_a_header(app: Flask) -> None:
+    with session_scope(app) as session:
+        text = "".join(exports.grades_csv(session, []))
+    assert text == "\ufeff" + ",".join(GRADES_COLUMNS) + "\r\n"
+
+
+# -- responses -------------------------------------------------------------------------------
+
+
+def _expected_responses(session: Session, book: Book) -> list[list[str]]:
+    """Every stored answer as its row, from the ORM objects, in the documented order."""
+    order = {aid: n for n, aid in enumerate(book.assignments)}
+    answers = session.scalars(select(m.Answer)).all()
+    keyed = []
+    for a in answers:
+        attempt, slot = a.attempt, a.slot
+        student, version = attempt.student, slot.question_version
+        assert attempt.assignment is not None
+        klass = attempt.assignment.klass
+        row = [
+            klass.name,
+            klass.join_code,
+            student.id,
+            student.display_name,
+            attempt.assignment_id,
+            attempt.id,
+            attempt.number,
+            version.question.key,
+            version.version,
+            slot.position,
+            version.skill,
+            version.type,
+            a.summary,
+            _num(a.fraction),
+            _num(a.points),
+            _num(a.max_points),
+            a.misconception or "",
+            iso(a.answered_at),
+        ]
+        sort_key = (
+            order[attempt.assignment_id],
+            student.display_name.lower(),
+            student.id,
+            attempt.number,
+            slot.position,
+        )
+        keyed.append((sort_key, [str(c) for c in row]))
+    return [row for _k, row in sorted(keyed)]
+
+
+def test_responses_csv_cells_match_the_database(app: Flask) -> None:
+    book = build_book(app)
+    with session_scope(app) as session:
+        text = "".join(exports.responses_csv(session, _all_assignments(session, book)))
+        expected = _expected_responses(session, book)
+        n_answers = session.scalar(select(func.count(m.Answer.id)))
+        n_slots = session.scalar(select(func.count(m.AttemptSlot.id)))
+
+    assert text.startswith("\ufeff")
+    assert "\n" not in text.replace("\r\n", "")
+    rows = parse(text)
+    assert rows[0] == list(RESPONSES_COLUMNS)
+    body = rows[1:]
+    assert body == expected
+    assert len(body) == n_answers < n_slots  # unanswered questions have no row
+
+    first = body[0]  # Ada, A1, attempt 1, position 1: the misconception option
+    assert first[3] == "Ada" and first[6] == "1" and first[9] == "1"
+    assert first[7] == "q-single" and first[10] == "percent" and first[11] == "single"
+    assert (first[12], first[13], first[14], first[15]) == ("15", "1.0", "1.0", "1.0")
+    wrong = next(r for r in body if r[5] == str(book.attempts[("A2", "Ada", 2)]) and r[9] == "1")
+    assert (wrong[12], wrong[13], wrong[16]) == ("5", "0.0", "MULT_OFFBYONE")
+    half = next(r for r in body if r[7] == "q-classify" and r[13] == "0.5")
+    assert half[14] == "0.5" and half[15] == "1.0"
+    assert [r[3] for r in body if r[4] == str(book.assignments[2])][:1] == ["Chen"]
+    assert {r[3] for r in body} == {"Ada", "bob", "Chen", "Émile"}  # Zed answered nothing
+
+
+# -- formula injection -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+SUM(A1)", "'+SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("@cmd", "'@cmd"),
+        ("\tTAB", "'\tTAB"),
+        ("\rCR", "'\rCR"),
+        ("Plain -2", "Plain -2"),
+        ("15", "15"),
+        ("", ""),
+        (None, ""),
+        (-2.5, -2.5),
+        (-3, -3),
+        (0.0, 0.0),
+        (7, 7),
+    ],
+)
+def test_safe_cell(value: object, cell: object) -> None:
+    assert safe_cell(value) == cell
+    assert type(safe_cell(value)) is type(cell)
+
+
+def test_formula_payloads_are_neutralised_and_numbers_kept(app: Flask) -> None:
+    with session_scope(app) as session:
+        bank = load_bank(session)
+        klass = make_class(session, name="@Year 9", code="FORMULAS")
+        assignment = make_assignment(session, klass, bank, title="=HYPERLINK(1)")
+        answer_ids: dict[str, int] = {}
+        for n, payload in enumerate(PAYLOADS):
+            student = add_student(session, klass, payload)
+            attempt = take_attempt(
+                session,
+                student,
+                assignment,
+                1,
+                {"q-single": "right", "q-text": payload.strip() or "x"},
+                minutes=n + 1,
+            )
+            text_answer = next(
+                a for a in attempt.answers if a.slot.question_version.question.key == "q-text"
+            )
+            answer_ids[payload] = text_answer.id
+        for payload in ("\tTAB", "\rCR"):  # typed text is stripped when read: store it as is
+            session.execute(
+                update(m.Answer).where(m.Answer.id == answer_ids[payload]).values(summary=payload)
+            )
+        session.execute(
+            update(m.Answer).where(m.Answer.id == answer_ids["-2+3"]).values(points=-2.5)
+        )
+        session.flush()
+        grades = "".join(exports.grades_csv(session, [assignment]))
+        responses = "".join(exports.responses_csv(session, [assignment]))
+
+    g = parse(grades)[1:]
+    assert sorted(r[3] for r in g) == sorted("'" + p for p in PAYLOADS)
+    assert {r[0] for r in g} == {"'@Year 9"}
+    assert {r[5] for r in g} == {"'=HYPERLINK(1)"}
+    assert {r[9] for r in g} == {"1.0"}  # numbers stay numbers
+    r = parse(responses)[1:]
+    typed = {row[3]: row for row in r if row[7] == "q-text"}
+    assert set(typed) == {"'" + p for p in PAYLOADS}
+    for payload in PAYLOADS:
+        assert typed["'" + payload][12] == "'" + payload
+    assert typed["'-2+3"][14] == "-2.5"  # a negative number is not text: no apostrophe
+    assert typed["'=1+1"][14] == "0.0"
+    singles = [row for row in r if row[7] == "q-single"]
+    assert {row[12] for row in singles} == {"15"}
+    assert "\t" in responses and "'\rCR" in responses
+
+
+# -- streaming -------------------------------------------------------------------------------
+
+
+def _watch(app: Flask) -> tuple[list[str], object]:
+    seen: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement.lower())
+
+    event.listen(get_engine(app), "before_cursor_execute", listener)
+    return seen, listener
+
+
+@pytest.mark.parametrize("kind", ["grades", "responses"])
+def test_exports_are_generators_that_yield_the_header_first(app: Flask, kind: str) -> None:
+    book = build_book(app)
+    export = exports.grades_csv if kind == "grades" else exports.responses_csv
+    with session_scope(app) as session:
+        assignments = _all_assignments(session, book)
+        for a in assignments:
+            _ = a.bank.skills, a.klass.name
+        gen = export(session, assignments)
+        assert inspect.isgenerator(gen)
+        seen, listener = _watch(app)
+        try:
+            first = next(gen)
+            before = list(seen)
+            rest = list(gen)
+        finally:
+            event.remove(get_engine(app), "before_cursor_execute", listener)
+    assert first.startswith("\ufeff")
+    assert first.endswith("\r\n") and first.count("\r\n") == 1
+    header = parse(first)[0]
+    columns = GRADES_COLUMNS if kind == "grades" else RESPONSES_COLUMNS
+    assert header[: len(columns)] == list(columns)
+    assert not [s for s in before if "attempt" in s or "answer" in s]  # no row read yet
+    assert rest and any("attempt" in s for s in seen)
+
+
+@pytest.mark.parametrize("kind", ["grades", "responses"])
+def test_rows_come_in_chunks(app: Flask, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = build_book(app)
+    export = exports.grades_csv if kind == "grades" else exports.responses_csv
+    with session_scope(app) as session:
+        whole = "".join(export(session, _all_assignments(session, book)))
+        monkeypatch.setattr(exports, "CHUNK_ROWS", 2)
+        monkeypatch.setattr(exports, "YIELD_PER", 3)
+        chunks = list(export(session, _all_assignments(session, book)))
+    rows = len(parse(whole)) - 1
+    assert rows > 4
+    assert len(chunks) == 1 + (rows + 1) // 2
+    assert all(c.endswith("\r\n") for c in chunks)
+    assert all(len(parse("\ufeff" + c)) <= 2 for c in chunks[1:])
+    assert "".join(chunks) == whole
+
+
+# -- the export command ----------------------------------------------------------------------
+
+
+def _invoke(app: Flask, *args: str) -> Result:
+    if "export" not in app.cli.commands:
+        app.cli.add_command(exports.export_command)
+    return app.test_cli_runner().invoke(args=["export", *args])
+
+
+def _stdout_rows(result: Result) -> list[list[str]]:
+    assert result.exit_code == 0, result.output
+    data = result.stdout_bytes
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in data and b"\r\r\n" not in data
+    return parse(data.decode("utf-8"))
+
+
+def test_cli_exports_everything_without_filters(app: Flask) -> None:
+    book = build_book(app)
+    rows = _stdout_rows(_invoke(app, "grades"))
+    assert [int(r[4]) for r in rows[1:]] == [book.assignments[i] for i in (0, 0, 0, 1, 1, 1, 2, 2)]
+    rows = _stdout_rows(_invoke(app, "responses"))
+    assert {int(r[4]) for r in rows[1:]} == set(book.assignments)
+
+
+def test_cli_class_filter(app: Flask) -> None:
+    book = build_book(app)
+    rows = _stdout_rows(_invoke(app, "grades", "--class", "secondcl"))
+    assert {r[1] for r in rows[1:]} == {"SECONDCL"}
+    assert [r[3] for r in rows[1:]] == ["Chen", "Émile"]
+    rows = _stdout_rows(_invoke(app, "responses", "--class", book.codes[0]))
+    assert {r[1] for r in rows[1:]} == {"RSLTCODE"}
+    assert {int(r[4]) for r in rows[1:]} == set(book.assignments[:2])
+
+
+def test_cli_assignment_filter(app: Flask) -> None:
+    book = build_book(app)
+    a2 = book.assignments[1]
+    rows = _stdout_rows(_invoke(app, "responses", "--assignment", str(a2)))
+    assert rows[1:] and {int(r[4]) for r in rows[1:]} == {a2}
+    rows = _stdout_rows(_invoke(app, "grades", "--class", "RSLTCODE", "--assignment", str(a2)))
+    assert [(r[3], int(r[4])) for r in rows[1:]] == [("Ada", a2), ("bob", a2), ("Zed", a2)]
+
+
+def test_cli_writes_a_file(app: Flask, tmp_path: Path) -> None:
+    book = build_book(app)
+    out = tmp_path / "grades.csv"
+    result = _invoke(app, "grades", "--class", "RSLTCODE", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\r\n") == 7 and b"\r\r\n" not in data
+    with session_scope(app) as session:
+        chosen = _all_assignments(session, book)[:2]
+        assert data.decode("utf-8") == "".join(exports.grades_csv(session, chosen))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--class", "NOSUCHCD"], "No class has the code"),
+        (["--assignment", "99999"], "No assignment has the id 99999"),
+        (["--class", "SECONDCL", "--assignment", "{a1}"], "is not in class"),
+    ],
+)
+def test_cli_unknown_class_or_assignment(app: Flask, args: list[str], message: str) -> None:
+    book = build_book(app)
+    args = [a.replace("{a1}", str(book.assignments[0])) for a in args]
+    result = _invoke(app, "grades", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+# -- the documented contract -----------------------------------------------------------------
+
+
+def _documented(section: str) -> list[str]:
+    text = DOCS.read_text(encoding="utf-8")
+    part = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([^`]+)` \|", part, flags=re.MULTILINE)
+
+
+def test_docs_list_the_columns_in_order() -> None:
+    assert _documented("grades") == [*GRADES_COLUMNS, "skill_<key>_percent"]
+    assert _documented("responses") == list(RESPONSES_COLUMNS)
+    text = DOCS.read_text(encoding="utf-8")
+    for words in ("UTF-8", "byte-order mark", "CRLF", "RFC 4180", "public contract", "Z`"):
+        assert words in text

@@ -1,0 +1,402 @@
+"""Item statistics agree with Moodle's definitions (reference/item-statistics.md).
+
+The pure functions are checked against values worked out by hand below; the
+database part on a real bank, class, assignment and attempts."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from quiz import models as m
+from quiz import services
+from quiz.banks import parse_bank
+from quiz.db import make_engine, utcnow
+from quiz.stats import (
+    NO_ANSWER,
+    assignment_statistics,
+    covariance,
+    discrimination_index,
+    question_statistics,
+    whole_test_statistics,
+)
+
+approx = pytest.approx
+
+# A class of 5 attempts × 3 questions (max marks 1, 2, 1):
+#
+#   attempt   Q1  Q2  Q3 |  T
+#      1       1   2   1 |  4
+#      2       1   1   0 |  2
+#      3       0   1   1 |  2
+#      4       1   0   0 |  1
+#      5       0   0   0 |  0
+MARKS = [[1, 2, 1], [1, 1, 0], [0, 1, 1], [1, 0, 0], [0, 0, 0]]
+MAXMARKS = [1, 2, 1]
+
+
+def test_question_statistics_by_hand():
+    q1, q2, q3 = question_statistics(MARKS, MAXMARKS, random_guess=[0.5, None, 0.25])
+    assert [q.key for q in (q1, q2, q3)] == ["1", "2", "3"]
+    assert q1.n == q2.n == q3.n == 5
+
+    # Facility: mean(x)/maxmark. Q1 3/5 = 0.6; Q2 (4/5)/2 = 0.4; Q3 2/5 = 0.4.
+    assert (q1.facility, q2.facility, q3.facility) == approx((0.6, 0.4, 0.4))
+    # SD (s−1) / maxmark.
+    # Q1: deviations from 0.6: .4 .4 −.6 .4 −.6 -> Σd² = 3(.16) + 2(.36) = 1.2, var = 1.2/4 = .3
+    # Q2: from 0.8: 1.2 .2 .2 −.8 −.8 -> Σd² = 1.44 + .04 + .04 + .64 + .64 = 2.8, var = .7
+    # Q3: from 0.4: .6 −.4 .6 −.4 −.4 -> Σd² = 2(.36) + 3(.16) = 1.2, var = .3
+    assert q1.sd == approx(math.sqrt(0.3) / 1)
+    assert q2.sd == approx(math.sqrt(0.7) / 2)
+    assert q3.sd == approx(math.sqrt(0.3) / 1)
+    assert (q1.random_guess, q2.random_guess, q3.random_guess) == (0.5, None, 0.25)
+    # Intended weight: maxmark / Σ maxmarks = 1/4, 2/4, 1/4.
+    assert (q1.intended_weight, q2.intended_weight, q3.intended_weight) == approx((25, 50, 25))
+
+    # Discrimination index: 100·Cov(x, X)/sqrt(Var x · Var X), X = T − x (rest of test).
+    # Q1: X = 3 1 2 0 0, mean 1.2, deviations 1.8 −.2 .8 −1.2 −1.2
+    #     Σd² = 3.24 + .04 + .64 + 1.44 + 1.44 = 6.8 -> Var X = 1.7
+    #     Σ dx·dX = .72 − .08 − .48 − .48 + .72 = .4 -> Cov = .1
+    #     DI = 100 · .1 / sqrt(.3 · 1.7) = 10 / sqrt(.51)
+    assert q1.discrimination == approx(10 / math.sqrt(0.51))
+    assert q1.discrimination == approx(14.0028, abs=1e-4)
+    # Q2: X = 2 1 1 1 0, mean 1, deviations 1 0 0 0 −1 -> Var X = 2/4 = .5
+    #     Σ dx·dX = 1.2 + .8 = 2 -> Cov = .5; DI = 50 / sqrt(.7 · .5)
+    assert q2.discrimination == approx(50 / math.sqrt(0.35))
+    # Q3: X = 3 2 1 1 0, mean 1.4, deviations 1.6 .6 −.4 −.4 −1.4 -> Σd² = 5.2, Var X = 1.3
+    #     Σ dx·dX = .96 − .24 − .24 + .16 + .56 = 1.2 -> Cov = .3; DI = 30 / sqrt(.3 · 1.3)
+    assert q3.discrimination == approx(30 / math.sqrt(0.39))
+
+    # Discriminative efficiency: 100·Cov(x, X)/CovMax, sorted x paired with sorted X.
+    # Q1: sorted x 0 0 1 1 1 (dev −.6 −.6 .4 .4 .4), sorted X 0 0 1 2 3 (dev −1.2 −1.2 −.2 .8 1.8)
+    #     Σ = .72 + .72 − .08 + .32 + .72 = 2.4 -> CovMax = .6; DE = 100 · .1/.6
+    assert q1.discriminative_efficiency == approx(100 * 0.1 / 0.6)
+    assert not q1.dubious  # 16.7 % ≥ 15 %
+    # Q2: sorted x 0 0 1 1 2 (dev −.8 −.8 .2 .2 1.2), sorted X 0 1 1 1 2 (dev −1 0 0 0 1)
+    #     Σ = .8 + 1.2 = 2 -> CovMax = .5 = Cov: DE = 100
+    assert q2.discriminative_efficiency == approx(100)
+    # Q3: sorted x 0 0 0 1 1 (dev −.4 −.4 −.4 .6 .6), sorted X 0 1 1 2 3 (dev −1.4 −.4 −.4 .6 1.6)
+    #     Σ = .56 + .16 + .16 + .36 + .96 = 2.2 -> CovMax = .55; DE = 100 · .3/.55
+    assert q3.discriminative_efficiency == approx(100 * 0.3 / 0.55)
+
+    # Effective weight: cov_i = Cov(x_i, T); T deviations from 1.8: 2.2 .2 .2 −.8 −1.8
+    # Q1: .88 + .08 − .12 − .32 + 1.08 = 1.6 -> .4;  Q2: 2.64 + .04 + .04 + .64 + 1.44 = 4.8 -> 1.2
+    # Q3: 1.32 − .08 + .12 + .32 + .72 = 2.4 -> .6;  EW_i = 100 sqrt(cov_i) / Σ sqrt(cov_j)
+    root = math.sqrt(0.4) + math.sqrt(1.2) + math.sqrt(0.6)
+    assert q1.effective_weight == approx(100 * math.sqrt(0.4) / root)
+    assert q2.effective_weight == approx(100 * math.sqrt(1.2) / root)
+    assert q3.effective_weight == approx(100 * math.sqrt(0.6) / root)
+    assert not any(q.effective_weight_negative for q in (q1, q2, q3))
+
+
+def test_whole_test_statistics_by_hand():
+    t = whole_test_statistics(MARKS, MAXMARKS)
+    # T = 4 2 2 1 0: mean 1.8, median 2, deviations 2.2 .2 .2 −.8 −1.8
+    assert (t.n, t.max_total, t.mean, t.median) == approx((5, 4, 1.8, 2))
+    # Σd² = 4.84 + .04 + .04 + .64 + 3.24 = 8.8 -> k2 = 8.8/4 = 2.2
+    assert t.sd == approx(math.sqrt(2.2))
+    # m2 = 8.8/5 = 1.76
+    # Σd³ = 10.648 + .008 + .008 − .512 − 5.832 = 4.32 -> m3 = .864
+    # Σd⁴ = 23.4256 + .0016 + .0016 + .4096 + 10.4976 = 34.336 -> m4 = 6.8672
+    # k3 = s²·m3/((s−1)(s−2)) = 25 · .864 / 12 = 1.8; skew = k3 / k2^1.5
+    assert t.skewness == approx(1.8 / 2.2**1.5)
+    assert t.skewness == approx(0.55161, abs=1e-5)
+    # k4 = s²((s+1)m4 − 3(s−1)m2²)/((s−1)(s−2)(s−3)) = 25 (6 · 6.8672 − 12 · 3.0976) / 24
+    #    = 25 · 4.032 / 24 = 4.2; kurtosis = k4 / k2² = 4.2 / 4.84
+    assert t.kurtosis == approx(4.2 / 4.84)
+    # CIC = 100 · P/(P−1) · (1 − Σ Var(x_j)/k2) = 100 · 3/2 · (1 − (.3 + .7 + .3)/2.2)
+    cic = 100 * 1.5 * (1 - 1.3 / 2.2)
+    assert t.cic == approx(cic)
+    assert t.cic == approx(61.3636, abs=1e-4)
+    er = 100 * math.sqrt(1 - cic / 100)
+    assert t.error_ratio == approx(er)
+    assert t.standard_error == approx(er / 100 * math.sqrt(2.2))
+
+
+def test_moodle_fixture_cic_can_be_negative():
+    # Two questions marked in opposite directions: Σ Var(x_j) > Var(T) makes CIC < 0,
+    # and the error ratio above 100 % (as in Moodle's fixture: CIC −87 %, ER 137 %).
+    t = whole_test_statistics([[1, 0], [0, 1], [1, 1], [0, 0]], [1, 1])
+    # x1 = 1 0 1 0, x2 = 0 1 1 0: Var = 1/3 each; T = 1 1 2 0: Var = 2/3
+    assert t.cic == approx(100 * 2 * (1 - (2 / 3) / (2 / 3)))
+    t = whole_test_statistics([[1, 0], [0, 1], [1, 0], [0, 1], [1, 1]], [1, 1])
+    # x1 = 1 0 1 0 1 (Var .3), x2 = 0 1 0 1 1 (Var .3), T = 1 1 1 1 2 (Var .2)
+    assert t.cic == approx(100 * 2 * (1 - 0.6 / 0.2))
+    assert t.error_ratio == approx(100 * math.sqrt(1 + 4))
+
+
+def test_negative_covariance_is_flagged_not_a_number():
+    # Q1 (max 2) 2 2 0 0, Q2 (max 1) 0 0 1 1: T = 2 2 1 1; Q2 falls as T rises.
+    q1, q2 = question_statistics([[2, 0], [2, 0], [0, 1], [0, 1]], [2, 1])
+    assert q2.effective_weight is None and q2.effective_weight_negative
+    assert q1.effective_weight == approx(100) and not q1.effective_weight_negative
+    # Q2 against its rest of test (2 2 0 0): perfectly negative.
+    assert q2.discrimination == approx(-100)
+    assert q2.dubious  # DE = −100 %
+
+
+def test_none_when_not_computable():
+    # One attempt: no SD, no covariance, no discrimination, no effective weight.
+    (q,) = question_statistics([[1]], [1])
+    assert q.facility == 1 and q.sd is None and q.discrimination is None
+    assert q.discriminative_efficiency is None and q.effective_weight is None
+    assert not q.dubious and not q.effective_weight_negative
+    t = whole_test_statistics([[1]], [1])
+    assert t.mean == 1 and t.median == 1 and t.sd is None and t.skewness is None
+    assert t.kurtosis is None and t.cic is None and t.error_ratio is None
+    # No attempts at all.
+    (q,) = question_statistics([], [1])
+    assert q.n == 0 and q.facility is None and q.intended_weight is None
+    t = whole_test_statistics([], [1])
+    assert t.n == 0 and t.mean is None and t.median is None and t.max_total is None
+    # Everyone right on Q1: its variance is 0, so DI and DE are None.
+    q1, q2 = question_statistics([[1, 1], [1, 0], [1, 1]], [1, 1])
+    assert q1.sd == 0 and q1.discrimination is None and q1.discriminative_efficiency is None
+    assert q2.discrimination is None  # its rest of test (Q1) is constant
+    assert q1.effective_weight == 0 and q2.effective_weight == approx(100)
+    # P = 1: no CIC. s = 2: no skewness; s = 3: no kurtosis.
+    t = whole_test_statistics([[1], [0], [1]], [1])
+    assert t.cic is None and t.skewness is not None and t.kurtosis is None
+    assert whole_test_statistics([[1], [0]], [1]).skewness is None
+    # Everyone the same total: no SD-based figure divides by zero.
+    t = whole_test_statistics([[1, 0], [0, 1]], [1, 1])
+    assert t.sd == 0 and t.skewness is None and t.cic is None
+    # Max mark 0 (not stored by the app, but never divide by zero).
+    (q,) = question_statistics([[0], [0]], [0])
+    assert q.facility is None and q.sd is None and q.intended_weight is None
+
+
+def test_floats_that_are_equal_count_as_zero_variance():
+    assert discrimination_index([0.1, 0.1, 0.1], [1, 2, 3]) is None
+    assert covariance([1, 2], [3, 5]) == approx(1)
+
+
+def test_questions_missing_from_some_attempts():
+    # Q3 was not drawn in attempts 4 and 5: its statistics use attempts 1–3 only.
+    marks = [[1, 2, 1], [1, 1, 0], [0, 1, 1], [1, 0, None], [0, 0, None]]
+    q1, _q2, q3 = question_statistics(marks, MAXMARKS)
+    assert q1.n == 5 and q3.n == 3
+    # T = 4 2 2 1 0; Q3: x = 1 0 1, X = 3 2 1
+    # x̄ = 2/3, deviations 1/3 −2/3 1/3 -> Var = (1/9 + 4/9 + 1/9)/2 = 1/3
+    # X̄ = 2, deviations 1 0 −1 -> Var = 1; Cov = (1/3 + 0 − 1/3)/2 = 0
+    assert q3.facility == approx(2 / 3)
+    assert q3.sd == approx(math.sqrt(1 / 3))
+    assert q3.discrimination == approx(0, abs=1e-12)
+    # Its weight counts in the attempts that had it (max total 4): 1/4.
+    assert q3.intended_weight == approx(25)
+    # Q1 over all five: X = T − x = 3 1 2 0 0 as before.
+    assert q1.discrimination == approx(10 / math.sqrt(0.51))
+    # Attempts 4 and 5 had a max total of 3: the mean max total is (4·3 + 3·2)/5.
+    assert q1.intended_weight == approx(100 * 1 / ((4 * 3 + 3 * 2) / 5))
+    t = whole_test_statistics(marks, MAXMARKS)
+    assert t.mean == approx(1.8) and t.cic is None  # CIC needs every question in every attempt
+
+
+def test_totals_given_are_used():
+    # T from the attempt, not the row sum (e.g. a score stored before a regrade).
+    (q,) = question_statistics([[1], [0], [1]], [1], totals=[3, 1, 2])
+    # X = 2 1 1, x = 1 0 1: x̄ = 2/3, X̄ = 4/3; Cov = (1/3·2/3 + (−2/3)(−1/3) + 1/3(−1/3))/2
+    assert q.discrimination is not None
+    cov = (1 / 3 * 2 / 3 + 2 / 9 - 1 / 9) / 2
+    assert q.discrimination == approx(100 * cov / math.sqrt(1 / 3 * 1 / 3))
+
+
+# -- on a real database --------------------------------------------------------------
+
+BANK_FILE = Path(__file__).parent / "data" / "good" / "minimal.yaml"
+
+
+@pytest.fixture
+def session(database_url: str):
+    engine = make_engine(database_url)
+    with sessionmaker(engine, expire_on_commit=False)() as s:
+        yield s
+    engine.dispose()
+
+
+def _setup(session: Session, grading: str = "highest"):
+    loaded, errors = parse_bank(BANK_FILE.read_text(encoding="utf-8"), str(BANK_FILE))
+    assert loaded is not None, errors
+    bank = services.import_bank(session, loaded)
+    teacher = m.Teacher(email="t@example.org", password_hash="x")
+    klass = m.Klass(teacher=teacher, name="9B", join_code="STATS1")
+    assignment = m.Assignment(
+        klass=klass, bank=bank, title="Minimal", opens_at=utcnow() - timedelta(hours=1)
+    )
+    assignment.grading = grading
+    session.add_all([teacher, klass, assignment])
+    session.flush()
+    return bank, assignment
+
+
+def _attempt(session, student, bank, assignment, number, single, classify, *, only=None):
+    """single: "right" | "wrong" (the misconception) | None (unanswered);
+    classify: how many of its two sentences are labelled right (None: unanswered)."""
+    questions = None
+    if only is not None:
+        questions = [q for q in services.live_questions(session, bank) if q.key in only]
+    attempt = services.start_attempt(
+        session, student, bank, m.FEEDBACK_AFTER_SUBMIT, questions=questions
+    )
+    attempt.assignment = assignment
+    attempt.number = number
+    session.flush()
+    for slot in attempt.slots:
+        question = services.question_of(slot.question_version)
+        if question.id == "q-single" and single is not None:
+            form = question.key_form(slot.state)
+            if single == "wrong":
+                found = question.misconception_form(slot.state)
+                assert found is not None
+                form = found[0]
+            assert services.save_answer(session, attempt, slot, form).error is None
+        if question.id == "q-classify" and classify is not None:
+            form = question.key_form(slot.state)
+            other = {"attributed": "advocacy", "advocacy": "attributed"}
+            for field in sorted(form)[classify:]:
+                form[field] = [other[form[field][0]]]
+            assert services.save_answer(session, attempt, slot, form).error is None
+    assert services.submit_attempt(session, attempt)
+    return attempt
+
+
+def _class(session, grading="highest"):
+    """Four students, marks (q-single, q-classify):
+    Ada (1, 1) T=2; Ben (1, .5) T=1.5; Cy (0 MULT_OFFBYONE, .5) T=.5; Di (unanswered, 0) T=0.
+    Ada's 2nd attempt: (0 wrong, .5) T=.5; Di's 2nd: (1, 1) T=2; Ben's 2nd ties his 1st."""
+    bank, assignment = _setup(session, grading)
+    ada, ben, cy, di = (services.create_student(session, n) for n in ("Ada", "Ben", "Cy", "Di"))
+    a = {
+        "ada1": _attempt(session, ada, bank, assignment, 1, "right", 2),
+        "ben1": _attempt(session, ben, bank, assignment, 1, "right", 1),
+        "cy1": _attempt(session, cy, bank, assignment, 1, "wrong", 1),
+        "di1": _attempt(session, di, bank, assignment, 1, None, 0),
+        "ada2": _attempt(session, ada, bank, assignment, 2, "wrong", 1),
+        "di2": _attempt(session, di, bank, assignment, 2, "right", 2),
+        "ben2": _attempt(session, ben, bank, assignment, 2, "right", 1),
+    }
+    # An attempt still in progress never counts.
+    running = services.start_attempt(session, cy, bank)
+    running.assignment, running.number = assignment, 2
+    session.commit()
+    return bank, assignment, a
+
+
+def test_assignment_statistics_highest(session):
+    _bank, assignment, a = _class(session, "highest")
+    stats = assignment_statistics(session, assignment)
+    # Highest: Ada 1st (2), Ben 1st (1.5, tied with his 2nd: the earliest), Cy 1st, Di 2nd (2).
+    assert sorted(stats.attempt_ids) == sorted(a[k].id for k in ("ada1", "ben1", "cy1", "di2"))
+    assert stats.attempts_analysed == 4 and "highest" in stats.which_attempts
+    assert sorted(stats.score_percentages) == approx([25, 75, 100, 100])
+
+    single, classify = stats.questions
+    assert (single.key, single.position, single.type, single.skill) == (
+        "q-single",
+        1,
+        "single",
+        "percent",
+    )
+    assert (classify.key, classify.position, classify.type) == ("q-classify", 2, "classify")
+    assert single.versions == [1] and single.prompt.startswith("Crime rose 50% from 10")
+    assert single.random_guess == approx(0.5) and classify.random_guess == approx(0.5)
+    # q-single x = 1 1 0 1 (Ada, Ben, Cy, Di); T = 2 1.5 .5 2; X = 1 .5 .5 1
+    assert single.n == 4 and single.facility == approx(0.75)
+    assert single.intended_weight == approx(50)
+    # x̄ = .75, dx = .25 .25 −.75 .25; X̄ = .75, dX = .25 −.25 −.25 .25
+    # Cov = (.0625 − .0625 + .1875 + .0625)/3 = .25/3; Var x = .75/3; Var X = .25/3
+    assert single.discrimination == approx(100 * (0.25 / 3) / math.sqrt(0.75 / 3 * 0.25 / 3))
+    # sorted x 0 1 1 1 (dx −.75 .25 .25 .25), sorted X .5 .5 1 1 (dX −.25 −.25 .25 .25)
+    # CovMax = (.1875 − .0625 + .0625 + .0625)/3 = .25/3 -> DE = 100
+    assert single.discriminative_efficiency == approx(100)
+    assert single.responses == [("15", 3, 1.0), ("5", 1, 0.0)]
+    assert single.misconceptions == [("MULT_OFFBYONE", 1)]
+    # q-classify x = 1 .5 .5 1
+    assert classify.facility == approx(0.75)
+    assert [(r.count, r.mean_fraction) for r in classify.responses] == [(2, 1.0), (2, 0.5)]
+    assert classify.misconceptions == []
+
+    # T = 2 1.5 .5 2: mean 1.5, median 1.75
+    assert stats.test.n == 4 and stats.test.mean == approx(1.5)
+    assert stats.test.median == approx(1.75) and stats.test.max_total == approx(2)
+
+    percent, reporting = stats.skills
+    assert (percent.key, percent.name) == ("percent", "Evaluate percentage claims")
+    assert percent.students == 4 and percent.mean_percent == approx(75)
+    assert sorted(percent.per_student) == approx([0, 100, 100, 100])
+    assert reporting.name == "Separate reporting from advocacy"
+    assert reporting.mean_percent == approx(75)
+    assert sorted(reporting.per_student) == approx([50, 50, 100, 100])
+
+
+def test_assignment_statistics_first_last_average(session):
+    _bank, assignment, a = _class(session, "first")
+    stats = assignment_statistics(session, assignment)
+    assert sorted(stats.attempt_ids) == sorted(a[k].id for k in ("ada1", "ben1", "cy1", "di1"))
+    assert "first" in stats.which_attempts
+    single = stats.questions[0]
+    # Di's first attempt left q-single unanswered: a row of its own, counted as 0.
+    assert single.responses == [("15", 2, 1.0), ("5", 1, 0.0), (NO_ANSWER, 1, 0.0)]
+    assert single.facility == approx(0.5)
+    # x = 1 1 0 0, T = 2 1.5 .5 0, X = 1 .5 .5 0
+    # dx = .5 .5 −.5 −.5, dX = .5 0 0 −.5: Cov = .5/3, Var x = 1/3, Var X = .5/3
+    assert single.discrimination == approx(100 * (0.5 / 3) / math.sqrt(1 / 3 * 0.5 / 3))
+
+    assignment.grading = "last"
+    stats = assignment_statistics(session, assignment)
+    assert sorted(stats.attempt_ids) == sorted(a[k].id for k in ("ada2", "ben2", "cy1", "di2"))
+    assert stats.questions[0].misconceptions == [("MULT_OFFBYONE", 2)]
+
+    assignment.grading = "average"
+    stats = assignment_statistics(session, assignment)
+    assert stats.attempts_analysed == 7 and len(stats.score_percentages) == 7
+    assert "All submitted" in stats.which_attempts
+    # Skills pool each student's attempts: Ada percent (1 + 0)/2 = 50 %.
+    percent = stats.skills[0]
+    assert percent.students == 4
+    assert sorted(percent.per_student) == approx([0, 50, 50, 100])
+
+
+def test_assignment_statistics_random_draws_and_empty(session):
+    bank, assignment = _setup(session, "highest")
+    stats = assignment_statistics(session, assignment)
+    assert stats.attempts_analysed == 0 and stats.questions == [] and stats.test.n == 0
+    assert [s.mean_percent for s in stats.skills] == [None, None]
+
+    students = [services.create_student(session, n) for n in ("A", "B", "C")]
+    _attempt(session, students[0], bank, assignment, 1, "right", 2)
+    _attempt(session, students[1], bank, assignment, 1, "wrong", 0)
+    _attempt(session, students[2], bank, assignment, 1, "right", None, only={"q-single"})
+    stats = assignment_statistics(session, assignment)
+    single, classify = stats.questions
+    assert single.n == 3 and classify.n == 2
+    assert classify.facility == approx(0.5)
+    assert classify.intended_weight == approx(50)  # in the attempts that had it: 1 of 2
+    # Student C's attempt had only q-single (max total 1): mean max total (2 + 2 + 1)/3.
+    assert single.intended_weight == approx(100 / (5 / 3))
+    assert stats.test.cic is None
+    assert stats.skills[1].students == 2
+
+
+def test_queries_do_not_grow_with_attempts(session):
+    _bank, assignment, _a = _class(session, "average")
+    session.expire_all()
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        stats = assignment_statistics(session, assignment)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert stats.attempts_analysed == 7
+    # attempt choice, attempts, slots, versions, questions, articles, answers, bank (+ refresh)
+    assert len(statements) <= 10, statements
