@@ -19,19 +19,16 @@ db_cli = AppGroup("db", help="Database schema migrations.")
 
 
 def init_app(app: Flask) -> None:
+    from quiz.auth.commands import create_teacher_command, set_password_command
+    from quiz.exports import export_command
+
     app.cli.add_command(bank_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(purge_command)
-    try:  # TEMP while helpers write these modules
-        from quiz.auth.commands import create_teacher_command, set_password_command
-        from quiz.exports import export_command
-
-        app.cli.add_command(create_teacher_command)
-        app.cli.add_command(set_password_command)
-        app.cli.add_command(export_command)
-    except ImportError:
-        pass
+    app.cli.add_command(create_teacher_command)
+    app.cli.add_command(set_password_command)
+    app.cli.add_command(export_command)
 
 
 def _paths(paths: tuple[str, ...]) -> list[str]:

@@ -44,16 +44,11 @@ def init_app(app: Flask) -> None:
 
     from quiz.auth import bp as auth_bp
     from quiz.student import bp as student_bp
-
-    try:  # TEMP while helpers write results/stats/exports
-        from quiz.teacher import bp as teacher_bp
-    except ImportError:
-        teacher_bp = None
+    from quiz.teacher import bp as teacher_bp
 
     app.register_blueprint(student_bp)
     app.register_blueprint(auth_bp)
-    if teacher_bp is not None:
-        app.register_blueprint(teacher_bp)
+    app.register_blueprint(teacher_bp)
     app.jinja_env.globals["show_time"] = show
     app.jinja_env.globals["current_teacher"] = current_teacher
 

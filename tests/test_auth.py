@@ -17,7 +17,6 @@ from werkzeug.security import check_password_hash
 from quiz import create_app
 from quiz import models as m
 from quiz.auth import teacher_required
-from quiz.auth.commands import create_teacher_command, set_password_command
 from quiz.auth.views import BAD_LOGIN, EMAIL_TAKEN, create_teacher, login_key
 from quiz.db import get_engine, session_scope, utcnow
 from tests.conftest import make_app
@@ -29,12 +28,7 @@ PROTECTED = "/_test/protected"
 
 
 def _add_test_routes(app: Flask) -> None:
-    """A page behind ``teacher_required``, and a stand-in dashboard if the teacher's
-    blueprint is not there (yet)."""
-    if "teacher" not in app.blueprints:
-        stub = Blueprint("teacher", __name__, url_prefix="/teacher")
-        stub.add_url_rule("/", "dashboard", teacher_required(lambda: "dashboard"))
-        app.register_blueprint(stub)
+    """A page behind ``teacher_required``, outside the teacher's blueprint."""
     probe = Blueprint("auth_probe", __name__)
 
     @probe.get(PROTECTED)
@@ -43,9 +37,6 @@ def _add_test_routes(app: Flask) -> None:
         return f"hello {g.teacher.email}"
 
     app.register_blueprint(probe)
-    for command in (create_teacher_command, set_password_command):
-        if command.name not in app.cli.commands:
-            app.cli.add_command(command)
 
 
 @pytest.fixture

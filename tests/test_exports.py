@@ -382,8 +382,6 @@ def test_rows_come_in_chunks(app: Flask, kind: str, monkeypatch: pytest.MonkeyPa
 
 
 def _invoke(app: Flask, *args: str) -> Result:
-    if "export" not in app.cli.commands:
-        app.cli.add_command(exports.export_command)
     return app.test_cli_runner().invoke(args=["export", *args])
 
 

@@ -16,10 +16,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quiz import models as m
+
+
+def options(pairs: Any) -> list[SelectChoice]:
+    """Choices for a select, radio or checkbox list from (value, label) pairs or a dict."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]
 
 
 def _squash(value: Any) -> Any:
@@ -105,7 +112,7 @@ class AssignmentForm(FlaskForm):
         filters=[_squash],
     )
     bank = SelectField("Question bank", coerce=int)
-    selection = RadioField("Which questions", choices=list(SELECTION_LABELS.items()), default="all")
+    selection = RadioField("Which questions", choices=options(SELECTION_LABELS), default="all")
     skills = MultiCheckboxField("Skills")
     questions = MultiCheckboxField("Questions")
     per_skill = IntegerField(
@@ -128,10 +135,10 @@ class AssignmentForm(FlaskForm):
         default=1,
         validators=[InputRequired(), NumberRange(min=0, max=100, message="0 to 100.")],
     )
-    grading = SelectField("Grade by", choices=list(GRADING_LABELS.items()), default="highest")
+    grading = SelectField("Grade by", choices=options(GRADING_LABELS), default="highest")
     feedback = SelectField(
         "Students see feedback and right answers",
-        choices=list(FEEDBACK_LABELS.items()),
+        choices=options(FEEDBACK_LABELS),
         default=m.FEEDBACK_AFTER_SUBMIT,
     )
     shuffle_questions = BooleanField("Shuffle the order of questions")

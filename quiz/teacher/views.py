@@ -6,6 +6,7 @@ assignment or attempt is a 404, never a hint that it exists.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from datetime import timedelta
@@ -15,13 +16,13 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     redirect,
     render_template,
     request,
     session,
-    stream_with_context,
     url_for,
 )
 from sqlalchemy import select
@@ -31,6 +32,7 @@ from quiz import charts, classes, exports, results, services, stats
 from quiz import models as m
 from quiz.auth import current_teacher, teacher_required
 from quiz.db import get_session, utcnow
+from quiz.rendering import markdown_inline
 from quiz.teacher import forms as f
 from quiz.timeutil import from_local, to_local
 
@@ -136,8 +138,13 @@ def class_page(class_id: int) -> tuple[str, int]:
 def class_qr(class_id: int) -> Response:
     klass = _class(class_id)
     url = url_for("student.join", code=klass.join_code, _external=True)
-    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private"})
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff", title="Join link"
+    )
+    return Response(
+        buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private"}
+    )
 
 
 @bp.post("/classes/<int:class_id>/rename")
@@ -216,7 +223,7 @@ def _student_page(student: m.Student, status: int = 200, **forms: object) -> tup
     db = get_session()
     others = [s for s in student.klass.students if s.id != student.id] if student.klass else []
     merge = forms.pop("merge_form", None) or f.MergeForm(formdata=None)
-    merge.into.choices = [(s.id, s.display_name) for s in others]  # type: ignore[attr-defined]
+    merge.into.choices = f.options((s.id, s.display_name) for s in others)  # type: ignore[attr-defined]
     attempts = db.scalars(
         select(m.Attempt).where(m.Attempt.student_id == student.id).order_by(m.Attempt.started_at)
     ).all()
@@ -277,9 +284,9 @@ def reset_code(student_id: int) -> Response:
 def merge_student(student_id: int) -> Response | tuple[str, int]:
     student = _student(student_id)
     form = f.MergeForm()
-    form.into.choices = [
+    form.into.choices = f.options(
         (s.id, s.display_name) for s in student.klass.students if s.id != student.id
-    ]  # type: ignore[union-attr]
+    )  # type: ignore[union-attr]
     if not form.validate_on_submit():
         return _student_page(student, 422, merge_form=form)
     keep = _student(form.into.data)
@@ -321,7 +328,7 @@ def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> 
     db = get_session()
     banks = [bank for bank, _n in services.list_banks(db)]
     form = f.AssignmentForm() if formdata else f.AssignmentForm(formdata=None)
-    form.bank.choices = [(b.id, b.title) for b in banks]
+    form.bank.choices = f.options((b.id, b.title) for b in banks)
     bank_id = form.bank.data if formdata and form.bank.data else (obj.bank_id if obj else None)
     bank = next((b for b in banks if b.id == bank_id), banks[0] if banks else None)
     skills: dict[str, str] = {}
@@ -336,11 +343,11 @@ def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> 
                     (
                         q.key,
                         f"{q.position}. [{bank.skills.get(v.skill, v.skill)}] "
-                        f"{v.spec['prompt'][:90]}",
+                        f"{markdown_inline(v.spec['prompt']).striptags()[:90]}",
                     )
                 )
-    form.skills.choices = list(skills.items())
-    form.questions.choices = questions
+    form.skills.choices = f.options(skills)
+    form.questions.choices = f.options(questions)
     if not formdata and obj is not None:
         form.title.data = obj.title
         form.bank.data = obj.bank_id
@@ -528,13 +535,26 @@ def regrade(assignment_id: int) -> Response:
     return redirect(url_for("teacher.assignment_page", assignment_id=a.id), code=303)
 
 
-def _csv(chunks: Iterator[str], filename: str) -> Response:
+def _csv(kind: str, assignment_ids: list[int], filename: str) -> Response:
+    """Stream a CSV export. The rows are read in a session of the stream's own,
+    which outlives the request's (Flask closes that one before streaming)."""
+    make = current_app.extensions["quiz_sessionmaker"]
+    write = exports.grades_csv if kind == "grades" else exports.responses_csv
+
     def encoded() -> Iterator[bytes]:
-        for chunk in chunks:
-            yield chunk.encode("utf-8")
+        with make() as db:
+            chosen = list(
+                db.scalars(
+                    select(m.Assignment)
+                    .where(m.Assignment.id.in_(assignment_ids))
+                    .order_by(m.Assignment.opens_at, m.Assignment.id)
+                )
+            )
+            for chunk in write(db, chosen):
+                yield chunk.encode("utf-8")
 
     return Response(
-        stream_with_context(encoded()),
+        encoded(),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
@@ -546,27 +566,24 @@ def _csv(chunks: Iterator[str], filename: str) -> Response:
 @bp.get("/assignments/<int:assignment_id>/grades.csv")
 def grades_csv(assignment_id: int) -> Response:
     a = _assignment(assignment_id)
-    return _csv(exports.grades_csv(get_session(), [a]), f"grades-assignment-{a.id}.csv")
+    return _csv("grades", [a.id], f"grades-assignment-{a.id}.csv")
 
 
 @bp.get("/assignments/<int:assignment_id>/responses.csv")
 def responses_csv(assignment_id: int) -> Response:
     a = _assignment(assignment_id)
-    return _csv(exports.responses_csv(get_session(), [a]), f"responses-assignment-{a.id}.csv")
+    return _csv("responses", [a.id], f"responses-assignment-{a.id}.csv")
 
 
 @bp.get("/classes/<int:class_id>/grades.csv")
 def class_grades_csv(class_id: int) -> Response:
     klass = _class(class_id)
-    return _csv(
-        exports.grades_csv(get_session(), list(klass.assignments)), f"grades-{klass.join_code}.csv"
-    )
+    ids = [a.id for a in klass.assignments]
+    return _csv("grades", ids, f"grades-{klass.join_code}.csv")
 
 
 @bp.get("/classes/<int:class_id>/responses.csv")
 def class_responses_csv(class_id: int) -> Response:
     klass = _class(class_id)
-    return _csv(
-        exports.responses_csv(get_session(), list(klass.assignments)),
-        f"responses-{klass.join_code}.csv",
-    )
+    ids = [a.id for a in klass.assignments]
+    return _csv("responses", ids, f"responses-{klass.join_code}.csv")

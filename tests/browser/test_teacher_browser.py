@@ -1,0 +1,124 @@
+"""A teacher's journey in headless Chromium: sign up, class, assignment, a student
+joins and submits, results arrive, both CSV files download and parse."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from quiz import models as m
+from quiz import services
+from quiz.db import session_scope
+
+pytestmark = pytest.mark.browser
+
+
+def _fill(page, form):
+    for name, values in form.items():
+        for value in values:
+            box = page.locator(f"input[name='{name}'][value='{value}']")
+            if box.count():
+                box.check()
+            else:
+                page.locator(f"[name='{name}']").fill(value)
+
+
+def _csv(download) -> list[list[str]]:
+    raw = Path(download.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_teacher_runs_a_class_and_sees_results(browser, live_server, shot):
+    base, app = live_server.url, live_server.app
+    teacher = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = teacher.new_page()
+    page.goto(base + "/teacher/signup")
+    page.get_by_label("Your name").fill("Ms Rivera")
+    page.get_by_label("E-mail").fill("rivera@school.example")
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    page.get_by_label(re.compile("Confirm|again", re.I)).fill("a long enough password")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/teacher/$"))
+    page.get_by_label("Class name").fill("9B <Media>")
+    page.get_by_role("button", name="Create the class").click()
+    page.wait_for_url(re.compile(r"/teacher/classes/\d+$"))
+    shot(page, "01-class")
+    code = page.locator(".join-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    qr = page.locator("img.qr")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+
+    page.get_by_role("link", name="New assignment").click()
+    page.wait_for_url(re.compile(r"/assignments/new$"))
+    shot(page, "01b-new-assignment")
+    page.get_by_label("Title").fill("Percent check")
+    page.get_by_label("The questions of some skills").check()
+    page.get_by_label("Evaluate percentage claims", exact=True).check()
+    page.get_by_label("Students see feedback and right answers").select_option("after_submit")
+    page.get_by_role("button", name="Create the assignment").click()
+    page.wait_for_url(re.compile(r"/teacher/assignments/\d+$"))
+    assignment_url = page.url
+
+    # A student joins on a phone-sized screen and submits.
+    student = browser.new_context(viewport={"width": 390, "height": 844})
+    spage = student.new_page()
+    spage.goto(base + "/join")
+    spage.get_by_label("Class code").fill(code.lower())
+    spage.get_by_label("Your name").fill('=HYPERLINK("x")')
+    spage.get_by_role("button", name="Join the class").click()
+    spage.wait_for_url(re.compile(r"/me"))
+    shot(spage, "02-student-me")
+    spage.get_by_role("button", name="Start").click()
+    spage.wait_for_url(re.compile(r"/q/1$"))
+    attempt_id = int(re.search(r"/attempts/(\d+)", spage.url).group(1))
+    with session_scope(app) as s:
+        slots = [
+            (sl.position, sl.state, services.question_of(sl.question_version))
+            for sl in s.get(m.Attempt, attempt_id).slots
+        ]
+    assert slots and all(q.skill == "percent" for _p, _s, q in slots)
+    for position, state, q in slots[:-1]:
+        spage.goto(f"{base}/attempts/{attempt_id}/q/{position}")
+        _fill(spage, q.key_form(state))
+        spage.get_by_role("button", name="Save answer").click()
+        spage.wait_for_load_state()
+    spage.goto(f"{base}/attempts/{attempt_id}/review")
+    assert "1 question is" in spage.content()
+    spage.get_by_role("button", name="Submit my answers for marking").click()
+    spage.wait_for_url(re.compile(r"/results$"))
+
+    # The teacher sees the result arrive, with charts and item analysis.
+    page.goto(assignment_url)
+    shot(page, "03-results")
+    row = page.locator("table.data tbody tr").first
+    assert "submitted" in row.inner_text()
+    assert page.locator("svg[role=img]").count() == 2
+    assert "Question by question" in page.content()
+    page.get_by_role("link", name="=HYPERLINK").click()
+    page.wait_for_url(re.compile(r"/teacher/attempts/\d+$"))
+    shot(page, "04-attempt")
+    page.go_back()
+
+    with page.expect_download() as grades:
+        page.get_by_role("link", name="Download grades (CSV)").click()
+    rows = _csv(grades.value)
+    header, first = rows[0], rows[1]
+    assert header[:4] == ["class", "class_code", "student_id", "student_name"]
+    assert first[header.index("student_name")] == '\'=HYPERLINK("x")'
+    assert first[header.index("status")] == "submitted"
+    total = sum(q.points for _p, _s, q in slots)
+    assert float(first[header.index("max_score")]) == total
+    assert float(first[header.index("score")]) == total - slots[-1][2].points
+
+    with page.expect_download() as responses:
+        page.get_by_role("link", name="Download responses (CSV)").click()
+    rows = _csv(responses.value)
+    assert len(rows) - 1 == len(slots) - 1
+    assert {r[rows[0].index("skill")] for r in rows[1:]} == {"percent"}
+    teacher.close()
+    student.close()
