@@ -140,6 +140,8 @@ class _Lines:
                 self.walk(item, (*path, i))
 
     def line(self, path: Path) -> int:
+        if not self.lines:
+            return 0  # data that came from a form, not a file
         while path and path not in self.lines:
             path = path[:-1]
         return self.lines.get(path, 1)
@@ -208,9 +210,20 @@ def parse_bank(text: str, file: str) -> tuple[LoadedBank | None, list[BankError]
             context += f" that starts on line {context_mark.line + 1}"
         message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
         return None, [BankError(file, line, None, "yaml", message)]
-    rep = _Reporter(file, lines)
-    for path, line in lines.duplicates:
-        rep.errors.append(BankError(file, line, None, format_path(path), "duplicate key"))
+    duplicates = [
+        BankError(file, line, None, format_path(path), "duplicate key")
+        for path, line in lines.duplicates
+    ]
+    return parse_bank_data(data, file, lines, duplicates)
+
+
+def parse_bank_data(
+    data: Any, file: str, lines: _Lines | None = None, earlier: list[BankError] | None = None
+) -> tuple[LoadedBank | None, list[BankError]]:
+    """Validate a bank already read into Python data: the one validation path for
+    files, uploads and the web editor's forms (which have no line numbers: 0)."""
+    rep = _Reporter(file, lines or _Lines())
+    rep.errors += earlier or []
     if not isinstance(data, Mapping):
         rep.add((), "a bank file must be a mapping with id, title, article, skills, questions")
         return None, rep.errors

@@ -52,7 +52,11 @@ class Bank(Base):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
-    origin: Mapped[str] = mapped_column(String(20), default="file")
+    origin: Mapped[str] = mapped_column(String(20), default="file")  # file | web
+    # None for banks loaded from files (read-only in the browser); else the author.
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teacher.id", ondelete="CASCADE"), index=True
+    )
     source_path: Mapped[str | None] = mapped_column(Text)
     skills: Mapped[dict[str, str]] = mapped_column(JSON)
     categories: Mapped[dict[str, str]] = mapped_column(JSON)

@@ -107,11 +107,16 @@ def import_bank(session: Session, loaded: LoadedBank, origin: str = "file") -> m
     return bank
 
 
-def list_banks(session: Session) -> list[tuple[m.Bank, int]]:
-    """Banks with the number of live questions, for the home page."""
+def list_banks(session: Session, teacher: m.Teacher | None = None) -> list[tuple[m.Bank, int]]:
+    """Banks with their number of live questions: the shipped ones (no owner), and
+    with a teacher, that teacher's own banks too. Never another teacher's."""
+    visible = m.Bank.owner_id.is_(None)
+    if teacher is not None:
+        visible = visible | (m.Bank.owner_id == teacher.id)
     rows = session.execute(
         select(m.Bank, func.count(m.Question.id))
         .join(m.Question, (m.Question.bank_id == m.Bank.id) & ~m.Question.retired, isouter=True)
+        .where(visible)
         .group_by(m.Bank.id)
         .order_by(m.Bank.title)
     )

@@ -43,12 +43,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["percent"] = lambda part, whole: (100.0 * part / whole) if whole else 0.0
 
     from quiz.auth import bp as auth_bp
+    from quiz.authoring import bp as authoring_bp
     from quiz.student import bp as student_bp
     from quiz.teacher import bp as teacher_bp
 
     app.register_blueprint(student_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(teacher_bp)
+    app.register_blueprint(authoring_bp)
     app.jinja_env.globals["show_time"] = show
     app.jinja_env.globals["current_teacher"] = current_teacher
 

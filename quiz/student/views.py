@@ -74,7 +74,7 @@ def index() -> str:
 def start(slug: str) -> Response | tuple[str, int]:
     db = get_session()
     bank = db.scalar(select(m.Bank).where(m.Bank.slug == slug))
-    if bank is None:
+    if bank is None or bank.owner_id is not None:  # practice is on shipped banks only
         abort(404)
     student = _current_student()
     form = StartForm()

@@ -81,7 +81,7 @@ def dashboard() -> str:
     return render_template(
         "teacher/dashboard.html",
         classes=g.teacher.classes,
-        banks=services.list_banks(get_session()),
+        banks=services.list_banks(get_session(), g.teacher),
         form=f.ClassForm(formdata=None),
     )
 
@@ -94,7 +94,7 @@ def create_class() -> Response | tuple[str, int]:
         page = render_template(
             "teacher/dashboard.html",
             classes=g.teacher.classes,
-            banks=services.list_banks(db),
+            banks=services.list_banks(db, g.teacher),
             form=form,
         )
         return page, 422
@@ -326,7 +326,7 @@ def export_student(student_id: int) -> Response:
 
 def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> f.AssignmentForm:
     db = get_session()
-    banks = [bank for bank, _n in services.list_banks(db)]
+    banks = [bank for bank, _n in services.list_banks(db, g.teacher)]
     form = f.AssignmentForm() if formdata else f.AssignmentForm(formdata=None)
     form.bank.choices = f.options((b.id, b.title) for b in banks)
     bank_id = form.bank.data if formdata and form.bank.data else (obj.bank_id if obj else None)
