@@ -1,0 +1,207 @@
+"""The teacher's whole journey with the test client: account from the command line,
+class, assignment through the form, students join and submit, results, regrade,
+and both CSV exports parsed back and checked cell by cell against the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from sqlalchemy import select
+
+from quiz import models as m
+from quiz import services
+from quiz.db import session_scope
+from tests.factories import PASSWORD, join, login
+from tests.helpers import answer, csrf, slot_question
+
+
+def _token(client, path="/teacher/"):
+    return csrf(client.get(path).get_data(as_text=True))
+
+
+def _rows(response):
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") >= 2
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def test_teacher_journey(app, runner):
+    result = runner.invoke(args=["create-teacher", "kim@school.example"], input=f"{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    teacher = app.test_client()
+    assert login(teacher, "kim@school.example").status_code == 303
+
+    # A class, through the form (an empty name re-renders with the error beside it).
+    bad = teacher.post("/teacher/classes", data={"csrf_token": _token(teacher), "name": " "})
+    assert bad.status_code == 422 and "Give the class a name" in bad.get_data(as_text=True)
+    made = teacher.post("/teacher/classes", data={"csrf_token": _token(teacher), "name": "8C"})
+    class_url = made.headers["Location"]
+    class_id = int(class_url.rsplit("/", 1)[1])
+    page = teacher.get(class_url).get_data(as_text=True)
+    code = re.search(r'class="join-code">([A-Z0-9-]+)<', page).group(1)
+    assert teacher.get(f"/teacher/classes/{class_id}/qr.svg").mimetype == "image/svg+xml"
+
+    # An assignment through the form: errors first, then a good one.
+    form_url = f"/teacher/classes/{class_id}/assignments/new"
+    form_page = teacher.get(form_url).get_data(as_text=True)
+    bank_id = re.search(r'<option[^>]*value="(\d+)"', form_page).group(1)
+    base = {
+        "csrf_token": csrf(form_page),
+        "title": "Baseline check",
+        "bank": bank_id,
+        "selection": "skills",
+        "opens_at": "2020-01-01T08:00",
+        "closes_at": "2019-01-01T08:00",
+        "attempts_allowed": "2",
+        "grading": "highest",
+        "feedback": "after_submit",
+        "shuffle_options": "y",
+    }
+    bad = teacher.post(form_url, data=base)
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "It must close after it opens." in text and "Tick at least one skill." in text
+    assert 'value="Baseline check"' in text  # what was typed is kept
+    good = teacher.post(
+        form_url, data={**base, "closes_at": "2099-01-01T08:00", "skills": "baseline"}
+    )
+    assert good.status_code == 303
+    assignment_url = good.headers["Location"]
+    assignment_id = int(assignment_url.rsplit("/", 1)[1])
+
+    # Three students join; two submit with different answers, one never starts.
+    scores = {}
+    for name, right in (("Ana", True), ("Ben", False), ("Cy", None)):
+        browser = app.test_client()
+        assert join(browser, code, name).status_code == 303
+        if right is None:
+            continue
+        token = csrf(browser.get("/join").get_data(as_text=True))
+        started = browser.post(f"/assignments/{assignment_id}/start", data={"csrf_token": token})
+        attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
+        with session_scope(app) as s:
+            slots = list(s.get(m.Attempt, attempt_id).slots)
+            for slot in slots:
+                _ = slot.question_version.article
+        for slot in slots:
+            q = slot_question(slot)
+            if right:
+                form = q.key_form(slot.state)
+            else:
+                wrong = q.misconception_form(slot.state)
+                form = wrong[0] if wrong else q.key_form(slot.state)
+            assert answer(browser, attempt_id, slot.position, form).status_code == 303
+        review = browser.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
+        browser.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": csrf(review)})
+        with session_scope(app) as s:
+            scores[name] = s.get(m.Attempt, attempt_id).score
+
+    results = teacher.get(assignment_url).get_data(as_text=True)
+    for name in ("Ana", "Ben", "Cy"):
+        assert name in results
+    assert "not started" in results and results.count("submitted") >= 2
+    assert "Question by question" in results and results.count("<svg") == 2
+
+    # Grades CSV: one row per student, cell by cell against the database.
+    grades = _rows(teacher.get(f"/teacher/assignments/{assignment_id}/grades.csv"))
+    assert [r["student_name"] for r in grades] == ["Ana", "Ben", "Cy"]
+    with session_scope(app) as s:
+        for row in grades:
+            student = s.scalars(
+                select(m.Student).where(m.Student.display_name == row["student_name"])
+            ).one()
+            assert int(row["student_id"]) == student.id and row["class_code"] == code.replace(
+                "-", ""
+            )
+            attempt = s.scalars(select(m.Attempt).where(m.Attempt.student_id == student.id)).first()
+            if attempt is None:
+                assert row["status"] == "not started" and row["score"] == ""
+                continue
+            assert row["status"] == "submitted" and float(row["score"]) == round(attempt.score, 4)
+            assert float(row["max_score"]) == attempt.max_score
+            assert row["submitted_at"] == attempt.submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            assert row["skill_baseline_percent"] != ""
+
+    # Responses CSV: one row per stored answer.
+    responses = _rows(teacher.get(f"/teacher/assignments/{assignment_id}/responses.csv"))
+    with session_scope(app) as s:
+        answers = s.scalars(select(m.Answer)).all()
+        assert len(responses) == len(answers)
+        by_key = {(a.attempt_id, a.slot.position): a for a in answers}
+        for row in responses:
+            stored = by_key[(int(row["attempt_id"]), int(row["position"]))]
+            assert (
+                float(row["fraction"]) == round(stored.fraction, 4)
+                or float(row["fraction"]) == stored.fraction
+            )
+            assert row["question_id"] == stored.slot.question_version.question.key
+            assert row["skill"] == "baseline" and row["misconception"] == (
+                stored.misconception or ""
+            )
+
+    # The teacher sees an attempt as the student saw it.
+    attempt_link = re.search(r'href="(/teacher/attempts/\d+)"', results).group(1)
+    seen = teacher.get(attempt_link).get_data(as_text=True)
+    assert "As the student saw it" in seen and "version" in seen
+
+    # Regrade after fixing a question: nothing changed in the bank, nothing moves.
+    token = csrf(results)
+    regraded = teacher.post(
+        f"/teacher/assignments/{assignment_id}/regrade", data={"csrf_token": token}
+    )
+    assert regraded.status_code == 303
+    assert "Regraded: 0 answers" in teacher.get(assignment_url).get_data(as_text=True)
+    with session_scope(app) as s:
+        for name, score in scores.items():
+            st = s.scalars(select(m.Student).where(m.Student.display_name == name)).one()
+            attempt = s.scalars(select(m.Attempt).where(m.Attempt.student_id == st.id)).one()
+            assert abs(attempt.score - score) < 1e-9
+
+
+def test_regrade_uses_the_fixed_question(app, shipped_banks):
+    from tests.factories import gen_assignment, gen_class, gen_teacher
+
+    with session_scope(app) as s:
+        klass = gen_class(s, gen_teacher(s))
+        a = gen_assignment(
+            s, klass, selection="manual", selection_config={"questions": ["pct-multiplier"]}
+        )
+        st = m.Student(display_name="Ana", klass=klass, reentry_code="ABCDEFGHJK")
+        s.add(st)
+        s.flush()
+        attempt = services.start_attempt(
+            s,
+            st,
+            a.bank,
+            assignment=a,
+            number=1,
+            questions=[q for q in services.live_questions(s, a.bank) if q.key == "pct-multiplier"],
+        )
+        s.commit()
+        slot = attempt.slots[0]
+        spec = slot.question_version.spec
+        wrong = next(o for o in spec["options"] if o.get("misconception") == "MULT_OFFBYONE")
+        services.save_answer(s, attempt, slot, {"choice": [wrong["id"]]})
+        services.submit_attempt(s, attempt)
+        assert attempt.score == 0
+        aid = a.id
+    # The teacher decides "50" deserves half credit: fix the bank and regrade.
+    from dataclasses import replace
+
+    bank = next(b for b in shipped_banks if b.id == "ice-assaults-500")
+    q = next(q for q in bank.questions if q.id == "pct-multiplier")
+    options = tuple(
+        replace(o, credit=0.5) if o.misconception == "MULT_OFFBYONE" else o for o in q.options
+    )
+    fixed = replace(
+        bank,
+        questions=[replace(q, options=options) if x.id == q.id else x for x in bank.questions],
+    )
+    with session_scope(app) as s:
+        services.import_bank(s, fixed)
+        changed = services.regrade_assignment(s, s.get(m.Assignment, aid))
+        assert changed == 1
+        attempt = s.scalars(select(m.Attempt)).one()
+        assert attempt.score == 0.5 and attempt.slots[0].question_version.version == 2
