@@ -218,10 +218,16 @@ def parse_bank(text: str, file: str) -> tuple[LoadedBank | None, list[BankError]
 
 
 def parse_bank_data(
-    data: Any, file: str, lines: _Lines | None = None, earlier: list[BankError] | None = None
+    data: Any,
+    file: str,
+    lines: _Lines | None = None,
+    earlier: list[BankError] | None = None,
+    *,
+    allow_empty: bool = False,
 ) -> tuple[LoadedBank | None, list[BankError]]:
     """Validate a bank already read into Python data: the one validation path for
-    files, uploads and the web editor's forms (which have no line numbers: 0)."""
+    files, uploads and the web editor's forms (which have no line numbers: 0).
+    ``allow_empty``: the web editor's draft may have no question yet."""
     rep = _Reporter(file, lines or _Lines())
     rep.errors += earlier or []
     if not isinstance(data, Mapping):
@@ -260,7 +266,7 @@ def parse_bank_data(
 
     questions: list[Question] = []
     raw_questions = data.get("questions")
-    if not isinstance(raw_questions, list) or not raw_questions:
+    if not isinstance(raw_questions, list) or not (raw_questions or allow_empty):
         rep.add(("questions",), "is required: a list of questions")
         raw_questions = []
     if article is not None:

@@ -1,0 +1,171 @@
+"""WTForms for authoring banks. The forms only carry what was typed: every check of
+content is done by ``quiz.banks.parse_bank_data`` on the whole bank, and its
+messages are put back beside the fields (``quiz.authoring.specs``)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length
+
+from quiz.teacher.forms import MultiCheckboxField, options
+
+TEXT_MAX = 400_000
+CODES = {"list": "misconception-codes", "autocomplete": "off", "spellcheck": "false"}
+UNITS = {
+    "number": "A plain number (1,200)",
+    "percent": "A percentage (500%)",
+    "times": "A multiplier (6×)",
+}
+ROLES = {
+    "right": "Right: meets the criterion",
+    "distractor": "Distractor: a tempting wrong pick",
+}
+
+
+class PlainForm(FlaskForm):
+    """A button that only needs the CSRF token."""
+
+
+class BankForm(FlaskForm):
+    title = StringField("Bank title")
+    description = TextAreaField("Description (one or two sentences, Markdown)")
+    article_title = StringField("Article title (the headline)")
+    source = StringField("Source note (where the text comes from)")
+    text = TextAreaField(
+        "Article text (paragraphs separated by a blank line)",
+        validators=[Length(max=TEXT_MAX, message="The text is too long.")],
+        render_kw={"rows": 16},
+    )
+
+
+class InfoForm(FlaskForm):
+    title = StringField("Bank title")
+    description = TextAreaField("Description (one or two sentences, Markdown)")
+
+
+class ArticleForm(FlaskForm):
+    article_title = StringField("Article title (the headline)")
+    source = StringField("Source note (where the text comes from)")
+    text = TextAreaField(
+        "Article text (paragraphs separated by a blank line)",
+        validators=[Length(max=TEXT_MAX, message="The text is too long.")],
+        render_kw={"rows": 16},
+    )
+    confirm = HiddenField()
+
+
+class UploadForm(FlaskForm):
+    file = FileField("A bank file (YAML, at most 512 KiB)")
+
+
+class LabelRow(Form):
+    key = HiddenField()
+    text = StringField("Name")
+    remove = BooleanField("Remove")
+
+
+class CatalogueForm(FlaskForm):
+    """Skills, categories or misconceptions: rename, remove, add one."""
+
+    rows = FieldList(FormField(LabelRow))
+    new_key = StringField("New key")
+    new_label = StringField("Its name")
+
+
+# -- questions ---------------------------------------------------------------------------
+
+
+class OptionRow(Form):
+    oid = HiddenField()
+    text = StringField("Option text")
+    correct = BooleanField("Correct")
+    credit = StringField("Partial credit (0 to 1), if not correct")
+    feedback = TextAreaField("Feedback: why it is right or wrong", render_kw={"rows": 2})
+    misconception = StringField("Misconception code (optional)", render_kw=CODES)
+
+
+class ValueRow(Form):
+    value = StringField("Value")
+    tolerance = StringField("Tolerance (±, in the answer's unit)")
+    relative = StringField("Or relative tolerance (0.01 is 1%)")
+    credit = StringField("Credit (0 to 1; empty: full credit)")
+    feedback = TextAreaField("Feedback", render_kw={"rows": 2})
+    misconception = StringField("Misconception code (optional)", render_kw=CODES)
+
+
+class PhraseRow(Form):
+    text = StringField("Answer text")
+    credit = StringField("Credit (0 to 1; empty: full credit)")
+    feedback = TextAreaField("Feedback", render_kw={"rows": 2})
+    misconception = StringField("Misconception code (optional)", render_kw=CODES)
+
+
+class QuestionForm(FlaskForm):
+    qid = StringField("Question id (letters, digits, - _ .; results use it)")
+    skill = SelectField("Skill")
+    prompt = TextAreaField("Prompt: the question (Markdown, one paragraph)")
+    points = StringField("Points (weight; empty: 1)")
+    explanation = TextAreaField("Explanation: the reasoning, shown with the feedback")
+
+
+class ChoiceForm(QuestionForm):
+    shuffle = BooleanField("Shuffle the options (once per attempt)", default=True)
+    options = FieldList(FormField(OptionRow))
+
+
+class NumericForm(QuestionForm):
+    unit = SelectField("The answer is", choices=options(UNITS), default="number")
+    answers = FieldList(FormField(ValueRow))
+    wrong = FieldList(FormField(ValueRow))
+    otherwise = TextAreaField("Feedback for any other value (optional)")
+
+
+class TextForm(QuestionForm):
+    answers = FieldList(FormField(PhraseRow))
+    wrong = FieldList(FormField(PhraseRow))
+    otherwise = TextAreaField("Feedback for any other answer (optional)")
+
+
+class ClassifyForm(QuestionForm):
+    categories = MultiCheckboxField("Categories offered (none ticked: all of the bank's)")
+
+
+class HighlightForm(QuestionForm):
+    paragraphs = MultiCheckboxField("Paragraphs shown (none ticked: the whole article)")
+    otherwise = TextAreaField("Feedback for any other wrong pick (optional)")
+
+
+QUESTION_FORMS: dict[str, type[QuestionForm]] = {
+    "single": ChoiceForm,
+    "multiple": ChoiceForm,
+    "numeric": NumericForm,
+    "text": TextForm,
+    "classify": ClassifyForm,
+    "highlight": HighlightForm,
+}
+TYPE_NAMES = {
+    "single": "Single choice",
+    "multiple": "Multiple select",
+    "numeric": "Numeric",
+    "classify": "Sentence classification",
+    "highlight": "Highlight sentences",
+    "text": "Short text",
+}
+#: empty rows a new question starts with
+STARTING_ROWS = {
+    "single": {"options": 4},
+    "multiple": {"options": 4},
+    "numeric": {"answers": 1, "wrong": 2},
+    "text": {"answers": 2, "wrong": 1},
+}

@@ -1,0 +1,283 @@
+"""Authoring questions: add, edit, reorder, duplicate, delete; and previews that
+grade in memory, exactly as a student's page looks, storing nothing."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+
+from quiz import models as m
+from quiz import services
+from quiz.article import Article
+from quiz.authoring import forms as f
+from quiz.authoring import operations as ops
+from quiz.authoring.blueprint import bp, own_bank, seen_bank
+from quiz.authoring.specs import (
+    Messages,
+    Picks,
+    build_spec,
+    form_data,
+    picks_from_request,
+    place_errors,
+)
+from quiz.authoring.util import all_keys
+from quiz.db import get_session
+from quiz.questions import TYPES, Unreadable
+from quiz.questions.classify import sentence_label
+
+PICKED = ("classify", "highlight")
+
+
+def _spec_of(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    try:
+        return doc["questions"][ops.index_of(doc, key)]
+    except KeyError:
+        abort(404)
+
+
+def _set_choices(form: f.QuestionForm, bank: m.Bank, article: Article) -> None:
+    form.skill.choices = f.options(bank.skills)
+    if isinstance(form, f.ClassifyForm):
+        form.categories.choices = f.options(bank.categories)
+    if isinstance(form, f.HighlightForm):
+        form.paragraphs.choices = f.options(
+            (str(n), sentence_label(article, para[0].id, words=6))
+            for n, para in enumerate(article.paragraphs, start=1)
+            if para
+        )
+
+
+def _editor(bank: m.Bank, qtype: str, key: str | None) -> Response | tuple[str, int]:
+    db = get_session()
+    doc = ops.document(db, bank)
+    article = services.article_of(bank.article)
+    cls = f.QUESTION_FORMS[qtype]
+    messages = Messages()
+    picks: Picks | None = Picks() if qtype in PICKED else None
+    if request.method == "GET":
+        if key is None:
+            used = all_keys(db, bank) | {q["id"] for q in doc["questions"]}
+            data: dict[str, Any] = {"qid": ops.fresh_key(used, qtype), "shuffle": True}
+            data["skill"] = next(iter(bank.skills), "")
+        else:
+            data, picked = form_data(_spec_of(doc, key), article)
+            picks = picked if qtype in PICKED else None
+        form = cls(formdata=None, data=data)
+        starting = f.STARTING_ROWS.get(qtype, {}) if key is None else {}
+        for list_name, count in starting.items():
+            for _ in range(count):
+                getattr(form, list_name).append_entry()
+        _set_choices(form, bank, article)
+        return _editor_page(bank, qtype, key, form, picks, messages, article, 200)
+
+    form = cls()
+    _set_choices(form, bank, article)
+    form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+    if qtype in PICKED:
+        picks = picks_from_request(request.form, article)
+    action = request.form.get("action", "save")
+    if action.startswith("add-") and action[4:] in ("options", "answers", "wrong"):
+        getattr(form, action[4:]).append_entry()
+        return _editor_page(bank, qtype, key, form, picks, messages, article, 200)
+    if action == "refresh":
+        return _editor_page(bank, qtype, key, form, picks, messages, article, 200)
+    spec, sinks = build_spec(qtype, form, picks, article, key, messages)
+    if key is None and spec["id"] in all_keys(db, bank) - {q["id"] for q in doc["questions"]}:
+        form.qid.errors = [
+            *form.qid.errors,
+            "A deleted question of this bank had this id (its results keep it): choose another.",
+        ]
+    if not form.errors:
+        saved, errors = ops.save_document(db, g.teacher, ops.put_question(doc, spec, key), bank)
+        if saved is not None:
+            db.commit()
+            flash(f"Question {spec['id']} saved.")
+            return redirect(
+                url_for("authoring.bank", bank_id=bank.id, _anchor=f"q-{spec['id']}"), code=303
+            )
+        db.rollback()
+        label = str(spec["id"]) if spec["id"] else f"#{len(doc['questions']) + 1}"
+        if key is not None:
+            label = key
+        place_errors(errors, label, sinks, messages)
+    return _editor_page(bank, qtype, key, form, picks, messages, article, 422)
+
+
+def _editor_page(
+    bank: m.Bank,
+    qtype: str,
+    key: str | None,
+    form: f.QuestionForm,
+    picks: Picks | None,
+    messages: Messages,
+    article: Article,
+    status: int,
+) -> tuple[str, int]:
+    failed = bool(status == 422 or messages.general or messages.extra)
+    page = render_template(
+        "authoring/question.html",
+        bank=bank,
+        qtype=qtype,
+        type_name=f.TYPE_NAMES[qtype],
+        key=key,
+        form=form,
+        picks=picks,
+        messages=messages,
+        article=article,
+        failed=failed,
+        roles=f.ROLES,
+        codes=bank.misconceptions or {},
+        position=_position(bank, key),
+    )
+    return page, status
+
+
+def _position(bank: m.Bank, key: str | None) -> int | None:
+    if key is None:
+        return None
+    for n, q in enumerate(services.live_questions(get_session(), bank), start=1):
+        if q.key == key:
+            return n
+    return None
+
+
+@bp.route("/<int:bank_id>/questions/new/<qtype>", methods=["GET", "POST"])
+def new_question(bank_id: int, qtype: str) -> Response | tuple[str, int]:
+    bank = own_bank(bank_id)
+    if qtype not in TYPES:
+        abort(404)
+    return _editor(bank, qtype, None)
+
+
+@bp.route("/<int:bank_id>/questions/<key>/edit", methods=["GET", "POST"])
+def edit_question(bank_id: int, key: str) -> Response | tuple[str, int]:
+    bank = own_bank(bank_id)
+    spec = _spec_of(ops.document(get_session(), bank), key)
+    return _editor(bank, spec["type"], key)
+
+
+def _change(bank: m.Bank, doc: dict[str, Any], message: str, anchor: str = "") -> Response:
+    db = get_session()
+    saved, errors = ops.save_document(db, g.teacher, doc, bank)
+    if saved is None:
+        db.rollback()
+        flash("Not changed: " + "; ".join(f"{e.field}: {e.message}" for e in errors))
+    else:
+        db.commit()
+        flash(message)
+    return redirect(url_for("authoring.bank", bank_id=bank.id, _anchor=anchor), code=303)
+
+
+@bp.post("/<int:bank_id>/questions/<key>/move")
+def move_question(bank_id: int, key: str) -> Response:
+    bank = own_bank(bank_id)
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    doc = ops.document(get_session(), bank)
+    _spec_of(doc, key)
+    delta = -1 if request.form.get("direction") == "up" else 1
+    if not ops.move_question(doc, key, delta):
+        return redirect(url_for("authoring.bank", bank_id=bank.id, _anchor=f"q-{key}"), code=303)
+    return _change(bank, doc, f"Question {key} moved.", f"q-{key}")
+
+
+@bp.post("/<int:bank_id>/questions/<key>/duplicate")
+def duplicate_question(bank_id: int, key: str) -> Response:
+    bank = own_bank(bank_id)
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    doc = ops.document(get_session(), bank)
+    _spec_of(doc, key)
+    copy_key = ops.duplicate_question(doc, key, all_keys(get_session(), bank))
+    return _change(bank, doc, f"Question {key} copied as {copy_key}.", f"q-{copy_key}")
+
+
+@bp.route("/<int:bank_id>/questions/<key>/delete", methods=["GET", "POST"])
+def delete_question(bank_id: int, key: str) -> Response | str:
+    bank = own_bank(bank_id)
+    doc = ops.document(get_session(), bank)
+    spec = _spec_of(doc, key)
+    form = f.PlainForm()
+    if request.method == "GET":
+        return render_template("authoring/delete_question.html", bank=bank, spec=spec, form=form)
+    if not form.validate_on_submit():
+        abort(400)
+    ops.remove_question(doc, key)
+    return _change(bank, doc, f"Question {key} was removed (past attempts keep it).")
+
+
+# -- previews ---------------------------------------------------------------------------------
+
+
+def _echo(form: dict[str, list[str]]) -> dict[str, Any]:
+    """What was typed, shaped like a response, to show again with the message."""
+    echo: dict[str, Any] = {}
+    for key, values in form.items():
+        if key in ("choices", "sentences"):
+            echo[key] = values
+        elif key.startswith("label-") and values:
+            echo.setdefault("labels", {})[key[6:]] = values[0]
+        elif key in ("value", "text", "choice") and values:
+            echo["text" if key == "value" else key] = values[0]
+    return echo
+
+
+@bp.route("/<int:bank_id>/preview", methods=["GET"])
+def preview_bank(bank_id: int) -> Response:
+    bank = seen_bank(bank_id)
+    return redirect(url_for("authoring.preview", bank_id=bank.id, n=1))
+
+
+@bp.route("/<int:bank_id>/preview/<int:n>", methods=["GET", "POST"])
+def preview(bank_id: int, n: int) -> tuple[str, int]:
+    """Question ``n`` as a student sees it; an answer is graded in memory only."""
+    bank = seen_bank(bank_id)
+    rows = [q for q in services.live_questions(get_session(), bank) if q.current_version]
+    if not 1 <= n <= len(rows):
+        abort(404)
+    version = rows[n - 1].current_version
+    assert version is not None
+    question = services.question_of(version)
+    article = services.article_of(version.article)
+    state = question.new_state(random.Random(version.sha256))
+    form = f.PlainForm()
+    response = grade = error = None
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            response = question.read_response(request.form.to_dict(flat=False))
+            if response is None:
+                error = "Please answer the question before checking."
+        except Unreadable as exc:
+            error = str(exc)
+            response = _echo(request.form.to_dict(flat=False))
+        if error:
+            status = 422
+        elif response is not None:
+            grade = question.grade(response, article)
+    page = render_template(
+        "authoring/preview.html",
+        bank=bank,
+        own=bank.owner_id == g.teacher.id,
+        n=n,
+        total=len(rows),
+        key=rows[n - 1].key,
+        question=question,
+        view=question.student_view(state, article),
+        article=article,
+        response=response,
+        grade=grade,
+        error=error,
+        right_answer=question.right_answer(article) if grade else None,
+        locked=False,
+        form=form,
+        slot={"position": n, "points": question.points},
+        attempt={"bank": bank},
+    )
+    return page, status
