@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -82,7 +83,10 @@ def init_app(app: Flask) -> None:
     def _close_session(_exc: BaseException | None) -> None:
         session: Session | None = g.pop("db_session", None)
         if session is not None:
-            session.close()
+            # The database may have gone away mid-request: the error page is already
+            # chosen, and the pool drops the broken connection.
+            with suppress(SQLAlchemyError):
+                session.close()
 
 
 def get_engine(app: Flask) -> Engine:

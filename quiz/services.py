@@ -366,9 +366,11 @@ def save_answer(
 
 def _ensure_open(session: Session, attempt_id: int) -> None:
     """Inside the writing transaction: fail (and roll back) if the attempt was
-    submitted meanwhile. ``FOR UPDATE`` waits for a submission in progress."""
+    submitted meanwhile. ``FOR NO KEY UPDATE`` (key_share) waits for a submission in
+    progress but not for another answer's insert, whose foreign key holds a KEY SHARE
+    lock on the same row (a plain FOR UPDATE deadlocks two simultaneous saves)."""
     status = session.scalar(
-        select(m.Attempt.status).where(m.Attempt.id == attempt_id).with_for_update()
+        select(m.Attempt.status).where(m.Attempt.id == attempt_id).with_for_update(key_share=True)
     )
     if status != m.ATTEMPT_IN_PROGRESS:
         session.rollback()

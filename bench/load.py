@@ -1,0 +1,229 @@
+"""The 200-student scenario under gunicorn, against a no-database baseline.
+
+    .venv/bin/python bench/load.py [--db sqlite|postgresql|both] [--students 200]
+                                   [--workers 4] [--concurrency 64] [--questions 36]
+
+Every student opens the home page, starts the practice quiz of the shipped bank
+(ice-assaults-500, all 36 questions by default), sees every question page,
+saves every answer (the right one, read through the app's own code), opens
+the review, submits and opens the results: the same requests as tests/load.
+To measure each kind of request at saturation, like the baseline, the run goes
+in phases: all students' home+start, then all question pages (question by
+question, student by student), then all answers, then reviews, submits, results;
+each phase at the same client concurrency. Throughput of a phase = its requests
+/ its wall time; latencies are per request (p50/p95/p99, ms).
+
+The baseline is a minimal WSGI app in bench/baseline.py that touches no database,
+served by the same gunicorn command (same workers, timeout) and hit by the same
+client, at the same concurrency, with as many GETs and POSTs as the question and
+answer phases. A minimal Flask app (session cookie, Jinja, no database) is
+measured too, for information. Prints ONE JSON line; progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from _common import BENCH, emit, machine, note
+
+from tests.load import client as lc
+
+TARGETS = {"question_vs_baseline": 0.5, "answer_vs_baseline": 0.35}
+
+
+def run_phase(
+    name: str, tasks: Sequence[Callable[[], Any]], concurrency: int, log: list[lc.Exchange]
+) -> dict[str, Any]:
+    """All ``tasks`` at ``concurrency``; figures for the requests of kind ``name``."""
+    errors: list[str] = []
+
+    def call(task: Callable[[], Any]) -> None:
+        try:
+            task()
+        except Exception as exc:  # noqa: BLE001 (counted and reported)
+            errors.append(f"{type(exc).__name__}: {exc}"[:300])
+
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(concurrency, thread_name_prefix=name) as pool:
+        list(pool.map(call, tasks))
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    mine = [e for e in log if e.kind == name]
+    ok = [e for e in mine if 0 < e.status < 500]
+    figures = lc.latency_figures(ok, wall)
+    figures["wall_s"] = round(wall, 2)
+    figures["client_cpu_s"] = round(cpu, 2)
+    failed = len(mine) - len(ok)
+    if failed or errors:
+        figures["failed_requests"] = failed
+        figures["errors"] = errors[:3]
+        figures["error_count"] = len(errors)
+    note(f"  {name}: {figures}")
+    return figures
+
+
+def baseline(app: str, args: argparse.Namespace, tmp: Path, n: int) -> dict[str, Any]:
+    """GET and POST of a no-database app under the same gunicorn settings."""
+    log: list[lc.Exchange] = []
+    env = lc.quiz_env("sqlite://")  # unused by the baseline; same environment shape
+    with lc.Gunicorn(app, env, tmp / f"{app}.log", workers=args.workers, cwd=BENCH) as g:
+        browsers = [lc.Browser(g.base, log=log) for _ in range(args.students)]
+        for b in browsers:
+            lc.expect(b.get("warmup", "/page"), 200, "baseline warm-up")
+        per = max(1, n // len(browsers))
+
+        def get(b: lc.Browser) -> None:
+            lc.expect(b.get("get", "/page"), 200, "baseline GET").csrf()
+
+        def post(b: lc.Browser) -> None:
+            lc.expect(b.post("post", "/page", {"csrf_token": ["x"], "choice": ["a"]}), 303, "POST")
+
+        gets = [lambda b=b: get(b) for _ in range(per) for b in browsers]
+        posts = [lambda b=b: post(b) for _ in range(per) for b in browsers]
+        return {
+            "get": run_phase("get", gets, args.concurrency, log),
+            "post": run_phase("post", posts, args.concurrency, log),
+        }
+
+
+class Student:
+    def __init__(self, base: tuple[str, int], log: list[lc.Exchange], name: str) -> None:
+        self.browser = lc.Browser(base, log=log)
+        self.name = name
+        self.attempt_id = 0
+        self.forms: list[dict[str, list[str]]] = []
+        self.token = ""
+
+    def path(self, tail: str) -> str:
+        return f"/attempts/{self.attempt_id}/{tail}"
+
+    def start(self, keys: lc.Keys, questions: int) -> None:
+        self.attempt_id = lc.start_practice(self.browser, self.name)
+        self.forms = keys.forms(self.attempt_id)[:questions]
+
+    def question(self, n: int) -> None:
+        page = self.browser.get(lc.QUESTION, self.path(f"q/{n}"))
+        self.token = lc.expect(page, 200, f"question {n}").csrf()
+
+    def answer(self, n: int) -> None:
+        data = {"csrf_token": [self.token], **self.forms[n - 1]}
+        lc.expect(self.browser.post(lc.ANSWER, self.path(f"q/{n}"), data), 303, f"answer {n}")
+
+    def review(self) -> None:
+        page = self.browser.get(lc.REVIEW, self.path("review"))
+        self.token = lc.expect(page, 200, "review").csrf()
+
+    def submit(self) -> None:
+        reply = self.browser.post(lc.SUBMIT, self.path("submit"), {"csrf_token": [self.token]})
+        lc.expect(reply, 303, "submit", self.path("results"))
+
+    def results(self) -> None:
+        lc.expect(self.browser.get(lc.RESULTS, self.path("results")), 200, "results")
+
+
+def scenario(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    log: list[lc.Exchange] = []
+    with (
+        lc.fresh_database(kind, tmp) as url,
+        lc.Gunicorn(
+            "quiz:create_app()", lc.quiz_env(url), tmp / f"{kind}.log", workers=args.workers
+        ) as g,
+    ):
+        students = [Student(g.base, log, f"Student {i:03d}") for i in range(args.students)]
+        keys = lc.Keys(url)
+        try:
+            c = args.concurrency
+            out: dict[str, Any] = {}
+            out["start"] = run_phase(
+                lc.START, [lambda s=s: s.start(keys, args.questions) for s in students], c, log
+            )
+            q = min(len(s.forms) for s in students)
+            every = [(s, n) for n in range(1, q + 1) for s in students]
+            out["question"] = run_phase(
+                lc.QUESTION, [lambda s=s, n=n: s.question(n) for s, n in every], c, log
+            )
+            out["answer"] = run_phase(
+                lc.ANSWER, [lambda s=s, n=n: s.answer(n) for s, n in every], c, log
+            )
+            out["review"] = run_phase(lc.REVIEW, [s.review for s in students], c, log)
+            out["submit"] = run_phase(lc.SUBMIT, [s.submit for s in students], c, log)
+            out["results"] = run_phase(lc.RESULTS, [s.results for s in students], c, log)
+        finally:
+            keys.close()
+        journeys = [
+            lc.Journey(s.name, s.attempt_id, len(s.forms), dict(enumerate(s.forms, start=1)))
+            for s in students
+        ]
+        report = lc.verify_database(url, journeys)
+        out["questions"] = q
+        out["verified"] = not report["problems"]
+        if report["problems"]:
+            out["problems"] = report["problems"][:5]
+        out["answers_stored"] = report["answers_in_db"]
+        out["server_errors"] = sum(1 for e in log if e.status == 0 or e.status >= 500)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--questions", type=int, default=36, help="first N of the 36")
+    parser.add_argument("--no-flask-floor", action="store_true")
+    args = parser.parse_args(argv)
+
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    record: dict[str, Any] = {
+        "bench": "load",
+        "machine": machine(),
+        "students": args.students,
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "targets": TARGETS,
+    }
+    if "postgresql" in kinds:
+        pg, reason = lc.pg_base_url()
+        if pg is None:
+            note(f"PostgreSQL not reachable {reason}: skipped")
+            kinds.remove("postgresql")
+            record["postgresql"] = {"skipped": f"PostgreSQL not reachable {reason}"}
+    n = args.students * args.questions
+    with tempfile.TemporaryDirectory(prefix="quiz-bench-load-") as tmp_s:
+        tmp = Path(tmp_s)
+        note("baseline: minimal WSGI app (bench/baseline.py:app)")
+        record["baseline"] = baseline("baseline:app", args, tmp, n)
+        if not args.no_flask_floor:
+            note("floor: minimal Flask app (bench/baseline.py:flask_app), for information")
+            record["flask_floor"] = baseline("baseline:flask_app", args, tmp, n)
+        for kind in kinds:
+            note(f"{kind}: {args.students} students, {args.questions} questions")
+            (tmp / kind).mkdir()
+            figures = scenario(kind, args, tmp / kind)
+            base_get = record["baseline"]["get"]["rps"]
+            base_post = record["baseline"]["post"]["rps"]
+            ratios = {
+                "question_vs_baseline": round(figures["question"]["rps"] / base_get, 3),
+                "answer_vs_baseline": round(figures["answer"]["rps"] / base_post, 3),
+            }
+            figures["ratios"] = ratios
+            figures["targets_met"] = {k: ratios[k] >= TARGETS[k] for k in TARGETS}
+            if "flask_floor" in record:
+                figures["question_vs_flask_floor"] = round(
+                    figures["question"]["rps"] / record["flask_floor"]["get"]["rps"], 3
+                )
+            record[kind] = figures
+    emit(record)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Load and fault tests: the app under gunicorn, many simulated students at once."""
