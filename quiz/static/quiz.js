@@ -1,0 +1,41 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  // A countdown beside "Hand in by HH:MM" on timed attempts.
+  var deadline = document.querySelector("[data-deadline]");
+  if (deadline) {
+    var end = Date.parse(deadline.getAttribute("data-deadline"));
+    var shown = document.createElement("span");
+    shown.className = "countdown";
+    shown.setAttribute("aria-hidden", "true");
+    deadline.appendChild(document.createTextNode(" "));
+    deadline.appendChild(shown);
+    var live = document.createElement("p");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    deadline.parentNode.insertBefore(live, deadline.nextSibling);
+    var announced = {};
+    var tick = function () {
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      var m = Math.floor(left / 60), s = left % 60;
+      shown.textContent = "(" + m + ":" + (s < 10 ? "0" : "") + s + " left)";
+      [10, 5, 1].forEach(function (mark) {
+        if (left <= mark * 60 && !announced[mark]) {
+          announced[mark] = true;
+          live.textContent = mark + (mark === 1 ? " minute" : " minutes") + " left.";
+        }
+      });
+      if (left > 0) { window.setTimeout(tick, 1000); }
+    };
+    tick();
+  }
+
+  // One click sends a form once; the server is idempotent anyway.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.getAttribute("data-sent")) { event.preventDefault(); return; }
+    form.setAttribute("data-sent", "1");
+    window.setTimeout(function () { form.removeAttribute("data-sent"); }, 4000);
+  });
+})();

@@ -1,0 +1,487 @@
+"""WCAG 2.0/2.1 A and AA checks with axe-core on every page of both journeys,
+error states included, on a wide screen and on a phone; and the keyboard by hand.
+
+axe-core comes from the PyPI package axe-playwright-python, which bundles its
+``axe.min.js``: no CDN, nothing fetched at test time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from quiz import assignments as assign
+from quiz import classes, services
+from quiz import models as m
+from quiz.db import session_scope, utcnow
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_TAGS},
+    "resultTypes": ["violations", "incomplete"],
+}
+# What axe cannot decide ("needs review") fails too, except colour contrast: that is
+# undecidable for the SVG charts' text and the ✓/✗ glyphs, checked by hand instead.
+REVIEWED_BY_HAND = {"color-contrast"}
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+VIEWPORTS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
+TYPES = ("single", "multiple", "numeric", "classify", "highlight", "text")
+PASSWORD = "a long enough password"
+
+
+@dataclass
+class Audit:
+    """Runs axe on a page, saves its screenshot and collects what axe finds."""
+
+    shot: Callable[[Any, str], Any]
+    pages: list[str] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)
+
+    def __call__(self, page, name: str) -> None:  # noqa: ANN001
+        from axe_playwright_python.sync_playwright import Axe
+
+        page.wait_for_load_state()
+        assert name not in self.pages, f"page {name!r} audited twice"
+        self.pages.append(name)
+        self.shot(page, name)
+        response = Axe().run(page, options=AXE_OPTIONS).response
+        undecided = [v for v in response["incomplete"] if v["id"] not in REVIEWED_BY_HAND]
+        for v in response["violations"] + undecided:
+            kind = "" if v in response["violations"] else ", needs review"
+            lines = [f"[{name}] {page.url}", f"  {v['id']} ({v['impact']}{kind}): {v['help']}"]
+            lines += [f"    at {' > '.join(map(str, n['target']))}" for n in v["nodes"]]
+            lines.append(f"    see {v['helpUrl']}")
+            self.found.append("\n".join(lines))
+        # Reflow (WCAG 1.4.10), which axe does not check: nothing makes the page scroll sideways.
+        wide = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if wide[0] > wide[1] + 1:
+            self.found.append(
+                f"[{name}] {page.url}\n  reflow (serious): the page is {wide[0]}px wide"
+                f" in a {wide[1]}px viewport, so it scrolls sideways"
+            )
+
+    def assert_clean(self) -> None:
+        assert self.pages
+        report = "\n".join(self.found)
+        assert not self.found, (
+            f"{len(self.found)} axe violation(s) on {len(self.pages)} pages:\n{report}"
+        )
+
+
+@pytest.fixture
+def audit(shot) -> Audit:
+    return Audit(shot)
+
+
+def _fill(page, form: dict[str, list[str]]) -> None:
+    """Answer through the page as a person would: tick, choose, type."""
+    for name, values in form.items():
+        for value in values:
+            box = page.locator(f"input[name='{name}'][value='{value}']")
+            if box.count():
+                box.check()
+            else:
+                page.locator(f"[name='{name}']").fill(value)
+
+
+def _wrong_form(q, state) -> dict[str, list[str]]:  # noqa: ANN001
+    """A wrong answer, revealing a misconception where the question names one."""
+    found = q.misconception_form(state)
+    if found:
+        return found[0]
+    return {"numeric": {"value": ["1"]}, "text": {"text": ["no idea"]}}.get(
+        q.type, q.key_form(state)
+    )
+
+
+def _slots(app, attempt_id: int) -> list[tuple[int, dict, Any]]:
+    with session_scope(app) as s:
+        return [
+            (sl.position, sl.state, services.question_of(sl.question_version))
+            for sl in s.get(m.Attempt, attempt_id).slots
+        ]
+
+
+def _attempt_id(page) -> int:
+    found = re.search(r"/attempts/(\d+)", page.url)
+    assert found, page.url
+    return int(found.group(1))
+
+
+def _open_details(page) -> None:
+    """Open every <details> as a person would, so that its content is checked too."""
+    summaries = page.locator("details:not([open]) > summary")
+    while summaries.count():
+        summaries.first.click()
+
+
+# -- students --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_student_practice_pages(browser, live_server, audit, viewport):
+    """Home (and its error), a question of each type before and after answering,
+    right and wrong, the unreadable-number and empty-answer errors, review with
+    unanswered questions, results and the 404 page."""
+    base, app = live_server.url, live_server.app
+    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE)
+    page = context.new_page()
+    page.goto(base + "/")
+    audit(page, "home")
+    page.get_by_role("button", name="Start practising").first.click()
+    page.get_by_text("name", exact=False).first.wait_for()
+    audit(page, "home-name-error")
+    page.get_by_label("Your name").first.fill("Ada")
+    page.get_by_role("button", name="Start practising").first.click()
+    page.wait_for_url(re.compile(r"/attempts/\d+/q/\d+"))
+    attempt_id = _attempt_id(page)
+    slots = _slots(app, attempt_id)
+    by_type: dict[str, list[tuple[int, dict, Any]]] = {}
+    for slot in slots:
+        by_type.setdefault(slot[2].type, []).append(slot)
+    assert set(by_type) == set(TYPES)
+
+    answered: set[int] = set()
+    for kind in TYPES:
+        first = by_type[kind][0]
+        url = f"{base}/attempts/{attempt_id}/q/{first[0]}"
+        page.goto(url)
+        audit(page, f"q-{kind}")
+        if kind == "single":
+            page.get_by_role("button", name="Check my answer").click()
+            page.locator("#q-error").wait_for()
+            audit(page, "q-single-empty-error")
+        _fill(page, _wrong_form(first[2], first[1]))
+        page.get_by_role("button", name="Check my answer").click()
+        page.locator(f"#feedback-{first[0]}").wait_for()
+        audit(page, f"q-{kind}-feedback-wrong")
+        answered.add(first[0])
+        if len(by_type[kind]) > 1:
+            second = by_type[kind][1]
+            page.goto(f"{base}/attempts/{attempt_id}/q/{second[0]}")
+            _fill(page, second[2].key_form(second[1]))
+            page.get_by_role("button", name="Check my answer").click()
+            page.locator(f"#feedback-{second[0]}").wait_for()
+            audit(page, f"q-{kind}-feedback-right")
+            answered.add(second[0])
+
+    numeric = next(s for s in by_type["numeric"] if s[0] not in answered)
+    page.goto(f"{base}/attempts/{attempt_id}/q/{numeric[0]}")
+    page.locator("[name='value']").fill("5OO")
+    page.get_by_role("button", name="Check my answer").click()
+    page.locator("#q-error").wait_for()
+    audit(page, "q-numeric-unreadable")
+
+    page.goto(base + "/")
+    page.get_by_role("link", name="Continue where you left off").wait_for()
+    audit(page, "home-continue")
+    page.goto(f"{base}/attempts/{attempt_id}/review")
+    assert "not answered yet" in page.content()
+    audit(page, "review-unanswered")
+    page.get_by_role("button", name="Submit my answers for marking").click()
+    page.wait_for_url(re.compile(r"/results$"))
+    audit(page, "results")
+    page.goto(base + "/no-such-page")
+    audit(page, "404")
+    context.close()
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_student_class_pages(browser, live_server, audit, viewport):
+    """Join (empty, with errors, rate-limited), re-entry error, /me, an assignment's
+    question with a deadline, its review and results."""
+    base, app = live_server.url, live_server.app
+    with session_scope(app) as s:
+        teacher = factories.gen_teacher(s)
+        klass = factories.gen_class(s, teacher, "9B Media")
+        factories.gen_assignment(s, klass, time_limit_minutes=30, attempts_allowed=2)
+        factories.gen_assignment(s, klass, title="Later", opens_at=utcnow() + timedelta(days=2))
+        code = classes.pretty_code(klass.join_code)
+    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE)
+    page = context.new_page()
+    page.goto(base + "/join")
+    audit(page, "join")
+    page.get_by_role("button", name="Join the class").click()
+    page.locator(".error").first.wait_for()
+    audit(page, "join-required-errors")
+    for _ in range(5):
+        page.get_by_label("Class code").fill("ZZZZ-ZZZZ")
+        page.get_by_label("Your name").fill("Bo")
+        page.get_by_role("button", name="Join the class").click()
+        page.locator(".error").first.wait_for()
+        if "Too many tries" in page.content():
+            break
+        if "join-wrong-code" not in audit.pages:
+            audit(page, "join-wrong-code")
+    assert "Too many tries" in page.content()
+    audit(page, "join-rate-limited")
+    page.get_by_label("Re-entry code").fill("nothing")
+    page.get_by_role("button", name="Come back in").click()
+    page.locator("#reentry_code-error").wait_for()
+    audit(page, "join-reentry-error")
+
+    page.get_by_label("Class code").fill(code.lower())
+    page.get_by_label("Your name").fill("Bo")
+    page.get_by_role("button", name="Join the class").click()
+    page.wait_for_url(re.compile(r"/me"))
+    audit(page, "me-welcome")
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(r"/q/1$"))
+    audit(page, "assignment-question")
+    page.goto(f"{base}/attempts/{_attempt_id(page)}/review")
+    page.get_by_role("button", name="Submit my answers for marking").click()
+    page.wait_for_url(re.compile(r"/results$"))
+    audit(page, "assignment-results")
+    page.goto(base + "/me")
+    audit(page, "me-after-submit")
+    context.close()
+    audit.assert_clean()
+
+
+# -- teachers --------------------------------------------------------------------------------
+
+
+def _student_attempts(app, assignment_id: int, code: str) -> None:
+    """Five students: three submitted (all right, half right, mostly wrong), one in
+    progress, one not started."""
+    with session_scope(app) as s:
+        assignment = s.get(m.Assignment, assignment_id)
+        for n, name in enumerate(["Ana", "Ben", "Cai", "Dee", "Eli"]):
+            student = classes.join(s, code, name, f"browser-{n}")
+            if n == 4:
+                continue
+            attempt = assign.start(s, student, assignment)
+            for k, slot in enumerate(attempt.slots):
+                q = services.question_of(slot.question_version)
+                right = n == 0 or (n == 1 and k % 2 == 0) or (n == 2 and k == 0)
+                if n == 3 and k > 1:
+                    break
+                form = q.key_form(slot.state) if right else _wrong_form(q, slot.state)
+                assert not services.save_answer(s, attempt, slot, form).error
+            if n < 3:
+                services.submit_attempt(s, attempt)
+            s.commit()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_teacher_pages(browser, live_server, audit, viewport):
+    """Log in (and fail, and be slowed down), sign up (and its errors), dashboard,
+    class with students, student, assignment form (and its errors), results with
+    charts, an attempt, delete-class confirmation (and its error), 404."""
+    base, app = live_server.url, live_server.app
+    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE)
+    page = context.new_page()
+    page.goto(base + "/teacher/login")
+    audit(page, "login")
+    page.get_by_label("E-mail").fill("nobody@school.example")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Log in").click()
+    page.locator("#login-error").wait_for()
+    audit(page, "login-failed")
+    for _ in range(6):
+        if "Too many failed tries" in page.content():
+            break
+        page.get_by_label("Password").fill("wrong password")
+        page.get_by_role("button", name="Log in").click()
+        page.locator("#login-error").wait_for()
+    assert "Too many failed tries" in page.content()
+    audit(page, "login-rate-limited")
+
+    page.goto(base + "/teacher/signup")
+    audit(page, "signup")
+    page.get_by_label("E-mail").fill("not an address")
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_role("button", name="Make my account").click()
+    page.locator(".error").first.wait_for()
+    audit(page, "signup-errors")
+    page.get_by_label("Your name").fill("Ms Rivera")
+    page.get_by_label("E-mail").fill("rivera@school.example")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label(re.compile("Confirm|again", re.I)).fill(PASSWORD)
+    page.get_by_role("button", name="Make my account").click()
+    page.wait_for_url(re.compile(r"/teacher/$"))
+    audit(page, "dashboard-empty")
+    page.get_by_role("button", name="Create the class").click()
+    page.locator(".error").first.wait_for()
+    audit(page, "dashboard-class-error")
+    page.get_by_label("Class name").fill("9B Media")
+    page.get_by_role("button", name="Create the class").click()
+    page.wait_for_url(re.compile(r"/teacher/classes/\d+$"))
+    class_url = page.url
+    code = page.locator(".join-code").inner_text().strip()
+    audit(page, "class-empty")
+
+    page.get_by_role("link", name="New assignment").click()
+    page.wait_for_url(re.compile(r"/assignments/new$"))
+    _open_details(page)
+    audit(page, "assignment-form")
+    page.get_by_label("Title").fill("")
+    page.get_by_label("The questions of some skills").check()
+    page.get_by_label("Attempts allowed").fill("-1")
+    page.get_by_role("button", name="Create the assignment").click()
+    page.locator("[role=alert]").wait_for()
+    audit(page, "assignment-form-errors")
+    page.get_by_label("Title").fill("Percent check")
+    page.get_by_label("Every question of the bank").check()
+    page.get_by_label("Attempts allowed").fill("1")
+    page.get_by_role("button", name="Create the assignment").click()
+    page.wait_for_url(re.compile(r"/teacher/assignments/\d+$"))
+    assignment_url = page.url
+    audit(page, "assignment-no-attempts")
+
+    _student_attempts(app, int(assignment_url.rsplit("/", 1)[1]), code)
+    page.goto(assignment_url)
+    assert page.locator("svg[role=img]").count() == 2
+    _open_details(page)
+    audit(page, "assignment-results")
+    page.get_by_role("link", name="Ben").click()
+    page.wait_for_url(re.compile(r"/teacher/attempts/\d+$"))
+    audit(page, "attempt")
+    page.goto(base + "/teacher/")
+    audit(page, "dashboard")
+    page.goto(class_url)
+    _open_details(page)
+    audit(page, "class-with-students")
+    page.get_by_role("link", name="Ben").click()
+    page.wait_for_url(re.compile(r"/teacher/students/\d+$"))
+    audit(page, "student")
+    page.get_by_label("Extra minutes").fill("-5")
+    page.get_by_role("button", name="Save extra time").click()
+    page.locator(".error").first.wait_for()
+    audit(page, "student-errors")
+    page.goto(assignment_url + "/edit")
+    audit(page, "assignment-edit")
+    page.goto(class_url + "/delete")
+    audit(page, "delete-class")
+    page.get_by_label("Type the class name").fill("not the name")
+    page.get_by_role("button", name="Delete the class and all its data").click()
+    page.locator(".error").first.wait_for()
+    audit(page, "delete-class-error")
+    page.goto(base + "/teacher/classes/999999")
+    audit(page, "teacher-404")
+    page.get_by_role("button", name=re.compile("Log out")).click()
+    page.wait_for_url(re.compile(r"/teacher/login"))
+    audit(page, "login-after-logout")
+    context.close()
+    audit.assert_clean()
+
+
+# -- the keyboard, by hand ---------------------------------------------------------------------
+
+
+def _focus_ring(page) -> dict[str, Any]:
+    return page.evaluate(
+        """() => {
+          const el = document.activeElement, cs = getComputedStyle(el);
+          const r = el.getBoundingClientRect();
+          return {tag: el.tagName, text: (el.innerText || el.name || '').slice(0, 40),
+                  outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2,
+                  shadow: cs.boxShadow !== 'none',
+                  visible: r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0
+                           && r.left < innerWidth};
+        }"""
+    )
+
+
+def _tab_through(page, presses: int) -> list[dict[str, Any]]:
+    """Tab through the page; every focused element must be on screen with a ring."""
+    seen = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        ring = _focus_ring(page)
+        if ring["tag"] == "BODY":
+            break
+        page.evaluate("document.activeElement.scrollIntoView({block: 'nearest'})")
+        ring = _focus_ring(page)
+        seen.append(ring)
+    bad = [r for r in seen if not (r["outline"] and r["visible"])]
+    assert not bad, f"focus not visible on {page.url}: {bad}"
+    return seen
+
+
+def test_keyboard_focus_and_skip_links(browser, live_server, shot):
+    base = live_server.url
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(base + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    ring = _focus_ring(page)
+    assert ring["visible"] and ring["outline"], ring
+    box = page.locator("a.skip").bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0
+    shot(page, "skip-link-focused")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # The next Tab lands inside the main content, past the site's navigation.
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('main')")
+    assert page.evaluate("document.activeElement.name") == "display_name"
+
+    page.goto(base + "/")
+    _tab_through(page, 20)
+    page.get_by_label("Your name").first.fill("Kim")
+    page.get_by_label("Your name").first.press("Enter")
+    page.wait_for_url(re.compile(r"/q/1$"))
+    # On a question, "Skip the article" jumps from the article to the question.
+    page.keyboard.press("Tab")  # the site's skip link
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.className") == "skip-inline":
+            break
+    assert _focus_ring(page)["outline"]
+    shot(page, "skip-article-focused")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('#question')")
+    page.goto(page.url.split("#")[0])
+    seen = _tab_through(page, 80)
+    assert any(r["tag"] == "ASIDE" for r in seen), "the scrollable article is focusable"
+    shot(page, "question-tabbed")
+    context.close()
+
+
+def test_keyboard_scrolls_wide_tables_on_a_phone(browser, live_server, shot):
+    """A table wider than a phone scrolls in its own focusable region, by keyboard."""
+    base, app = live_server.url, live_server.app
+    with session_scope(app) as s:
+        klass = factories.gen_class(s, factories.gen_teacher(s), "9B Media")
+        assignment_id, code = factories.gen_assignment(s, klass).id, klass.join_code
+    _student_attempts(app, assignment_id, code)
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    page.goto(base + "/teacher/login")
+    page.get_by_label("E-mail").fill("teacher@example.org")
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/teacher/$"))
+    page.goto(f"{base}/teacher/assignments/{assignment_id}")
+    region = page.get_by_role("region", name="Item statistics")
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "the table fits: no test"
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if region.evaluate("el => el === document.activeElement"):
+            break
+    ring = _focus_ring(page)
+    assert ring["outline"] and ring["visible"], ring
+    shot(page, "table-region-focused")
+    page.keyboard.press("ArrowRight")
+    for _ in range(20):  # smooth scrolling takes a moment
+        if page.evaluate("document.activeElement.scrollLeft") > 0:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate("document.activeElement.scrollLeft") > 0, "arrow keys scroll the table"
+    context.close()
