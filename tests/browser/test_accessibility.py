@@ -20,6 +20,7 @@ from quiz import classes, services
 from quiz import models as m
 from quiz.db import session_scope, utcnow
 from tests import factories
+from tests.browser.actions import fill_answer
 
 pytestmark = pytest.mark.browser
 
@@ -82,17 +83,6 @@ class Audit:
 @pytest.fixture
 def audit(shot) -> Audit:
     return Audit(shot)
-
-
-def _fill(page, form: dict[str, list[str]]) -> None:
-    """Answer through the page as a person would: tick, choose, type."""
-    for name, values in form.items():
-        for value in values:
-            box = page.locator(f"input[name='{name}'][value='{value}']")
-            if box.count():
-                box.check()
-            else:
-                page.locator(f"[name='{name}']").fill(value)
 
 
 def _wrong_form(q, state) -> dict[str, list[str]]:  # noqa: ANN001
@@ -162,7 +152,7 @@ def test_student_practice_pages(browser, live_server, audit, viewport):
             page.get_by_role("button", name="Check my answer").click()
             page.locator("#q-error").wait_for()
             audit(page, "q-single-empty-error")
-        _fill(page, _wrong_form(first[2], first[1]))
+        fill_answer(page, _wrong_form(first[2], first[1]))
         page.get_by_role("button", name="Check my answer").click()
         page.locator(f"#feedback-{first[0]}").wait_for()
         audit(page, f"q-{kind}-feedback-wrong")
@@ -170,7 +160,7 @@ def test_student_practice_pages(browser, live_server, audit, viewport):
         if len(by_type[kind]) > 1:
             second = by_type[kind][1]
             page.goto(f"{base}/attempts/{attempt_id}/q/{second[0]}")
-            _fill(page, second[2].key_form(second[1]))
+            fill_answer(page, second[2].key_form(second[1]))
             page.get_by_role("button", name="Check my answer").click()
             page.locator(f"#feedback-{second[0]}").wait_for()
             audit(page, f"q-{kind}-feedback-right")

@@ -9,6 +9,7 @@ import pytest
 from quiz import models as m
 from quiz import services
 from quiz.db import session_scope
+from tests.browser.actions import fill_answer
 
 pytestmark = pytest.mark.browser
 
@@ -23,17 +24,6 @@ def _attempt_id(page) -> int:
     found = re.search(r"/attempts/(\d+)", page.url)
     assert found, page.url
     return int(found.group(1))
-
-
-def _fill(page, form: dict[str, list[str]]) -> None:
-    """Answer through the page as a person would: tick, choose, type."""
-    for name, values in form.items():
-        for value in values:
-            box = page.locator(f"input[name='{name}'][value='{value}']")
-            if box.count():
-                box.check()
-            else:
-                page.locator(f"[name='{name}']").fill(value)
 
 
 def _start(page, base: str, name: str) -> int:
@@ -60,7 +50,7 @@ def test_student_answers_every_type_leaves_resumes_submits(browser, live_server,
     half = len(slots) // 2
     for position, state, q in slots[:half]:
         page.goto(f"{base}/attempts/{attempt_id}/q/{position}")
-        _fill(page, q.key_form(state))
+        fill_answer(page, q.key_form(state))
         page.get_by_role("button", name="Check my answer").click()
         feedback = page.locator(f"#feedback-{position}")
         feedback.wait_for()
@@ -80,7 +70,7 @@ def test_student_answers_every_type_leaves_resumes_submits(browser, live_server,
 
     for position, state, q in slots[half:]:
         page.goto(f"{base}/attempts/{attempt_id}/q/{position}")
-        _fill(page, q.key_form(state))
+        fill_answer(page, q.key_form(state))
         page.get_by_role("button", name="Check my answer").click()
         page.locator(f"#feedback-{position}").wait_for()
         seen_types.add(q.type)
@@ -177,7 +167,7 @@ def test_without_javascript_on_a_phone(browser, live_server, shot):
         by_type.setdefault(slot[2].type, slot)
     for position, state, q in by_type.values():
         page.goto(f"{base}/attempts/{attempt_id}/q/{position}")
-        _fill(page, q.key_form(state))
+        fill_answer(page, q.key_form(state))
         page.get_by_role("button", name="Check my answer").click()
         page.locator(f"#feedback-{position}").wait_for()
         assert page.locator(f"#feedback-{position} h2").inner_text().startswith("Right")

@@ -13,18 +13,9 @@ import pytest
 from quiz import models as m
 from quiz import services
 from quiz.db import session_scope
+from tests.browser.actions import fill_answer
 
 pytestmark = pytest.mark.browser
-
-
-def _fill(page, form):
-    for name, values in form.items():
-        for value in values:
-            box = page.locator(f"input[name='{name}'][value='{value}']")
-            if box.count():
-                box.check()
-            else:
-                page.locator(f"[name='{name}']").fill(value)
 
 
 def _csv(download) -> list[list[str]]:
@@ -84,7 +75,7 @@ def test_teacher_runs_a_class_and_sees_results(browser, live_server, shot):
     assert slots and all(q.skill == "percent" for _p, _s, q in slots)
     for position, state, q in slots[:-1]:
         spage.goto(f"{base}/attempts/{attempt_id}/q/{position}")
-        _fill(spage, q.key_form(state))
+        fill_answer(spage, q.key_form(state))
         spage.get_by_role("button", name="Save answer").click()
         spage.wait_for_load_state()
     spage.goto(f"{base}/attempts/{attempt_id}/review")
