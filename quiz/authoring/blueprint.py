@@ -7,10 +7,10 @@ hint that it exists.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, session
+from flask import Blueprint, abort, g
 
 from quiz import models as m
-from quiz.auth import current_teacher, teacher_required
+from quiz.auth import guard_teacher_pages
 from quiz.authoring.util import visible_bank
 from quiz.db import get_session
 
@@ -19,17 +19,7 @@ bp = Blueprint("authoring", __name__, url_prefix="/teacher/banks")
 READ_ONLY = "Shipped banks are read-only. Use “Copy to my banks” to make a copy you can edit."
 
 
-@bp.before_request
-def _students_are_not_teachers() -> None:
-    """A browser that is a student here, and no teacher, is refused outright."""
-    if current_teacher() is None and (session.get("class_students") or session.get("student_id")):
-        abort(403, "This page is for teachers. Teachers log in at /teacher/login.")
-
-
-@bp.before_request
-@teacher_required
-def _guard() -> None:
-    """Every page here needs a teacher; ``g.teacher`` is set by the decorator."""
+guard_teacher_pages(bp)
 
 
 def seen_bank(bank_id: int) -> m.Bank:

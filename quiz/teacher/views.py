@@ -22,7 +22,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from sqlalchemy import select
@@ -30,7 +29,7 @@ from sqlalchemy import select
 from quiz import assignments as assign
 from quiz import charts, classes, exports, results, services, stats
 from quiz import models as m
-from quiz.auth import current_teacher, teacher_required
+from quiz.auth import guard_teacher_pages
 from quiz.db import get_session, utcnow
 from quiz.rendering import markdown_inline
 from quiz.teacher import forms as f
@@ -39,17 +38,7 @@ from quiz.timeutil import from_local, to_local
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 
 
-@bp.before_request
-def _students_are_not_teachers() -> None:
-    """A browser that is a student here, and no teacher, is refused outright."""
-    if current_teacher() is None and (session.get("class_students") or session.get("student_id")):
-        abort(403, "This page is for teachers. Teachers log in at /teacher/login.")
-
-
-@bp.before_request
-@teacher_required
-def _guard() -> None:
-    """Every page here needs a teacher; ``g.teacher`` is set by the decorator."""
+guard_teacher_pages(bp)
 
 
 def _class(class_id: int) -> m.Klass:
