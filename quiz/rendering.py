@@ -8,6 +8,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from quiz.article import Article
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 _TAGS = {
@@ -39,3 +41,21 @@ def markdown_inline(text: str) -> Markup:
     """Inline Markdown only (emphasis, code, links): fits in a legend or a label."""
     html = _md.renderInline((text or "").replace("\n\n", "\n"))
     return Markup(nh3.clean(html, tags=_INLINE_TAGS))  # noqa: S704 - sanitised
+
+
+_article_html: dict[int, tuple[Article, Markup]] = {}
+
+
+def article_html(article: Article) -> Markup:
+    """The article as numbered paragraphs of addressable sentences (``_article.html``),
+    rendered once per article object (articles are immutable and come from a cache):
+    it is the same on every page and for every student."""
+    entry = _article_html.get(id(article))
+    if entry is None or entry[0] is not article:
+        from flask import render_template
+
+        html = Markup(render_template("_article.html", article=article))  # noqa: S704 - autoescaped
+        if len(_article_html) >= 256:
+            _article_html.clear()
+        entry = _article_html[id(article)] = (article, html)
+    return entry[1]

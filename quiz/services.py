@@ -7,17 +7,16 @@ a use case must commit to be safe under concurrency (said in its docstring).
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quiz import models as m
 from quiz.article import Article
@@ -126,28 +125,35 @@ def list_banks(session: Session, teacher: m.Teacher | None = None) -> list[tuple
 # -- questions from stored versions --------------------------------------------------
 
 
-@lru_cache(maxsize=256)
-def _article_from(sha256: str, content_json: str) -> Article:
-    return Article.from_dict(json.loads(content_json))
+# Both caches are keyed by content hash (an article's sha256 is the hash of its
+# content; a version's covers its spec, context and article), so an entry is right
+# for any database and never goes stale: rows with that hash hold that content.
+_article_cache: dict[str, Article] = {}
+_question_cache: dict[str, Question] = {}
+_CACHE_MAX = 4096
 
 
 def article_of(row: m.Article) -> Article:
-    """The stored article (rows are immutable, keyed by content hash: cached)."""
-    return _article_from(row.sha256, json.dumps(row.content, sort_keys=True))
-
-
-_question_cache: dict[tuple[int, str], Question] = {}
+    """The stored article. Reads ``row.content`` only on a cache miss, so callers
+    may load the row with that column deferred."""
+    article = _article_cache.get(row.sha256)
+    if article is None:
+        article = Article.from_dict(row.content)
+        if len(_article_cache) >= _CACHE_MAX:
+            _article_cache.clear()
+        _article_cache[row.sha256] = article
+    return article
 
 
 def question_of(version: m.QuestionVersion) -> Question:
-    """The question object of a stored version (versions never change: cached)."""
-    key = (version.id, version.sha256)
-    q = _question_cache.get(key)
+    """The question object of a stored version. Reads the spec, context and article
+    only on a cache miss, so callers may load versions with just their sha256."""
+    q = _question_cache.get(version.sha256)
     if q is None:
         q = question_from_spec(version.spec, article_of(version.article), version.context)
-        if len(_question_cache) > 4096:
+        if len(_question_cache) >= _CACHE_MAX:
             _question_cache.clear()
-        _question_cache[key] = q
+        _question_cache[version.sha256] = q
     return q
 
 
@@ -246,27 +252,169 @@ def start_attempt(
     return attempt
 
 
-def attempt_for_student(
-    session: Session, attempt_id: int, student_ids: Collection[int] | int | None
+# The question page and the answer save run these on every request: built once,
+# with bound parameters, so a request spends no time constructing them.
+_answer_of_slot = and_(
+    m.Answer.attempt_id == m.AttemptSlot.attempt_id, m.Answer.slot_id == m.AttemptSlot.id
+)
+_ATTEMPT = (
+    select(m.Attempt)
+    .where(m.Attempt.id == bindparam("attempt_id"))
+    .options(
+        joinedload(m.Attempt.assignment),
+        joinedload(m.Attempt.bank),
+        joinedload(m.Attempt.article).load_only(m.Article.sha256),
+    )
+)
+# A version's spec and context are read only when its question is not cached yet.
+_VERSION_HEADER = (defer(m.QuestionVersion.spec), defer(m.QuestionVersion.context))
+_ATTEMPT_WITH_SLOTS = _ATTEMPT.options(
+    selectinload(m.Attempt.slots)
+    .joinedload(m.AttemptSlot.question_version)
+    .options(*_VERSION_HEADER),
+    selectinload(m.Attempt.answers),
+)
+# Entities and plain columns, no eager loaders: for one row, the loaders' set-up
+# costs more than the row.
+_ATTEMPT_AT = (
+    select(
+        m.Attempt,
+        m.AttemptSlot,
+        m.Answer,
+        m.Assignment,
+        m.QuestionVersion.sha256,
+        m.Article.id,
+        m.Article.sha256,
+        m.Bank.title,
+        m.Bank.skills,
+        m.Bank.misconceptions,
+    )
+    .join(m.AttemptSlot, m.AttemptSlot.attempt_id == m.Attempt.id)
+    .join(m.QuestionVersion, m.QuestionVersion.id == m.AttemptSlot.question_version_id)
+    .join(m.Article, m.Article.id == m.QuestionVersion.article_id)
+    .join(m.Bank, m.Bank.id == m.Attempt.bank_id)
+    .outerjoin(m.Assignment, m.Assignment.id == m.Attempt.assignment_id)
+    .outerjoin(m.Answer, _answer_of_slot)
+    .where(
+        m.Attempt.id == bindparam("attempt_id"),
+        m.AttemptSlot.position == bindparam("position"),
+    )
+)
+_NAVIGATION = (
+    select(m.AttemptSlot.id, m.AttemptSlot.position, m.Answer.id)
+    .outerjoin(m.Answer, _answer_of_slot)
+    .where(m.AttemptSlot.attempt_id == bindparam("attempt_id"))
+    .order_by(m.AttemptSlot.position)
+)
+_SLOT_COUNT = (
+    select(func.count())
+    .select_from(m.AttemptSlot)
+    .where(m.AttemptSlot.attempt_id == bindparam("attempt_id"))
+)
+
+
+def load_attempt(
+    session: Session,
+    attempt_id: int,
+    student_ids: Collection[int] | int | None,
+    *,
+    with_slots: bool = True,
 ) -> m.Attempt:
     """The attempt if it belongs to one of this browser's students; LookupError
-    otherwise (a 404: no hint that it exists)."""
+    otherwise (a 404: no hint that it exists).
+
+    One query for the attempt with its assignment, bank and article hash (the
+    article's text comes from the cache). ``with_slots`` also loads every slot, with
+    its version's header (no spec), and every answer: what review and results pages need.
+    A question page needs far less: see ``attempt_at`` and ``navigation``."""
     if isinstance(student_ids, int):
         student_ids = {student_ids}
-    attempt = session.get(
-        m.Attempt,
-        attempt_id,
-        options=[
-            selectinload(m.Attempt.slots)
-            .selectinload(m.AttemptSlot.question_version)
-            .selectinload(m.QuestionVersion.article),
-            selectinload(m.Attempt.answers),
-            selectinload(m.Attempt.assignment),
-        ],
-    )
+    statement = _ATTEMPT_WITH_SLOTS if with_slots else _ATTEMPT
+    attempt = session.scalar(statement, {"attempt_id": attempt_id})
     if attempt is None or not student_ids or attempt.student_id not in student_ids:
         raise LookupError("no such attempt")
     return attempt
+
+
+attempt_for_student = load_attempt
+
+
+@dataclass(frozen=True, slots=True)
+class BankHeader:
+    """What an attempt's pages show of its bank."""
+
+    title: str
+    skills: dict[str, str]
+    misconceptions: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAt:
+    """One question of an attempt, with what its page and its answer save need."""
+
+    attempt: m.Attempt
+    slot: m.AttemptSlot
+    answer: m.Answer | None
+    question: Question
+    article: Article
+    bank: BankHeader
+
+
+def attempt_at(
+    session: Session,
+    attempt_id: int,
+    position: int,
+    student_ids: Collection[int] | int | None,
+) -> QuestionAt:
+    """The attempt's question at ``position`` (1-based), in one query: the attempt
+    and its assignment, the slot, its answer if any, and the bank's header; the
+    question and the article come from the content caches (a miss loads them).
+    LookupError if the attempt is not this browser's or has no such position.
+
+    ``attempt.bank``, ``attempt.slots``, ``attempt.answers`` and ``slot.question_version``
+    are not loaded: touching them costs a query each."""
+    if isinstance(student_ids, int):
+        student_ids = {student_ids}
+    params = {"attempt_id": attempt_id, "position": position}
+    row = session.execute(_ATTEMPT_AT, params).first()
+    if row is None or not student_ids or row[0].student_id not in student_ids:
+        raise LookupError("no such attempt or question")
+    attempt, slot, answer, assignment, version_sha, article_id, article_sha, *bank = row
+    set_committed_value(attempt, "assignment", assignment)
+    # The article the question was written against (the attempt's, in practice).
+    article = _cached_article(session, article_id, article_sha)
+    question = _question_cache.get(version_sha)
+    if question is None:
+        question = question_of(slot.question_version)
+    return QuestionAt(attempt, slot, answer, question, article, BankHeader(*bank))
+
+
+def _cached_article(session: Session, article_id: int, sha256: str) -> Article:
+    article = _article_cache.get(sha256)
+    if article is None:
+        row = session.get(m.Article, article_id)
+        if row is None:
+            raise LookupError(f"article {article_id} is gone")
+        article = article_of(row)
+    return article
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    slot_id: int
+    position: int
+    answered: bool
+
+
+def navigation(session: Session, attempt: m.Attempt) -> list[NavItem]:
+    """Every slot's position and whether it is answered, in one light query (plain
+    rows, straight from the connection: no ORM objects to build)."""
+    rows = session.connection().execute(_NAVIGATION, {"attempt_id": attempt.id})
+    return [NavItem(slot_id, position, answer is not None) for slot_id, position, answer in rows]
+
+
+def slot_count(session: Session, attempt: m.Attempt) -> int:
+    return session.scalar(_SLOT_COUNT, {"attempt_id": attempt.id}) or 0
 
 
 def answers_by_slot(attempt: m.Attempt) -> dict[int, m.Answer]:
@@ -280,8 +428,10 @@ def feedback_due(attempt: m.Attempt, answer: m.Answer | None, now: datetime | No
     if attempt.feedback == m.FEEDBACK_AFTER_SUBMIT:
         return attempt.submitted
     if attempt.feedback == m.FEEDBACK_AFTER_CLOSE:
+        if not attempt.submitted:
+            return False
         closes = attempt.assignment.closes_at if attempt.assignment else None
-        return attempt.submitted and (closes is None or (now or utcnow()) >= closes)
+        return closes is None or (now or utcnow()) >= closes
     return False  # never
 
 
@@ -307,30 +457,47 @@ class SaveResult:
     response: dict[str, Any] | None = None  # what was typed, to show again with the error
 
 
+_LOOK_UP: Any = object()
+
+
 def save_answer(
-    session: Session, attempt: m.Attempt, slot: m.AttemptSlot, form: Mapping[str, Sequence[str]]
+    session: Session,
+    attempt: m.Attempt,
+    slot: m.AttemptSlot,
+    form: Mapping[str, Sequence[str]],
+    *,
+    stored: m.Answer | None = _LOOK_UP,
+    question: Question | None = None,
+    article: Article | None = None,
 ) -> SaveResult:
     """Read, grade and store the answer to one slot. With immediate feedback an
     answer is final once given; otherwise it may be changed until submission.
 
     Commits. The unique (attempt, slot) constraint arbitrates double clicks and
     second tabs; the attempt row, locked after the write, arbitrates a race with
-    submission, so that no answer lands in an attempt that is already marked."""
+    submission, so that no answer lands in an attempt that is already marked.
+
+    ``stored``, ``question``, ``article``: the slot's answer, question and article as
+    the caller just read them (``attempt_at``), to save queries; a race with another
+    request is still caught by the constraint."""
     if attempt.submitted:
         raise NotAllowed("This attempt has been submitted; answers can no longer change.")
     if time_is_up(attempt):
         raise NotAllowed("Time is up for this attempt; answers can no longer change.")
-    question = question_of(slot.question_version)
+    if question is None:
+        question = question_of(slot.question_version)
     try:
         response = question.read_response(form)
     except Unreadable as exc:
         return SaveResult(None, str(exc), _echo(form))
     if response is None:
         return SaveResult(None, "Please answer the question before saving.")
-    existing = _stored(session, attempt.id, slot.id)
+    existing = _stored(session, attempt.id, slot.id) if stored is _LOOK_UP else stored
     if existing is not None and attempt.feedback == m.FEEDBACK_IMMEDIATE:
         return SaveResult(existing)  # already answered and shown feedback: final
-    grade = question.grade(response, article_of(slot.question_version.article))
+    if article is None:
+        article = article_of(slot.question_version.article)
+    grade = question.grade(response, article)
     now = utcnow()
     values = _answer_values(grade, slot, response)
     if existing is None:

@@ -54,6 +54,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["show_time"] = show
     app.jinja_env.globals["current_teacher"] = current_teacher
 
+    @app.get("/healthz")
+    def healthz() -> Response:
+        """Liveness for a load balancer or a supervisor: the worker answers. Touches no
+        database (a database outage shows as 503 pages, not as a dead worker)."""
+        return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
+
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError) -> tuple[str, int]:
         return render_template(

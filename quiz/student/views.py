@@ -14,6 +14,7 @@ from quiz import classes, services
 from quiz import models as m
 from quiz.db import get_session, utcnow
 from quiz.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
+from quiz.rendering import article_html
 
 bp = Blueprint("student", __name__)
 
@@ -41,9 +42,11 @@ def _current_student() -> m.Student | None:
     return get_session().get(m.Student, sid) if sid else None
 
 
-def _attempt(attempt_id: int) -> m.Attempt:
+def _attempt(attempt_id: int, *, with_slots: bool = True) -> m.Attempt:
     try:
-        attempt = services.attempt_for_student(get_session(), attempt_id, _student_ids())
+        attempt = services.load_attempt(
+            get_session(), attempt_id, _student_ids(), with_slots=with_slots
+        )
     except LookupError:
         abort(404)
     assign.finish_if_overdue(get_session(), attempt)
@@ -105,40 +108,46 @@ def start(slug: str) -> Response | tuple[str, int]:
 
 @bp.get("/attempts/<int:attempt_id>")
 def resume(attempt_id: int) -> Response:
-    attempt = _attempt(attempt_id)
+    attempt = _attempt(attempt_id, with_slots=False)
     if attempt.submitted:
         return redirect(url_for("student.results", attempt_id=attempt.id))
-    answered = services.answers_by_slot(attempt)
-    for slot in attempt.slots:
-        if slot.id not in answered:
-            return redirect(url_for("student.question", attempt_id=attempt.id, n=slot.position))
+    for item in services.navigation(get_session(), attempt):
+        if not item.answered:
+            return redirect(url_for("student.question", attempt_id=attempt.id, n=item.position))
     return redirect(url_for("student.review", attempt_id=attempt.id))
 
 
-def _slot(attempt: m.Attempt, n: int) -> m.AttemptSlot:
-    if not 1 <= n <= len(attempt.slots):
+def _question_at(attempt_id: int, n: int) -> services.QuestionAt:
+    """The attempt's n-th question and what its page needs (one query), or 404."""
+    db = get_session()
+    try:
+        at = services.attempt_at(db, attempt_id, n, _student_ids())
+    except LookupError:
         abort(404)
-    return attempt.slots[n - 1]
+    if not at.attempt.submitted and services.time_is_up(at.attempt):
+        assign.finish_if_overdue(db, at.attempt)
+    return at
 
 
 def _question_page(
-    attempt: m.Attempt,
-    slot: m.AttemptSlot,
-    error: str | None = None,
-    echo: dict[str, Any] | None = None,
+    at: services.QuestionAt, error: str | None = None, echo: dict[str, Any] | None = None
 ) -> str:
-    answers = services.answers_by_slot(attempt)
-    answer = answers.get(slot.id)
-    question = services.question_of(slot.question_version)
-    article = services.article_of(attempt.article)
+    """One question, the article beside it, and the list of every question.
+
+    Reads only what the page shows: the slot and its answer, the other slots'
+    answered-or-not, and the question and article from the content caches."""
+    attempt, answer, question, article = at.attempt, at.answer, at.question, at.article
     due = services.feedback_due(attempt, answer)
     grade = services.Grade.from_dict(answer.grade) if (answer and due) else None
+    nav = services.navigation(get_session(), attempt)
     return render_template(
         "student/question.html",
         attempt=attempt,
-        slot=slot,
+        bank=at.bank,
+        slot=at.slot,
+        slot_count=len(nav),
         question=question,
-        view=question.student_view(slot.state, article),
+        view=question.student_view(at.slot.state, article),
         response=echo if echo is not None else (answer.response if answer else None),
         answer=answer,
         grade=grade,
@@ -146,35 +155,36 @@ def _question_page(
         locked=services.answers_locked(attempt, answer),
         error=error,
         article=article,
-        answered=answers,
-        form=AnswerForm(),
+        article_html=article_html(article),
+        nav=nav,
     )
 
 
 @bp.get("/attempts/<int:attempt_id>/q/<int:n>")
 def question(attempt_id: int, n: int) -> str:
-    attempt = _attempt(attempt_id)
-    return _question_page(attempt, _slot(attempt, n))
+    return _question_page(_question_at(attempt_id, n))
 
 
 @bp.post("/attempts/<int:attempt_id>/q/<int:n>")
 def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
-    attempt = _attempt(attempt_id)
-    slot = _slot(attempt, n)
-    if not AnswerForm().validate_on_submit():
-        abort(400)
+    # CSRF is checked before any view (CSRFProtect); the question reads its own fields.
+    at = _question_at(attempt_id, n)
+    attempt = at.attempt
     if attempt.submitted:
         return redirect(url_for("student.results", attempt_id=attempt.id))
     form = request.form.to_dict(flat=False)
+    db = get_session()
     try:
-        result = services.save_answer(get_session(), attempt, slot, form)
+        result = services.save_answer(
+            db, attempt, at.slot, form, stored=at.answer, question=at.question, article=at.article
+        )
     except services.NotAllowed:
         return redirect(url_for("student.results", attempt_id=attempt.id))
     if result.error:
-        return _question_page(attempt, slot, error=result.error, echo=result.response), 422
+        return _question_page(at, error=result.error, echo=result.response), 422
     if attempt.feedback == m.FEEDBACK_IMMEDIATE:
         target = url_for("student.question", attempt_id=attempt.id, n=n, _anchor=f"feedback-{n}")
-    elif n < len(attempt.slots):
+    elif n < services.slot_count(db, attempt):
         target = url_for("student.question", attempt_id=attempt.id, n=n + 1)
     else:
         target = url_for("student.review", attempt_id=attempt.id)
@@ -200,7 +210,7 @@ def review(attempt_id: int) -> str | Response:
 
 @bp.post("/attempts/<int:attempt_id>/submit")
 def submit(attempt_id: int) -> Response:
-    attempt = _attempt(attempt_id)
+    attempt = _attempt(attempt_id, with_slots=False)
     if not ConfirmSubmitForm().validate_on_submit():
         abort(400)
     services.submit_attempt(get_session(), attempt)  # a second submit changes nothing

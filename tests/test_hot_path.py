@@ -1,0 +1,90 @@
+"""The requests a class sends most (a question page, an answer save) read only what
+they show: a fixed, small number of SQL statements however many questions are
+answered, and no question spec or article text once they are cached. And the
+no-database endpoint that load balancers and bench/load.py use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from sqlalchemy import event
+
+from quiz.db import get_engine
+from tests.helpers import answer, csrf, slot_question, start_practice
+from tests.test_student_journey import _attempt
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, _params, _context, _many) -> None:  # noqa: ANN001
+        seen.append(" ".join(statement.split()))
+
+    engine = get_engine(app)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _answer_all_but_last(app: Flask, client, attempt_id: int) -> int:  # noqa: ANN001
+    _attempt_row, slots = _attempt(app, attempt_id)
+    for slot in slots[:-1]:
+        question = slot_question(slot)
+        form = question.key_form(slot.state)
+        assert answer(client, attempt_id, slot.position, form).status_code == 303
+    return len(slots)
+
+
+def test_question_page_and_answer_save_run_a_fixed_handful_of_statements(app, client):
+    attempt_id = start_practice(client, "Grace")
+    count = _answer_all_but_last(app, client, attempt_id)
+    client.get(f"/attempts/{attempt_id}/q/1")  # the caches are warm, as in a busy worker
+
+    with statements(app) as seen:
+        page = client.get(f"/attempts/{attempt_id}/q/{count}")
+    assert page.status_code == 200
+    # The attempt with its slot and answer, then the list of answered questions.
+    assert len(seen) == 2, seen
+    assert not any("question_version.spec" in s or "article.content" in s for s in seen), seen
+    html = page.get_data(as_text=True)
+    assert f'{count - 1}<span class="visually-hidden"> (answered)</span>' in html
+    assert f'{count}<span class="visually-hidden"> (not answered)</span>' in html
+
+    _row, slots = _attempt(app, attempt_id)
+    last = slots[-1]
+    form = slot_question(last).key_form(last.state)
+    with statements(app) as seen:
+        saved = client.post(
+            f"/attempts/{attempt_id}/q/{count}", data={"csrf_token": csrf(html), **form}
+        )
+    assert saved.status_code == 303
+    writes = [s for s in seen if s.split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert len(writes) == 1 and writes[0].startswith("INSERT INTO answer"), seen
+    # Read the slot, insert, check the attempt is still open (locking it on
+    # PostgreSQL), and the transaction's own BEGIN/COMMIT are not statements here.
+    assert len(seen) <= 4, seen
+
+
+def test_navigation_links_are_relative_to_the_question_page(app, client):
+    attempt_id = start_practice(client, "Linus")
+    html = client.get(f"/attempts/{attempt_id}/q/2").get_data(as_text=True)
+    # /attempts/<id>/q/2 + "5" resolves to /attempts/<id>/q/5 in every browser.
+    assert '<a href="5" class="">5<span class="visually-hidden"> (not answered)</span>' in html
+    assert 'aria-current="step">2<' in html
+    assert client.get(f"/attempts/{attempt_id}/q/5").status_code == 200
+    assert client.get(f"/attempts/{attempt_id}/q/999").status_code == 404
+
+
+def test_healthz_answers_without_the_database(app, client):
+    get_engine(app).dispose()
+    with statements(app) as seen:
+        reply = client.get("/healthz")
+    assert reply.status_code == 200 and reply.get_data(as_text=True) == "ok\n"
+    assert reply.headers["Cache-Control"] == "no-store"
+    assert reply.headers["Content-Security-Policy"]
+    assert seen == []
