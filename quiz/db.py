@@ -102,6 +102,16 @@ def get_session() -> Session:
     return g.db_session
 
 
+def reads_only(session: Session) -> None:
+    """Run this session's statements outside a transaction (PostgreSQL; call before
+    the first one). For the busiest read-only page: no BEGIN and ROLLBACK round
+    trips, and psycopg keeps its prepared statements, which any ROLLBACK makes it
+    drop, so that PostgreSQL plans the page's queries once per connection instead of
+    on every request. A write needs a session of its own (``session_scope``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 @contextmanager
 def session_scope(app: Flask) -> Iterator[Session]:
     """A session outside a request (CLI commands, setup): commit or roll back."""

@@ -88,3 +88,30 @@ def test_healthz_answers_without_the_database(app, client):
     assert reply.headers["Cache-Control"] == "no-store"
     assert reply.headers["Content-Security-Policy"]
     assert seen == []
+
+
+def test_question_page_hands_in_an_attempt_whose_time_is_up(app, client):
+    """The question page reads outside a transaction; handing in an overdue attempt
+    is its one write, done in a transaction of its own, and the page then shows the
+    attempt as handed in (no answer box)."""
+    from datetime import timedelta
+
+    from quiz import models as m
+    from quiz.db import session_scope, utcnow
+    from tests.test_assignments import _class_with_student, _start
+
+    aid = _class_with_student(app, client, time_limit_minutes=20)
+    started = _start(client, aid)
+    attempt_id = int(client.get(started.headers["Location"]).headers["Location"].split("/")[2])
+    first = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
+    assert "Save answer" in first and "Hand in by" in first
+    with session_scope(app) as s:
+        s.get_one(m.Attempt, attempt_id).deadline_at = utcnow() - timedelta(minutes=5)
+
+    page = client.get(f"/attempts/{attempt_id}/q/2")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Save answer" not in html and "Hand in by" not in html
+    with session_scope(app) as s:
+        attempt = s.get_one(m.Attempt, attempt_id)
+        assert attempt.status == m.ATTEMPT_SUBMITTED and attempt.score == 0

@@ -5,16 +5,26 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from quiz import assignments as assign
 from quiz import classes, services
 from quiz import models as m
-from quiz.db import get_session, utcnow
+from quiz.db import get_session, reads_only, session_scope, utcnow
 from quiz.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
-from quiz.rendering import article_html
+from quiz.rendering import article_html, question_links
 
 bp = Blueprint("student", __name__)
 
@@ -119,14 +129,14 @@ def resume(attempt_id: int) -> Response:
 
 def _question_at(attempt_id: int, n: int) -> services.QuestionAt:
     """The attempt's n-th question and what its page needs (one query), or 404."""
-    db = get_session()
     try:
-        at = services.attempt_at(db, attempt_id, n, _student_ids())
+        return services.attempt_at(get_session(), attempt_id, n, _student_ids())
     except LookupError:
         abort(404)
-    if not at.attempt.submitted and services.time_is_up(at.attempt):
-        assign.finish_if_overdue(db, at.attempt)
-    return at
+
+
+def _overdue(at: services.QuestionAt) -> bool:
+    return not at.attempt.submitted and services.time_is_up(at.attempt)
 
 
 def _question_page(
@@ -156,13 +166,22 @@ def _question_page(
         error=error,
         article=article,
         article_html=article_html(article),
-        nav=nav,
+        question_links=question_links(((i.position, i.answered) for i in nav), at.slot.position),
     )
 
 
 @bp.get("/attempts/<int:attempt_id>/q/<int:n>")
 def question(attempt_id: int, n: int) -> str:
-    return _question_page(_question_at(attempt_id, n))
+    reads_only(get_session())
+    at = _question_at(attempt_id, n)
+    if _overdue(at):
+        # The one write this page may make: hand in an attempt whose time is up,
+        # in a transaction of its own, then show the question as it now stands.
+        with session_scope(current_app) as tx:
+            assign.finish_if_overdue(tx, tx.get_one(m.Attempt, attempt_id))
+        get_session().expire_all()
+        at = _question_at(attempt_id, n)
+    return _question_page(at)
 
 
 @bp.post("/attempts/<int:attempt_id>/q/<int:n>")
@@ -170,6 +189,8 @@ def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
     # CSRF is checked before any view (CSRFProtect); the question reads its own fields.
     at = _question_at(attempt_id, n)
     attempt = at.attempt
+    if _overdue(at):
+        assign.finish_if_overdue(get_session(), attempt)
     if attempt.submitted:
         return redirect(url_for("student.results", attempt_id=attempt.id))
     form = request.form.to_dict(flat=False)
