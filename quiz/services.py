@@ -17,6 +17,7 @@ from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.session import make_transient_to_detached
 
 from quiz import models as m
 from quiz.article import Article
@@ -501,17 +502,16 @@ def save_answer(
     now = utcnow()
     values = _answer_values(grade, slot, response)
     if existing is None:
-        answer = m.Answer(
-            attempt_id=attempt.id,
-            slot_id=slot.id,
-            question_version_id=slot.question_version_id,
-            answered_at=now,
-            updated_at=now,
+        row = {
+            "attempt_id": attempt.id,
+            "slot_id": slot.id,
+            "question_version_id": slot.question_version_id,
+            "answered_at": now,
+            "updated_at": now,
             **values,
-        )
-        session.add(answer)
+        }
         try:
-            session.flush()
+            answer = _insert_answer(session, row)
         except IntegrityError:
             # Another request (double click, second tab) stored it first.
             session.rollback()
@@ -531,13 +531,32 @@ def save_answer(
     return SaveResult(answer)
 
 
+_INSERT_ANSWER = m.Answer.__table__.insert()
+_ATTEMPT_STATUS_LOCKED = (
+    select(m.Attempt.status)
+    .where(m.Attempt.id == bindparam("attempt_id"))
+    .with_for_update(key_share=True)
+)
+
+
+def _insert_answer(session: Session, row: dict[str, Any]) -> m.Answer:
+    """INSERT the answer with a plain statement (the unit of work's flush costs more
+    than the insert itself), then let the session know the row as if it had loaded
+    it. IntegrityError if the slot already has an answer."""
+    result = session.connection().execute(_INSERT_ANSWER, row)
+    answer = m.Answer(id=result.inserted_primary_key[0], **row)
+    make_transient_to_detached(answer)
+    session.add(answer)
+    return answer
+
+
 def _ensure_open(session: Session, attempt_id: int) -> None:
     """Inside the writing transaction: fail (and roll back) if the attempt was
     submitted meanwhile. ``FOR NO KEY UPDATE`` (key_share) waits for a submission in
     progress but not for another answer's insert, whose foreign key holds a KEY SHARE
     lock on the same row (a plain FOR UPDATE deadlocks two simultaneous saves)."""
-    status = session.scalar(
-        select(m.Attempt.status).where(m.Attempt.id == attempt_id).with_for_update(key_share=True)
+    status = (
+        session.connection().execute(_ATTEMPT_STATUS_LOCKED, {"attempt_id": attempt_id}).scalar()
     )
     if status != m.ATTEMPT_IN_PROGRESS:
         session.rollback()
