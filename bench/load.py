@@ -2,24 +2,28 @@
 
     .venv/bin/python bench/load.py [--db sqlite|postgresql|both] [--students 200]
                                    [--workers 4] [--concurrency 64] [--questions 36]
+                                   [--slices 4] [--no-floors]
 
 Every student opens the home page, starts the practice quiz of the shipped bank
 (ice-assaults-500, all 36 questions by default), sees every question page,
 saves every answer (the right one, read through the app's own code), opens
 the review, submits and opens the results: the same requests as tests/load.
-To measure each kind of request at saturation, like the baseline, the run goes
-in phases: all students' home+start, then all question pages (question by
-question, student by student), then all answers, then reviews, submits, results;
-each phase at the same client concurrency. Throughput of a phase = its requests
-/ its wall time; latencies are per request (p50/p95/p99, ms).
+To measure each kind of request at saturation, the run goes in phases, each at
+the same client concurrency: all students' home+start; then question pages and
+answers in ``--slices`` rounds (round k: a quarter of the questions, every
+student's page for each, then every student's answer to each); then reviews,
+submits, results. Throughput of a kind = its requests / the summed wall time
+of its phases; latencies are per request (p50/p95/p99, ms).
 
 The baseline is the quiz's own minimal endpoint that touches no database
 (``GET /healthz``), measured in the same run on the same gunicorn, by the same
 students' browsers (cookies and all), at the same concurrency, as many requests
-as the question phase, just before it. Both ratios are against it. For
-information, two floors under separate gunicorns are measured too
-(bench/baseline.py): a bare WSGI app (GET and POST) and a minimal Flask app
-(session cookie, Jinja, no database). Prints ONE JSON line; progress to stderr.
+as the question pages; its requests run in slices between the question and
+answer slices, so that other work on the machine weighs on both sides of each
+ratio alike. Both ratios are against it. For information, two floors under
+separate gunicorns are measured too (bench/baseline.py): a bare WSGI app (GET
+and POST) and a minimal Flask app (session cookie, Jinja, no database).
+Prints ONE JSON line; progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -40,36 +44,57 @@ TARGETS = {"question_vs_baseline": 0.5, "answer_vs_baseline": 0.35}
 BASELINE = "baseline"
 
 
+class Phases:
+    """Runs batches of requests at a fixed concurrency and adds up, per kind of
+    request, the batches' wall and client CPU times: several batches of one kind,
+    interleaved with other kinds, report as one figure."""
+
+    def __init__(self, concurrency: int, log: list[lc.Exchange]) -> None:
+        self.concurrency = concurrency
+        self.log = log
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.errors: dict[str, list[str]] = {}
+
+    def run(self, name: str, tasks: Sequence[Callable[[], Any]]) -> None:
+        errors = self.errors.setdefault(name, [])
+
+        def call(task: Callable[[], Any]) -> None:
+            try:
+                task()
+            except Exception as exc:  # noqa: BLE001 (counted and reported)
+                errors.append(f"{type(exc).__name__}: {exc}"[:300])
+
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix=name) as pool:
+            list(pool.map(call, tasks))
+        self.wall[name] = self.wall.get(name, 0.0) + time.perf_counter() - t0
+        self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu0
+
+    def figures(self, name: str) -> dict[str, Any]:
+        mine = [e for e in self.log if e.kind == name]
+        ok = [e for e in mine if 0 < e.status < 500]
+        figures = lc.latency_figures(ok, self.wall[name])
+        figures["wall_s"] = round(self.wall[name], 2)
+        figures["client_cpu_s"] = round(self.cpu[name], 2)
+        failed = len(mine) - len(ok)
+        errors = self.errors.get(name, [])
+        if failed or errors:
+            figures["failed_requests"] = failed
+            figures["errors"] = errors[:3]
+            figures["error_count"] = len(errors)
+        note(f"  {name}: {figures}")
+        return figures
+
+
 def run_phase(
     name: str, tasks: Sequence[Callable[[], Any]], concurrency: int, log: list[lc.Exchange]
 ) -> dict[str, Any]:
     """All ``tasks`` at ``concurrency``; figures for the requests of kind ``name``."""
-    errors: list[str] = []
-
-    def call(task: Callable[[], Any]) -> None:
-        try:
-            task()
-        except Exception as exc:  # noqa: BLE001 (counted and reported)
-            errors.append(f"{type(exc).__name__}: {exc}"[:300])
-
-    cpu0 = time.process_time()
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(concurrency, thread_name_prefix=name) as pool:
-        list(pool.map(call, tasks))
-    wall = time.perf_counter() - t0
-    cpu = time.process_time() - cpu0
-    mine = [e for e in log if e.kind == name]
-    ok = [e for e in mine if 0 < e.status < 500]
-    figures = lc.latency_figures(ok, wall)
-    figures["wall_s"] = round(wall, 2)
-    figures["client_cpu_s"] = round(cpu, 2)
-    failed = len(mine) - len(ok)
-    if failed or errors:
-        figures["failed_requests"] = failed
-        figures["errors"] = errors[:3]
-        figures["error_count"] = len(errors)
-    note(f"  {name}: {figures}")
-    return figures
+    phases = Phases(concurrency, log)
+    phases.run(name, tasks)
+    return phases.figures(name)
 
 
 def floor(app: str, args: argparse.Namespace, tmp: Path, n: int) -> dict[str, Any]:
@@ -151,14 +176,19 @@ def scenario(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 lc.START, [lambda s=s: s.start(keys, args.questions) for s in students], c, log
             )
             q = min(len(s.forms) for s in students)
-            every = [(s, n) for n in range(1, q + 1) for s in students]
-            out[BASELINE] = run_phase(BASELINE, [s.healthz for s, _n in every], c, log)
-            out["question"] = run_phase(
-                lc.QUESTION, [lambda s=s, n=n: s.question(n) for s, n in every], c, log
-            )
-            out["answer"] = run_phase(
-                lc.ANSWER, [lambda s=s, n=n: s.answer(n) for s, n in every], c, log
-            )
+            # The baseline runs in slices between slices of the question and answer
+            # phases (same requests in all), so that whatever else the machine is
+            # doing meanwhile weighs on both sides of each ratio alike.
+            phases = Phases(c, log)
+            slices = [range(1, q + 1)[i :: args.slices] for i in range(args.slices)]
+            for numbers in slices:
+                every = [(s, n) for n in numbers for s in students]
+                phases.run(BASELINE, [s.healthz for s, _n in every[: len(every) // 2]])
+                phases.run(lc.QUESTION, [lambda s=s, n=n: s.question(n) for s, n in every])
+                phases.run(BASELINE, [s.healthz for s, _n in every[len(every) // 2 :]])
+                phases.run(lc.ANSWER, [lambda s=s, n=n: s.answer(n) for s, n in every])
+            for name in (BASELINE, lc.QUESTION, lc.ANSWER):
+                out[name] = phases.figures(name)
             out["review"] = run_phase(lc.REVIEW, [s.review for s in students], c, log)
             out["submit"] = run_phase(lc.SUBMIT, [s.submit for s in students], c, log)
             out["results"] = run_phase(lc.RESULTS, [s.results for s in students], c, log)
@@ -187,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=36, help="first N of the 36")
     parser.add_argument(
         "--no-floors", action="store_true", help="skip the separate WSGI and Flask floors"
+    )
+    parser.add_argument(
+        "--slices", type=int, default=4, help="baseline/question/answer rounds, interleaved"
     )
     args = parser.parse_args(argv)
 
