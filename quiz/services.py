@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import String, and_, bindparam, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.session import make_transient_to_detached
 
@@ -302,7 +302,7 @@ _ATTEMPT_AT = (
     )
 )
 _NAVIGATION = (
-    select(m.AttemptSlot.id, m.AttemptSlot.position, m.Answer.id)
+    select(m.AttemptSlot.position, m.Answer.id)
     .outerjoin(m.Answer, _answer_of_slot)
     .where(m.AttemptSlot.attempt_id == bindparam("attempt_id"))
     .order_by(m.AttemptSlot.position)
@@ -311,6 +311,27 @@ _SLOT_COUNT = (
     select(func.count())
     .select_from(m.AttemptSlot)
     .where(m.AttemptSlot.attempt_id == bindparam("attempt_id"))
+)
+# A question page also lists every question, answered or not: two scalar subqueries
+# in the same statement (slots are numbered 1..count), not a second round trip.
+_other_slot = aliased(m.AttemptSlot)
+_other_answer = aliased(m.Answer)
+_QUESTION_PAGE = _ATTEMPT_AT.add_columns(
+    select(func.count())
+    .select_from(_other_slot)
+    .where(_other_slot.attempt_id == m.Attempt.id)
+    .scalar_subquery(),
+    select(func.aggregate_strings(cast(_other_slot.position, String), ","))
+    .select_from(_other_slot)
+    .join(
+        _other_answer,
+        and_(
+            _other_answer.attempt_id == _other_slot.attempt_id,
+            _other_answer.slot_id == _other_slot.id,
+        ),
+    )
+    .where(_other_slot.attempt_id == m.Attempt.id)
+    .scalar_subquery(),
 )
 
 
@@ -341,6 +362,12 @@ attempt_for_student = load_attempt
 
 
 @dataclass(frozen=True, slots=True)
+class NavItem:
+    position: int
+    answered: bool
+
+
+@dataclass(frozen=True, slots=True)
 class BankHeader:
     """What an attempt's pages show of its bank."""
 
@@ -359,6 +386,7 @@ class QuestionAt:
     question: Question
     article: Article
     bank: BankHeader
+    navigation: list[NavItem] | None = None  # with ``with_navigation`` only
 
 
 def attempt_at(
@@ -366,20 +394,28 @@ def attempt_at(
     attempt_id: int,
     position: int,
     student_ids: Collection[int] | int | None,
+    *,
+    with_navigation: bool = False,
 ) -> QuestionAt:
     """The attempt's question at ``position`` (1-based), in one query: the attempt
     and its assignment, the slot, its answer if any, and the bank's header; the
     question and the article come from the content caches (a miss loads them).
     LookupError if the attempt is not this browser's or has no such position.
 
-    ``attempt.bank``, ``attempt.slots``, ``attempt.answers`` and ``slot.question_version``
-    are not loaded: touching them costs a query each."""
+    ``with_navigation`` adds, in the same query, every question's position and
+    whether it is answered. ``attempt.bank``, ``attempt.slots``, ``attempt.answers``
+    and ``slot.question_version`` are not loaded: touching them costs a query each."""
     if isinstance(student_ids, int):
         student_ids = {student_ids}
     params = {"attempt_id": attempt_id, "position": position}
-    row = session.execute(_ATTEMPT_AT, params).first()
+    row = session.execute(_QUESTION_PAGE if with_navigation else _ATTEMPT_AT, params).first()
     if row is None or not student_ids or row[0].student_id not in student_ids:
         raise LookupError("no such attempt or question")
+    nav = None
+    if with_navigation:
+        *row, count, answered = row
+        done = {int(p) for p in (answered or "").split(",") if p}
+        nav = [NavItem(p, p in done) for p in range(1, count + 1)]
     attempt, slot, answer, assignment, version_sha, article_id, article_sha, *bank = row
     set_committed_value(attempt, "assignment", assignment)
     # The article the question was written against (the attempt's, in practice).
@@ -387,7 +423,7 @@ def attempt_at(
     question = _question_cache.get(version_sha)
     if question is None:
         question = question_of(slot.question_version)
-    return QuestionAt(attempt, slot, answer, question, article, BankHeader(*bank))
+    return QuestionAt(attempt, slot, answer, question, article, BankHeader(*bank), nav)
 
 
 def _cached_article(session: Session, article_id: int, sha256: str) -> Article:
@@ -400,18 +436,11 @@ def _cached_article(session: Session, article_id: int, sha256: str) -> Article:
     return article
 
 
-@dataclass(frozen=True, slots=True)
-class NavItem:
-    slot_id: int
-    position: int
-    answered: bool
-
-
 def navigation(session: Session, attempt: m.Attempt) -> list[NavItem]:
     """Every slot's position and whether it is answered, in one light query (plain
     rows, straight from the connection: no ORM objects to build)."""
     rows = session.connection().execute(_NAVIGATION, {"attempt_id": attempt.id})
-    return [NavItem(slot_id, position, answer is not None) for slot_id, position, answer in rows]
+    return [NavItem(position, answer is not None) for position, answer in rows]
 
 
 def slot_count(session: Session, attempt: m.Attempt) -> int:

@@ -127,10 +127,12 @@ def resume(attempt_id: int) -> Response:
     return redirect(url_for("student.review", attempt_id=attempt.id))
 
 
-def _question_at(attempt_id: int, n: int) -> services.QuestionAt:
+def _question_at(attempt_id: int, n: int, *, page: bool = False) -> services.QuestionAt:
     """The attempt's n-th question and what its page needs (one query), or 404."""
     try:
-        return services.attempt_at(get_session(), attempt_id, n, _student_ids())
+        return services.attempt_at(
+            get_session(), attempt_id, n, _student_ids(), with_navigation=page
+        )
     except LookupError:
         abort(404)
 
@@ -149,7 +151,9 @@ def _question_page(
     attempt, answer, question, article = at.attempt, at.answer, at.question, at.article
     due = services.feedback_due(attempt, answer)
     grade = services.Grade.from_dict(answer.grade) if (answer and due) else None
-    nav = services.navigation(get_session(), attempt)
+    nav = at.navigation
+    if nav is None:  # a page shown again after an answer it could not read
+        nav = services.navigation(get_session(), attempt)
     return render_template(
         "student/question.html",
         attempt=attempt,
@@ -173,14 +177,14 @@ def _question_page(
 @bp.get("/attempts/<int:attempt_id>/q/<int:n>")
 def question(attempt_id: int, n: int) -> str:
     reads_only(get_session())
-    at = _question_at(attempt_id, n)
+    at = _question_at(attempt_id, n, page=True)
     if _overdue(at):
         # The one write this page may make: hand in an attempt whose time is up,
         # in a transaction of its own, then show the question as it now stands.
         with session_scope(current_app) as tx:
             assign.finish_if_overdue(tx, tx.get_one(m.Attempt, attempt_id))
         get_session().expire_all()
-        at = _question_at(attempt_id, n)
+        at = _question_at(attempt_id, n, page=True)
     return _question_page(at)
 
 
