@@ -15,7 +15,13 @@
    ``quiz.exports.grades_csv`` and ``responses_csv`` over every assignment (as
    ``flask --app quiz export`` without filters does), and their floors: a plain
    ``csv.writer`` over a raw DB-API cursor of the same rows with the same joins
-   (no ORM, no cell escaping or formatting). Peak memory above idle is the
+   and as many queries as the export (no ORM, no cell escaping or formatting).
+   The responses floor runs the export's own query (``_responses_query()``, one
+   per assignment) but reads ``answered_at`` as stored, where the export has the
+   database format it. Since ``grades_csv`` reads its rows with three queries per
+   ``GRADES_BATCH`` assignments (``assignment_id IN (...)``) instead of three per
+   assignment, so does the grades floor: the same three queries, the same
+   batches. Peak memory above idle is the
    subprocess's ``ru_maxrss`` at the end minus at idle (after imports and a
    first query; the peak, VmHWM, is reset there through /proc/self/clear_refs).
 
@@ -422,8 +428,9 @@ def _export(kind: str, engine: Any, out: Any) -> tuple[int, int]:
 
 
 def _floor(kind: str, engine: Any, out: Any) -> tuple[int, int]:
-    """csv.writer over a raw DB-API cursor: the same rows, the same joins."""
-    from quiz.exports import GRADES_COLUMNS, RESPONSES_COLUMNS, _responses_query
+    """csv.writer over a raw DB-API cursor: the same rows, the same joins, the same
+    number of queries as the export (no ORM, no cell escaping or formatting)."""
+    from quiz.exports import GRADES_BATCH, GRADES_COLUMNS, RESPONSES_COLUMNS, _responses_query
 
     raw = engine.raw_connection()
     dialect = engine.dialect
@@ -439,19 +446,18 @@ def _floor(kind: str, engine: Any, out: Any) -> tuple[int, int]:
     assignments = cur.fetchall()
     if kind == "responses_floor":
         writer.writerow(RESPONSES_COLUMNS)
-        # The export's own query, compiled once; the assignment id as a parameter.
-        sentinel = 987654321
-        stmt = _responses_query(_Id(sentinel))
-        sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        assert sql.count(str(sentinel)) == 1
-        sql = sql.replace(str(sentinel), mark)
+        # The export's own query compiled once, the assignment id its one parameter; the
+        # stored answered_at as the driver returns it (the export formats it in SQL).
+        compiled = _responses_query().compile(dialect=dialect)
+        assert list(compiled.binds) == ["assignment_id"]
+        sql = str(compiled)
         for aid, _cid, _title, _slug, _skills, cname, code in assignments:
             if dialect.name == "postgresql":
                 c2 = raw.cursor(name=f"floor_{aid}")  # server-side, like yield_per
                 c2.itersize = 1000
             else:
                 c2 = raw.cursor()
-            c2.execute(sql, (aid,))
+            c2.execute(sql, (aid,) if compiled.positional else {"assignment_id": aid})
             for r in c2:
                 writer.writerow((cname, code, r[0], r[1], aid, *r[2:]))
                 rows += 1
@@ -464,69 +470,78 @@ def _floor(kind: str, engine: Any, out: Any) -> tuple[int, int]:
         for ks in skills_of.values():
             keys += [k for k in ks if k not in keys]
         writer.writerow([*GRADES_COLUMNS, *(f"skill_{k}_percent" for k in keys)])
-        for aid, cid, title, slug, _skills, cname, code in assignments:
-            cur.execute(f"SELECT id, display_name FROM student WHERE class_id = {mark}", (cid,))
-            students = cur.fetchall()
+        # As the export: three queries per GRADES_BATCH assignments.
+        for start in range(0, len(assignments), GRADES_BATCH):
+            batch = assignments[start : start + GRADES_BATCH]
+            ids = [a[0] for a in batch]
+            class_ids = sorted({a[1] for a in batch})
             cur.execute(
-                "SELECT a.id, a.student_id, a.number, a.status, a.started_at, a.submitted_at, "
-                "a.score, a.max_score FROM attempt a JOIN student s ON s.id = a.student_id "
-                f"WHERE a.assignment_id = {mark} AND s.class_id = {mark} "
-                "ORDER BY a.student_id, a.number, a.id",
-                (aid, cid),
+                "SELECT id, display_name, class_id FROM student "
+                f"WHERE class_id IN ({', '.join([mark] * len(class_ids))})",
+                class_ids,
+            )
+            roster = defaultdict(list)
+            for sid, name, cid in cur.fetchall():
+                roster[cid].append((sid, name))
+            in_ids = ", ".join([mark] * len(ids))
+            cur.execute(
+                "SELECT a.assignment_id, a.id, a.student_id, a.number, a.status, a.started_at, "
+                "a.submitted_at, a.score, a.max_score FROM attempt a "
+                "JOIN student s ON s.id = a.student_id "
+                "JOIN assignment asg ON asg.id = a.assignment_id "
+                f"WHERE a.assignment_id IN ({in_ids}) AND s.class_id = asg.class_id "
+                "ORDER BY a.assignment_id, a.student_id, a.number, a.id",
+                ids,
             )
             attempts = defaultdict(list)
             for r in cur.fetchall():
-                attempts[r[1]].append(r)
+                attempts[(r[0], r[2])].append(r[1:])
             cur.execute(
                 "SELECT sl.attempt_id, qv.skill, sum(coalesce(an.points, 0.0)), sum(sl.points) "
                 "FROM attempt_slot sl JOIN attempt a ON a.id = sl.attempt_id "
                 "JOIN question_version qv ON qv.id = sl.question_version_id "
                 "LEFT OUTER JOIN answer an ON an.slot_id = sl.id AND an.attempt_id = sl.attempt_id "
-                f"WHERE a.assignment_id = {mark} AND a.status = 'submitted' "
+                f"WHERE a.assignment_id IN ({in_ids}) AND a.status = 'submitted' "
                 "GROUP BY sl.attempt_id, qv.skill",
-                (aid,),
+                ids,
             )
             sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
             for attempt_id, skill, earned, possible in cur.fetchall():
                 sums[attempt_id][skill] = (earned, possible)
-            for sid, name in sorted(students, key=lambda s: (s[1].casefold(), s[0])):
-                mine = attempts.get(sid, [])
-                done = [a for a in mine if a[3] == "submitted"]
-                best = max(done, key=lambda a: a[6] or 0.0) if done else None
-                skill = sums.get(best[0], {}) if best else {}
-                writer.writerow(
-                    [
-                        cname,
-                        code,
-                        sid,
-                        name,
-                        aid,
-                        title,
-                        slug,
-                        "submitted" if done else ("in progress" if mine else "not started"),
-                        len(mine),
-                        best[6] if best else "",
-                        best[7] if best else "",
-                        100.0 * best[6] / best[7] if best and best[7] else "",
-                        mine[0][4] if mine else "",
-                        best[5] if best else "",
-                        *(
-                            100.0 * skill[k][0] / skill[k][1] if k in skill and skill[k][1] else ""
-                            for k in keys
-                        ),
-                    ]
-                )
-                rows += 1
+            for aid, cid, title, slug, _skills, cname, code in batch:
+                for sid, name in sorted(roster[cid], key=lambda s: (s[1].casefold(), s[0])):
+                    mine = attempts.get((aid, sid), [])
+                    done = [a for a in mine if a[3] == "submitted"]
+                    best = max(done, key=lambda a: a[6] or 0.0) if done else None
+                    skill = sums.get(best[0], {}) if best else {}
+                    writer.writerow(
+                        [
+                            cname,
+                            code,
+                            sid,
+                            name,
+                            aid,
+                            title,
+                            slug,
+                            "submitted" if done else ("in progress" if mine else "not started"),
+                            len(mine),
+                            best[6] if best else "",
+                            best[7] if best else "",
+                            100.0 * best[6] / best[7] if best and best[7] else "",
+                            mine[0][4] if mine else "",
+                            best[5] if best else "",
+                            *(
+                                100.0 * skill[k][0] / skill[k][1]
+                                if k in skill and skill[k][1]
+                                else ""
+                                for k in keys
+                            ),
+                        ]
+                    )
+                    rows += 1
     cur.close()
     raw.close()
     return rows, -1
-
-
-class _Id:
-    """Stands in for an Assignment where only its id is read."""
-
-    def __init__(self, id: int) -> None:
-        self.id = id
 
 
 def run_measure(kind: str, url: str, profile: bool = False) -> dict[str, Any]:
