@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from quiz import models as m
 from quiz.classes import normalise_code
 from quiz.db import session_scope
-from quiz.results import _AttemptRow, _result, skill_keys
+from quiz.results import AttemptRow, skill_keys, student_result
 
 BOM = "\ufeff"
 CHUNK_ROWS = 500
@@ -234,9 +234,9 @@ def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterato
         for students in roster.values():
             students.sort(key=lambda s: (s[0].display_name.casefold(), s[1]))
         ids = [a.id for a in batch]
-        attempts: dict[tuple[int, int], list[_AttemptRow]] = defaultdict(list)
+        attempts: dict[tuple[int, int], list[AttemptRow]] = defaultdict(list)
         for row in conn.execute(_GRADES_ATTEMPTS, {"ids": ids}).all():
-            attempts[(row[0], row[2])].append(_AttemptRow(*row[1:]))
+            attempts[(row[0], row[2])].append(AttemptRow(*row[1:]))
         sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
         if attempts:
             for attempt_id, skill, earned, possible in conn.execute(
@@ -263,7 +263,7 @@ def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterato
             method = assignment.grading
             rows: list[Sequence[Any]] = []
             for student, sid, name in roster.get(assignment.class_id, ()):
-                r = _result(student, attempts.get((aid, sid), []), method, keys, sums)
+                r = student_result(student, attempts.get((aid, sid), []), method, keys, sums)
                 percent = r.skill_percent
                 score, max_score, overall = r.score, r.max_score, r.percent
                 rows.append(

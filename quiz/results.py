@@ -48,7 +48,7 @@ class StudentResult:
 
 
 @dataclass(frozen=True)
-class _AttemptRow:
+class AttemptRow:
     id: int
     student_id: int
     number: int
@@ -114,7 +114,7 @@ def assignment_results(session: Session, assignment: m.Assignment) -> list[Stude
     students = session.scalars(
         select(m.Student).where(m.Student.class_id == assignment.class_id)
     ).all()
-    attempts: dict[int, list[_AttemptRow]] = defaultdict(list)
+    attempts: dict[int, list[AttemptRow]] = defaultdict(list)
     for row in session.execute(
         select(
             m.Attempt.id,
@@ -133,24 +133,27 @@ def assignment_results(session: Session, assignment: m.Assignment) -> list[Stude
         )
         .order_by(m.Attempt.student_id, m.Attempt.number, m.Attempt.id)
     ):
-        attempts[row.student_id].append(_AttemptRow(*row))
+        attempts[row.student_id].append(AttemptRow(*row))
     sums = _skill_sums(session, assignment) if attempts else {}
     keys = skill_keys(assignment)
     results = [
-        _result(student, attempts.get(student.id, []), assignment.grading, keys, sums)
+        student_result(student, attempts.get(student.id, []), assignment.grading, keys, sums)
         for student in students
     ]
     results.sort(key=lambda r: (r.student.display_name.casefold(), r.student.id))
     return results
 
 
-def _result(
+def student_result(
     student: m.Student,
-    attempts: list[_AttemptRow],
+    attempts: list[AttemptRow],
     method: str,
     keys: list[str],
     sums: dict[int, dict[str, tuple[float, float]]],
 ) -> StudentResult:
+    """One student's result from their attempts (in number order), the grading
+    method, the bank's skill keys and the per-attempt skill sums: shared by
+    ``assignment_results`` and the batched ``quiz.exports.grades_csv``."""
     result = StudentResult(student=student, skill_percent=dict.fromkeys(keys))
     if not attempts:
         return result

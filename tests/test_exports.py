@@ -8,7 +8,7 @@ import inspect
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -320,6 +320,92 @@ def test_formula_payloads_are_neutralised_and_numbers_kept(app: Flask) -> None:
     singles = [row for row in r if row[7] == "q-single"]
     assert {row[12] for row in singles} == {"15"}
     assert "\t" in responses and "'\rCR" in responses
+
+
+def test_every_text_cell_is_escaped_even_values_validation_would_refuse(app: Flask) -> None:
+    """Question keys, skills, types, misconception codes, join codes and bank slugs
+    are validated identifiers today; the exports escape them anyway (stored rows
+    may predate a rule, or be edited outside the app)."""
+    with session_scope(app) as session:
+        bank = load_bank(session)
+        klass = make_class(session, name="Year 9", code="PLAINCOD")
+        assignment = make_assignment(session, klass, bank, title="Plain")
+        student = add_student(session, klass, "Ada")
+        take_attempt(session, student, assignment, 1, {"q-single": "right"})
+        session.execute(update(m.Klass).values(join_code="=CODE"))
+        session.execute(update(m.Bank).where(m.Bank.id == bank.id).values(slug="+slug"))
+        session.execute(update(m.Question).values(key="-key"))
+        session.execute(update(m.QuestionVersion).values(skill="@skill", type="\tsingle"))
+        session.execute(update(m.Answer).values(misconception="\rCODE"))
+        session.flush()
+        session.expire_all()
+        grades = parse("".join(exports.grades_csv(session, [assignment])))[1:]
+        responses = parse("".join(exports.responses_csv(session, [assignment])))[1:]
+
+    assert [(r[1], r[6]) for r in grades] == [("'=CODE", "'+slug")]
+    assert responses
+    for row in responses:
+        assert row[1] == "'=CODE"
+        assert (row[7], row[10], row[11], row[16]) == ("'-key", "'@skill", "'\tsingle", "'\rCODE")
+
+
+def test_times_are_cut_to_the_second_in_utc(app: Flask) -> None:
+    """The database writes answered_at (SQL on SQLite and PostgreSQL): the same text as
+    ``iso_utc``, cut to the second, never rounded up."""
+    late = datetime(2026, 11, 28, 23, 59, 59, 999999, tzinfo=UTC)
+    with session_scope(app) as session:
+        bank = load_bank(session)
+        klass = make_class(session)
+        assignment = make_assignment(session, klass, bank)
+        student = add_student(session, klass, "Ada")
+        take_attempt(session, student, assignment, 1, {"q-single": "right"})
+        session.execute(update(m.Answer).values(answered_at=late))
+        session.flush()
+        rows = parse("".join(exports.responses_csv(session, [assignment])))[1:]
+    assert rows and {r[17] for r in rows} == {"2026-11-28T23:59:59Z"}
+    assert exports.iso_utc(late) == "2026-11-28T23:59:59Z"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 11, 28, 10, 15, 59, 999999, tzinfo=UTC),
+        datetime(2026, 11, 28, 23, 15, tzinfo=timezone(timedelta(hours=-5))),
+        datetime(2026, 1, 2, 3, 4, 5),
+        datetime(999, 1, 1, tzinfo=UTC),
+    ],
+)
+def test_iso_utc_is_strftime_in_utc(value: datetime) -> None:
+    utc = value.astimezone(UTC) if value.tzinfo else value
+    assert exports.iso_utc(value) == utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert exports.iso_utc(None) == ""
+
+
+def test_escaped_values_are_remembered_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(exports, "MEMO_MAX", 3)
+    esc = exports._Escaped()
+    assert [esc[v] for v in ("=a", "b", None, "-c", "=a")] == ["'=a", "b", "", "'-c", "'=a"]
+    assert len(esc) <= 3
+
+
+def test_grades_in_batches_are_the_same_file(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three queries per GRADES_BATCH assignments, not per assignment; the batch size
+    changes nothing in the file."""
+    book = build_book(app)
+    with session_scope(app) as session:
+        whole = "".join(exports.grades_csv(session, _all_assignments(session, book)))
+        for size in (1, 2):
+            monkeypatch.setattr(exports, "GRADES_BATCH", size)
+            order = list(reversed(_all_assignments(session, book)))
+            text = "".join(exports.grades_csv(session, order))
+            monkeypatch.setattr(exports, "GRADES_BATCH", 200)
+            assert text == "".join(exports.grades_csv(session, order))
+        seen, listener = _watch(app)
+        try:
+            assert "".join(exports.grades_csv(session, _all_assignments(session, book))) == whole
+        finally:
+            event.remove(get_engine(app), "before_cursor_execute", listener)
+    assert len([s for s in seen if "from attempt" in s or "from attempt_slot" in s]) == 2
 
 
 # -- streaming -------------------------------------------------------------------------------
