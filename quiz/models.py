@@ -276,6 +276,11 @@ class Attempt(Base):
     def submitted(self) -> bool:
         return self.status == ATTEMPT_SUBMITTED
 
+    @property
+    def closes_at(self) -> datetime | None:
+        """When the assignment closes (None in practice or with no close)."""
+        return self.assignment.closes_at if self.assignment else None
+
 
 class AttemptSlot(Base):
     """One question of an attempt: which version, and state chosen at the start."""
