@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from quiz.article import Article
+from quiz.questions import Grade, Question
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
@@ -81,3 +84,56 @@ def question_links(positions: Iterable[tuple[int, bool]], current: int) -> Marku
             f'<span class="visually-hidden">{state}</span></a></li>'
         )
     return Markup("\n".join(items))  # noqa: S704 - integers and fixed text only
+
+
+_INPUTS_BUDGET = 4_000_000  # characters of rendered inputs kept per process
+_inputs: dict[tuple[Any, ...], tuple[Question, Article, Markup]] = {}
+_inputs_size = 0
+
+
+def question_inputs(
+    question: Question,
+    state: Mapping[str, Any],
+    article: Article,
+    *,
+    response: Mapping[str, Any] | None,
+    locked: bool,
+    grade: Mapping[str, Any] | None,
+) -> Markup:
+    """The inputs of one question on a student's page (its type's template), rendered
+    once per distinct (question, state, response, locked, grade) and kept while
+    they fit in ``_INPUTS_BUDGET``.
+
+    A whole class opens the same question with the same state (or one of a few
+    shuffled orders) and nothing yet answered, so most pages reuse the same inputs;
+    a ``highlight`` or ``classify`` question has a control per sentence, and Jinja
+    took about 1 ms to render them. Questions and articles are immutable objects
+    from the content caches; the key holds their ids and a hit checks it is still
+    the same objects."""
+    global _inputs_size
+    key = (
+        id(question),
+        id(article),
+        json.dumps([state, response, grade], sort_keys=True, default=str),
+        locked,
+    )
+    entry = _inputs.get(key)
+    if entry is not None and entry[0] is question and entry[1] is article:
+        return entry[2]
+    from flask import render_template
+
+    html = Markup(  # noqa: S704 - an autoescaped template
+        render_template(
+            question.template,
+            view=question.student_view(state, article),
+            response=response,
+            locked=locked,
+            grade=Grade.from_dict(grade) if grade is not None else None,
+        )
+    )
+    if _inputs_size + len(html) > _INPUTS_BUDGET:
+        _inputs.clear()
+        _inputs_size = 0
+    _inputs[key] = (question, article, html)
+    _inputs_size += len(html)
+    return html

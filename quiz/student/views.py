@@ -24,7 +24,7 @@ from quiz import classes, services
 from quiz import models as m
 from quiz.db import get_session, reads_only, session_scope, utcnow
 from quiz.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
-from quiz.rendering import article_html, question_links
+from quiz.rendering import article_html, question_inputs, question_links
 
 bp = Blueprint("student", __name__)
 
@@ -150,10 +150,13 @@ def _question_page(
     answered-or-not, and the question and article from the content caches."""
     attempt, answer, question, article = at.attempt, at.answer, at.question, at.article
     due = services.feedback_due(attempt, answer)
-    grade = services.Grade.from_dict(answer.grade) if (answer and due) else None
+    stored_grade = answer.grade if (answer and due) else None
+    grade = services.Grade.from_dict(stored_grade) if stored_grade is not None else None
     nav = at.navigation
     if nav is None:  # a page shown again after an answer it could not read
         nav = services.navigation(get_session(), attempt)
+    locked = services.answers_locked(attempt, answer)
+    response = echo if echo is not None else (answer.response if answer else None)
     return render_template(
         "student/question.html",
         attempt=attempt,
@@ -161,12 +164,18 @@ def _question_page(
         slot=at.slot,
         slot_count=len(nav),
         question=question,
-        view=question.student_view(at.slot.state, article),
-        response=echo if echo is not None else (answer.response if answer else None),
+        inputs=question_inputs(
+            question,
+            at.slot.state,
+            article,
+            response=response,
+            locked=locked,
+            grade=stored_grade,
+        ),
         answer=answer,
         grade=grade,
         right_answer=question.right_answer(article) if grade else None,
-        locked=services.answers_locked(attempt, answer),
+        locked=locked,
         error=error,
         article=article,
         article_html=article_html(article),
@@ -180,12 +189,18 @@ def question(attempt_id: int, n: int) -> str:
     at = _question_at(attempt_id, n, page=True)
     if _overdue(at):
         # The one write this page may make: hand in an attempt whose time is up,
-        # in a transaction of its own, then show the question as it now stands.
-        with session_scope(current_app) as tx:
-            assign.finish_if_overdue(tx, tx.get_one(m.Attempt, attempt_id))
-        get_session().expire_all()
+        # then show the question as it now stands.
+        _hand_in_overdue(attempt_id)
         at = _question_at(attempt_id, n, page=True)
     return _question_page(at)
+
+
+def _hand_in_overdue(attempt_id: int) -> None:
+    """Submit an attempt whose time is up, in a transaction of its own (the page's
+    own reads are plain rows, not the mapped attempt)."""
+    with session_scope(current_app) as tx:
+        assign.finish_if_overdue(tx, tx.get_one(m.Attempt, attempt_id))
+    get_session().expire_all()
 
 
 @bp.post("/attempts/<int:attempt_id>/q/<int:n>")
@@ -194,8 +209,8 @@ def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
     at = _question_at(attempt_id, n)
     attempt = at.attempt
     if _overdue(at):
-        assign.finish_if_overdue(get_session(), attempt)
-    if attempt.submitted:
+        _hand_in_overdue(attempt_id)
+    if attempt.submitted or _overdue(at):
         return redirect(url_for("student.results", attempt_id=attempt.id))
     form = request.form.to_dict(flat=False)
     db = get_session()
