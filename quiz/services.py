@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, cast, func, select, update
+from sqlalchemy import String, and_, bindparam, cast, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 
@@ -564,8 +564,9 @@ def save_answer(
     answer is final once given; otherwise it may be changed until submission.
 
     Commits. The unique (attempt, slot) constraint arbitrates double clicks and
-    second tabs; the attempt row, locked after the write, arbitrates a race with
-    submission, so that no answer lands in an attempt that is already marked.
+    second tabs; the attempt row, locked by the write (a new answer is inserted only
+    while its attempt is in progress) or after it (a changed answer), arbitrates a
+    race with submission, so that no answer lands in an attempt already marked.
 
     ``stored``, ``question``, ``article``: the slot's answer, question and article as
     the caller just read them (``attempt_at``), to save queries; a race with another
@@ -600,7 +601,7 @@ def save_answer(
             **values,
         }
         try:
-            answer = _insert_answer(session, row)
+            inserted = _insert_answer(session, row)
         except IntegrityError:
             # Another request (double click, second tab) stored it first.
             session.rollback()
@@ -610,14 +611,55 @@ def save_answer(
             if attempt.feedback == m.FEEDBACK_IMMEDIATE:
                 return SaveResult(answer)
             answer = _update_answer(session, answer, values, now)
+            _ensure_open(session, attempt.id)
+        else:
+            if inserted is None:  # submitted meanwhile
+                session.rollback()
+                raise NotAllowed("This attempt has been submitted; answers can no longer change.")
+            answer = inserted
     else:
         answer = _update_answer(session, existing, values, now)
-    _ensure_open(session, attempt.id)
+        _ensure_open(session, attempt.id)
     session.commit()
     return SaveResult(answer)
 
 
-_INSERT_ANSWER = m.Answer.__table__.insert()
+_ANSWER_TABLE = m.Answer.__table__
+_ANSWER_FIELDS = (
+    "attempt_id",
+    "slot_id",
+    "question_version_id",
+    "answered_at",
+    "updated_at",
+    "response",
+    "summary",
+    "fraction",
+    "points",
+    "max_points",
+    "grade",
+    "misconception",
+    "classification",
+)
+# The new answer, only if its attempt is still in progress, in one statement:
+# INSERT ... SELECT <the values> FROM attempt WHERE id = ... AND status = 'in_progress'
+# FOR NO KEY UPDATE. On PostgreSQL the lock waits for a submission in progress (and
+# re-reads the status once it commits); a plain FOR UPDATE would wait for any other
+# answer's insert too (its foreign key holds KEY SHARE on the row) and deadlock two
+# saves of one attempt. SQLite writes one transaction at a time and has no FOR.
+_INSERT_ANSWER_IF_OPEN = (
+    insert(_ANSWER_TABLE)
+    .from_select(
+        _ANSWER_FIELDS,
+        select(*(bindparam(f, type_=_ANSWER_TABLE.c[f].type) for f in _ANSWER_FIELDS))
+        .select_from(m.Attempt)
+        .where(
+            m.Attempt.id == bindparam("attempt_id"),
+            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
+        )
+        .with_for_update(key_share=True),
+    )
+    .returning(_ANSWER_TABLE.c.id)
+)
 _ATTEMPT_STATUS_LOCKED = (
     select(m.Attempt.status)
     .where(m.Attempt.id == bindparam("attempt_id"))
@@ -625,13 +667,15 @@ _ATTEMPT_STATUS_LOCKED = (
 )
 
 
-def _insert_answer(session: Session, row: dict[str, Any]) -> AnswerHead:
-    """INSERT the answer with a plain statement: the unit of work's flush, and even
-    building a mapped ``Answer`` to hand the session, cost more than the insert
-    itself. IntegrityError if the slot already has an answer. (A mapped object that
-    loads the attempt's answers afterwards reads them from the database.)"""
-    result = session.connection().execute(_INSERT_ANSWER, row)
-    return AnswerHead(result.inserted_primary_key[0], row["response"], row["grade"])
+def _insert_answer(session: Session, row: dict[str, Any]) -> AnswerHead | None:
+    """INSERT the answer with a plain statement, if its attempt is still in progress
+    (``_INSERT_ANSWER_IF_OPEN``); None if it is not. The unit of work's flush, and
+    even building a mapped ``Answer`` to hand the session, cost more than the insert
+    itself. IntegrityError if the slot already has an answer."""
+    new_id = session.connection().execute(_INSERT_ANSWER_IF_OPEN, row).scalar()
+    if new_id is None:
+        return None
+    return AnswerHead(new_id, row["response"], row["grade"])
 
 
 def _update_answer(

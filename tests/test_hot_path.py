@@ -66,9 +66,11 @@ def test_question_page_and_answer_save_run_a_fixed_handful_of_statements(app, cl
     assert saved.status_code == 303
     writes = [s for s in seen if s.split()[0] in ("INSERT", "UPDATE", "DELETE")]
     assert len(writes) == 1 and writes[0].startswith("INSERT INTO answer"), seen
-    # Read the slot, insert, check the attempt is still open (locking it on
-    # PostgreSQL), and the transaction's own BEGIN/COMMIT are not statements here.
-    assert len(seen) <= 4, seen
+    # Read the slot, then insert only while the attempt is in progress (locking its
+    # row on PostgreSQL) in the same statement; the transaction's own BEGIN/COMMIT
+    # are not statements here.
+    assert "attempt.status" in writes[0], writes[0]
+    assert len(seen) == 2, seen
 
 
 def test_navigation_links_are_relative_to_the_question_page(app, client):
@@ -116,3 +118,36 @@ def test_question_page_hands_in_an_attempt_whose_time_is_up(app, client):
     with session_scope(app) as s:
         attempt = s.get_one(m.Attempt, attempt_id)
         assert attempt.status == m.ATTEMPT_SUBMITTED and attempt.score == 0
+
+
+def test_answer_save_refuses_an_attempt_submitted_after_it_was_read(app, client):
+    """A save reads the attempt as in progress, then the attempt is submitted (by
+    the student's other tab, or the clock) before the save writes: the guarded
+    INSERT stores nothing, the save is refused, and the submitted score stands."""
+    import pytest
+
+    from quiz import models as m
+    from quiz import services
+    from quiz.db import session_scope
+
+    attempt_id = start_practice(client, "Late")
+    with session_scope(app) as s:
+        at = services.attempt_at(s, attempt_id, 1, _owner(s, attempt_id))
+    assert not at.attempt.submitted
+    with session_scope(app) as s:
+        services.submit_attempt(s, s.get_one(m.Attempt, attempt_id))
+    form = at.question.key_form(at.slot.state)
+    with session_scope(app) as s, pytest.raises(services.NotAllowed):
+        services.save_answer(
+            s, at.attempt, at.slot, form, stored=None, question=at.question, article=at.article
+        )
+    with session_scope(app) as s:
+        attempt = s.get_one(m.Attempt, attempt_id)
+        assert attempt.status == m.ATTEMPT_SUBMITTED and attempt.score == 0
+        assert s.query(m.Answer).filter_by(attempt_id=attempt_id).count() == 0
+
+
+def _owner(session, attempt_id: int) -> int:  # noqa: ANN001
+    from quiz import models as m
+
+    return session.get_one(m.Attempt, attempt_id).student_id
