@@ -296,9 +296,8 @@ _ATTEMPT_AT = (
         m.QuestionVersion.sha256,
         m.Article.id,
         m.Article.sha256,
-        m.Bank.title,
-        m.Bank.skills,
-        m.Bank.misconceptions,
+        m.Bank.id,
+        m.Bank.sha256,
     )
     .join(m.AttemptSlot, m.AttemptSlot.attempt_id == m.Attempt.id)
     .join(m.QuestionVersion, m.QuestionVersion.id == m.AttemptSlot.question_version_id)
@@ -445,9 +444,9 @@ def attempt_at(
     with_navigation: bool = False,
 ) -> QuestionAt:
     """The attempt's question at ``position`` (1-based), in one query of plain
-    columns: the attempt's state and deadline, the slot, its answer if any, and the
-    bank's header; the question and the article come from the content caches (a
-    miss loads them). LookupError if the attempt is not this browser's or has no
+    columns: the attempt's state and deadline, the slot and its answer if any; the
+    question, the article and the bank's header come from the content caches (keyed
+    by sha256, read in the same row; a miss loads them). LookupError if the attempt is not this browser's or has no
     such position.
 
     ``with_navigation`` adds, in the same query, every question's position and
@@ -468,13 +467,29 @@ def attempt_at(
     attempt = AttemptHead(*row[0:6])
     slot = SlotHead(*row[6:11])
     answer = AnswerHead(*row[11:14]) if row[11] is not None else None
-    version_sha, article_id, article_sha = row[14:17]
+    version_sha, article_id, article_sha = row[14:17]  # then the bank's id and sha256
     # The article the question was written against (the attempt's, in practice).
     article = _cached_article(session, article_id, article_sha)
     question = _question_cache.get(version_sha)
     if question is None:
         question = question_of(session.get_one(m.QuestionVersion, slot.question_version_id))
-    return QuestionAt(attempt, slot, answer, question, article, BankHeader(*row[17:20]), nav)
+    bank = _bank_header_cache.get(row[18]) or _bank_header(session, row[17], row[18])
+    return QuestionAt(attempt, slot, answer, question, article, bank, nav)
+
+
+# A bank's title, skills and misconceptions change only with its sha256 (import_bank).
+_bank_header_cache: dict[str, BankHeader] = {}
+_BANK_HEADER = select(m.Bank.title, m.Bank.skills, m.Bank.misconceptions).where(
+    m.Bank.id == bindparam("bank_id")
+)
+
+
+def _bank_header(session: Session, bank_id: int, sha256: str) -> BankHeader:
+    header = BankHeader(*session.connection().execute(_BANK_HEADER, {"bank_id": bank_id}).one())
+    if len(_bank_header_cache) >= _CACHE_MAX:
+        _bank_header_cache.clear()
+    _bank_header_cache[sha256] = header
+    return header
 
 
 def _cached_article(session: Session, article_id: int, sha256: str) -> Article:

@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from quiz.db import get_engine
-from tests.helpers import answer, csrf, slot_question, start_practice
+from tests.helpers import answer, csrf, escaped, slot_question, start_practice
 from tests.test_student_journey import _attempt
 
 
@@ -151,3 +151,27 @@ def _owner(session, attempt_id: int) -> int:  # noqa: ANN001
     from quiz import models as m
 
     return session.get_one(m.Attempt, attempt_id).student_id
+
+
+def test_question_page_shows_a_bank_header_changed_by_a_new_import(app, client, shipped_banks):
+    """The bank's title and skill names come from a cache keyed by the bank's sha256:
+    a re-import that renames them changes the sha256, and the next page shows them."""
+    import dataclasses
+
+    from quiz import services
+    from quiz.db import session_scope
+
+    attempt_id = start_practice(client, "Renamed")
+    page = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
+    bank = shipped_banks[0]
+    assert escaped(bank.title) in page
+    renamed = dataclasses.replace(
+        bank,
+        title="A renamed bank",
+        skills={k: f"Renamed {v}" for k, v in bank.skills.items()},
+    )
+    with session_scope(app) as s:
+        services.import_bank(s, renamed)
+    page = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
+    assert "A renamed bank" in page and escaped(bank.title) not in page
+    assert "Renamed " in page
