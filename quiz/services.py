@@ -446,8 +446,8 @@ def attempt_at(
     """The attempt's question at ``position`` (1-based), in one query of plain
     columns: the attempt's state and deadline, the slot and its answer if any; the
     question, the article and the bank's header come from the content caches (keyed
-    by sha256, read in the same row; a miss loads them). LookupError if the attempt is not this browser's or has no
-    such position.
+    by sha256, read in the same row; a miss loads them). LookupError if the attempt
+    is not this browser's or has no such position.
 
     ``with_navigation`` adds, in the same query, every question's position and
     whether it is answered. What comes back are frozen rows, not mapped objects:
