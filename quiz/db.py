@@ -136,10 +136,13 @@ def get_session() -> Session:
 
 def reads_only(session: Session) -> None:
     """Run this session's statements outside a transaction (PostgreSQL; call before
-    the first one). For the busiest read-only page: no BEGIN and ROLLBACK round
-    trips, and psycopg keeps its prepared statements, which any ROLLBACK makes it
-    drop, so that PostgreSQL plans the page's queries once per connection instead of
-    on every request. A write needs a session of its own (``session_scope``)."""
+    the first one). For the busiest requests, the question page and the answer save:
+    no BEGIN, COMMIT or ROLLBACK round trips, and psycopg keeps its prepared
+    statements, which any ROLLBACK makes it drop, so that PostgreSQL plans their
+    queries once per connection instead of on every request. Each statement is then
+    its own transaction: a write of more than one statement needs a session of its
+    own (``session_scope``); a single guarded statement (the first answer to a
+    question, ``services.save_answer``) is atomic as it is."""
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 

@@ -585,7 +585,11 @@ def save_answer(
 
     ``stored``, ``question``, ``article``: the slot's answer, question and article as
     the caller just read them (``attempt_at``), to save queries; a race with another
-    request is still caught by the constraint."""
+    request is still caught by the constraint.
+
+    A session outside a transaction (``db.reads_only``) will do for immediate
+    feedback only: its one write is the guarded INSERT, atomic on its own. Changing
+    an answer needs a transaction (NotInTransaction otherwise)."""
     if attempt.submitted:
         raise NotAllowed("This attempt has been submitted; answers can no longer change.")
     if time_is_up(attempt):
@@ -693,11 +697,17 @@ def _insert_answer(session: Session, row: dict[str, Any]) -> AnswerHead | None:
     return AnswerHead(new_id, row["response"], row["grade"])
 
 
+class NotInTransaction(RuntimeError):
+    """A change that must be atomic was asked of a session outside a transaction."""
+
+
 def _update_answer(
     session: Session, answer: AnyAnswer, values: dict[str, Any], now: datetime
 ) -> AnyAnswer:
     """A changed answer (before submission, when feedback is not immediate): through
     the unit of work for a mapped answer, with one UPDATE for a plain row."""
+    if session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        raise NotInTransaction("changing an answer needs a transaction (see save_answer)")
     if isinstance(answer, m.Answer):
         _assign(answer, values, now)
         session.flush()

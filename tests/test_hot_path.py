@@ -175,3 +175,47 @@ def test_question_page_shows_a_bank_header_changed_by_a_new_import(app, client, 
     page = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
     assert "A renamed bank" in page and escaped(bank.title) not in page
     assert "Renamed " in page
+
+
+def test_an_answer_changed_before_submission_is_stored_once_with_the_new_value(app, client):
+    """Feedback after submission: an answer may change until then. The change goes
+    through a transaction of its own (UPDATE and the attempt still open), the
+    first answer through the guarded INSERT; one row, holding the latest answer."""
+    from quiz import models as m
+    from quiz.db import session_scope
+    from tests.test_assignments import _class_with_student, _start
+
+    aid = _class_with_student(app, client)
+    started = _start(client, aid)
+    attempt_id = int(client.get(started.headers["Location"]).headers["Location"].split("/")[2])
+    _row, slots = _attempt(app, attempt_id)
+    slot = next(s for s in slots if slot_question(s).type == "single")
+    question = slot_question(slot)
+    right = question.key_form(slot.state)["choice"][0]
+    wrong = next(o.id for o in question.options if o.id != right)
+    for choice in (wrong, right):
+        assert answer(client, attempt_id, slot.position, {"choice": [choice]}).status_code == 303
+    with session_scope(app) as s:
+        rows = s.query(m.Answer).filter_by(attempt_id=attempt_id, slot_id=slot.id).all()
+        assert len(rows) == 1 and rows[0].response == {"choice": right} and rows[0].fraction == 1
+
+
+def test_changing_an_answer_outside_a_transaction_is_refused(app, database_url):
+    """On PostgreSQL a session in autocommit (``reads_only``) may insert a first
+    answer, never change one: the change and its check that the attempt is open
+    must be one transaction."""
+    import pytest
+
+    from quiz import services
+    from quiz.db import reads_only
+    from quiz.services import AnswerHead, _update_answer
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no autocommit sessions here (reads_only changes nothing)")
+    with app.app_context():
+        from quiz.db import get_session
+
+        s = get_session()
+        reads_only(s)
+        with pytest.raises(services.NotInTransaction):
+            _update_answer(s, AnswerHead(1, {}, {}), {}, None)

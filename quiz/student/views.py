@@ -206,6 +206,8 @@ def _hand_in_overdue(attempt_id: int) -> None:
 @bp.post("/attempts/<int:attempt_id>/q/<int:n>")
 def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
     # CSRF is checked before any view (CSRFProtect); the question reads its own fields.
+    db = get_session()
+    reads_only(db)
     at = _question_at(attempt_id, n)
     attempt = at.attempt
     if _overdue(at):
@@ -213,11 +215,17 @@ def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
     if attempt.submitted or _overdue(at):
         return redirect(url_for("student.results", attempt_id=attempt.id))
     form = request.form.to_dict(flat=False)
-    db = get_session()
+    saved = dict(stored=at.answer, question=at.question, article=at.article)
     try:
-        result = services.save_answer(
-            db, attempt, at.slot, form, stored=at.answer, question=at.question, article=at.article
-        )
+        if attempt.feedback == m.FEEDBACK_IMMEDIATE:
+            # The answer is final once given: the one write is a guarded INSERT,
+            # atomic on its own, so no transaction around it (two round trips fewer).
+            result = services.save_answer(db, attempt, at.slot, form, **saved)
+        else:
+            # A changed answer is an UPDATE and a check that the attempt is open:
+            # one transaction.
+            with session_scope(current_app) as tx:
+                result = services.save_answer(tx, attempt, at.slot, form, **saved)
     except services.NotAllowed:
         return redirect(url_for("student.results", attempt_id=attempt.id))
     if result.error:
