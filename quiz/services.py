@@ -124,12 +124,23 @@ def list_banks(session: Session, teacher: m.Teacher | None = None) -> list[tuple
 # -- questions from stored versions --------------------------------------------------
 
 
-# Both caches are keyed by content hash (an article's sha256 is the hash of its
-# content; a version's covers its spec, context and article), so an entry is right
-# for any database and never goes stale: rows with that hash hold that content.
+# The content caches are keyed by hash (an article's sha256 is the hash of its
+# content; a version's covers its spec, context and article; a bank's covers its
+# title, skills and misconceptions, which change only with it in import_bank), so an
+# entry is right for any database and never goes stale: rows with that hash hold
+# that content.
 _article_cache: dict[str, Article] = {}
 _question_cache: dict[str, Question] = {}
+_bank_header_cache: dict[str, BankHeader] = {}
 _CACHE_MAX = 4096
+
+
+def _keep(cache: dict[str, Any], sha256: str, value: Any) -> None:
+    """Store in a content cache, emptied when full (a process rarely meets more
+    than a few hundred entries)."""
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    cache[sha256] = value
 
 
 def article_of(row: m.Article) -> Article:
@@ -138,9 +149,7 @@ def article_of(row: m.Article) -> Article:
     article = _article_cache.get(row.sha256)
     if article is None:
         article = Article.from_dict(row.content)
-        if len(_article_cache) >= _CACHE_MAX:
-            _article_cache.clear()
-        _article_cache[row.sha256] = article
+        _keep(_article_cache, row.sha256, article)
     return article
 
 
@@ -150,9 +159,7 @@ def question_of(version: m.QuestionVersion) -> Question:
     q = _question_cache.get(version.sha256)
     if q is None:
         q = question_from_spec(version.spec, article_of(version.article), version.context)
-        if len(_question_cache) >= _CACHE_MAX:
-            _question_cache.clear()
-        _question_cache[version.sha256] = q
+        _keep(_question_cache, version.sha256, q)
     return q
 
 
@@ -472,13 +479,11 @@ def attempt_at(
     article = _cached_article(session, article_id, article_sha)
     question = _question_cache.get(version_sha)
     if question is None:
-        question = question_of(session.get_one(m.QuestionVersion, slot.question_version_id))
+        question = question_of(_version_of(session, slot))
     bank = _bank_header_cache.get(row[18]) or _bank_header(session, row[17], row[18])
     return QuestionAt(attempt, slot, answer, question, article, bank, nav)
 
 
-# A bank's title, skills and misconceptions change only with its sha256 (import_bank).
-_bank_header_cache: dict[str, BankHeader] = {}
 _BANK_HEADER = select(m.Bank.title, m.Bank.skills, m.Bank.misconceptions).where(
     m.Bank.id == bindparam("bank_id")
 )
@@ -486,9 +491,7 @@ _BANK_HEADER = select(m.Bank.title, m.Bank.skills, m.Bank.misconceptions).where(
 
 def _bank_header(session: Session, bank_id: int, sha256: str) -> BankHeader:
     header = BankHeader(*session.connection().execute(_BANK_HEADER, {"bank_id": bank_id}).one())
-    if len(_bank_header_cache) >= _CACHE_MAX:
-        _bank_header_cache.clear()
-    _bank_header_cache[sha256] = header
+    _keep(_bank_header_cache, sha256, header)
     return header
 
 
@@ -644,21 +647,7 @@ def save_answer(
 
 
 _ANSWER_TABLE = m.Answer.__table__
-_ANSWER_FIELDS = (
-    "attempt_id",
-    "slot_id",
-    "question_version_id",
-    "answered_at",
-    "updated_at",
-    "response",
-    "summary",
-    "fraction",
-    "points",
-    "max_points",
-    "grade",
-    "misconception",
-    "classification",
-)
+_ANSWER_FIELDS = tuple(c.name for c in _ANSWER_TABLE.c if c.name != "id")  # save_answer's row
 # The new answer, only if its attempt is still in progress, in one statement:
 # INSERT ... SELECT <the values> FROM attempt WHERE id = ... AND status = 'in_progress'
 # FOR NO KEY UPDATE. On PostgreSQL the lock waits for a submission in progress (and

@@ -210,9 +210,10 @@ def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
     reads_only(db)
     at = _question_at(attempt_id, n)
     attempt = at.attempt
-    if _overdue(at):
+    if _overdue(at):  # time is up: hand in the answers saved so far
         _hand_in_overdue(attempt_id)
-    if attempt.submitted or _overdue(at):
+        return redirect(url_for("student.results", attempt_id=attempt.id))
+    if attempt.submitted:
         return redirect(url_for("student.results", attempt_id=attempt.id))
     form = request.form.to_dict(flat=False)
     saved = dict(stored=at.answer, question=at.question, article=at.article)
