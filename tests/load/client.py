@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+import psutil
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -109,19 +110,16 @@ def flask_setup(database_url: str, timeout: float = 120) -> None:
 
 
 def children_of(pid: int) -> list[int]:
-    """Pids whose parent is ``pid`` (from /proc: gunicorn's workers)."""
+    """Live pids whose parent is ``pid`` (gunicorn's workers); zombies left out."""
+    try:
+        children = psutil.Process(pid).children()
+    except psutil.NoSuchProcess:
+        return []
     found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...: comm may hold spaces and parentheses.
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if len(fields) > 1 and int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry.name))
+    for child in children:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if child.status() != psutil.STATUS_ZOMBIE:
+                found.append(child.pid)
     return sorted(found)
 
 
@@ -208,6 +206,41 @@ class Gunicorn:
         victim = random.choice(pids)
         os.kill(victim, signal.SIGKILL)
         return victim
+
+    def holds_request(self, pid: int) -> bool:
+        """Whether worker ``pid`` holds a client's connection (a request in hand)."""
+        try:
+            connections = psutil.Process(pid).net_connections(kind="tcp")
+        except psutil.NoSuchProcess:
+            return False
+        return any(
+            c.status == psutil.CONN_ESTABLISHED and c.laddr and c.laddr.port == self.port
+            for c in connections
+        )
+
+    def kill_worker_mid_request(self, timeout: float = 10.0) -> int:
+        """SIGKILL a worker while it holds a request, so that the request dies with it.
+
+        Each worker in turn is frozen (SIGSTOP) and looked at: one holding a client's
+        connection is killed as it stands; any other is let go (SIGCONT). A sync worker
+        answers in a few milliseconds, so a worker picked at random is often between
+        two requests and its death would fail nothing. Falls back to a random worker
+        when none is caught with a request within ``timeout`` seconds.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for pid in self.worker_pids():
+                try:
+                    os.kill(pid, signal.SIGSTOP)
+                except ProcessLookupError:
+                    continue
+                if self.holds_request(pid):
+                    os.kill(pid, signal.SIGKILL)
+                    return pid
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+            time.sleep(0.005)
+        return self.kill_worker()
 
     def wait_for_workers(self, n: int | None = None, timeout: float = 30) -> list[int]:
         deadline = time.monotonic() + timeout
