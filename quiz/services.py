@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 from quiz import models as m
 from quiz.article import Article
 from quiz.banks import LoadedBank, digest, question_from_spec
-from quiz.db import utcnow
+from quiz.db import DriverStatement, utcnow
 from quiz.questions import Grade, Question, Unreadable
 
 
@@ -350,6 +350,9 @@ _QUESTION_PAGE = _ATTEMPT_AT.add_columns(
     .scalar_subquery(),
 )
 
+_ATTEMPT_AT_READ = DriverStatement(_ATTEMPT_AT)
+_QUESTION_PAGE_READ = DriverStatement(_QUESTION_PAGE)
+
 
 def load_attempt(
     session: Session,
@@ -462,8 +465,8 @@ def attempt_at(
     if isinstance(student_ids, int):
         student_ids = {student_ids}
     params = {"attempt_id": attempt_id, "position": position}
-    statement = _QUESTION_PAGE if with_navigation else _ATTEMPT_AT
-    row = session.connection().execute(statement, params).first()
+    statement = _QUESTION_PAGE_READ if with_navigation else _ATTEMPT_AT_READ
+    row = statement.first(session.connection(), params)
     if row is None or not student_ids or row[1] not in student_ids:
         raise LookupError("no such attempt or question")
     nav = None
@@ -668,6 +671,7 @@ _INSERT_ANSWER_IF_OPEN = (
     )
     .returning(_ANSWER_TABLE.c.id)
 )
+_INSERT_ANSWER_IF_OPEN_RUN = DriverStatement(_INSERT_ANSWER_IF_OPEN)
 _ATTEMPT_STATUS_LOCKED = (
     select(m.Attempt.status)
     .where(m.Attempt.id == bindparam("attempt_id"))
@@ -680,9 +684,10 @@ def _insert_answer(session: Session, row: dict[str, Any]) -> AnswerHead | None:
     (``_INSERT_ANSWER_IF_OPEN``); None if it is not. The unit of work's flush, and
     even building a mapped ``Answer`` to hand the session, cost more than the insert
     itself. IntegrityError if the slot already has an answer."""
-    new_id = session.connection().execute(_INSERT_ANSWER_IF_OPEN, row).scalar()
-    if new_id is None:
+    returned = _INSERT_ANSWER_IF_OPEN_RUN.first(session.connection(), row)
+    if returned is None:
         return None
+    new_id = returned[0]
     return AnswerHead(new_id, row["response"], row["grade"])
 
 
