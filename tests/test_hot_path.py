@@ -219,3 +219,96 @@ def test_changing_an_answer_outside_a_transaction_is_refused(app, database_url):
         reads_only(s)
         with pytest.raises(services.NotInTransaction):
             _update_answer(s, AnswerHead(1, {}, {}), {}, None)
+
+
+def test_driver_statement_reads_the_rows_sqlalchemy_reads(app, client):
+    """The question page's statement run on the driver's cursor (``DriverStatement``)
+    gives the same values, of the same types, as SQLAlchemy's execution of it: JSON
+    decoded, datetimes timezone-aware UTC, numbers as numbers, NULLs as None."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from quiz import models as m
+    from quiz import services
+    from quiz.db import session_scope
+
+    attempt_id = start_practice(client, "Ada")
+    _row, slots = _attempt(app, attempt_id)
+    for slot in slots[:3]:  # some answered (JSON and datetimes), the rest not (NULLs)
+        form = slot_question(slot).key_form(slot.state)
+        assert answer(client, attempt_id, slot.position, form).status_code == 303
+    deadline = datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
+    with session_scope(app) as s:
+        s.execute(update(m.Attempt).where(m.Attempt.id == attempt_id).values(deadline_at=deadline))
+    with session_scope(app) as s:
+        conn = s.connection()
+        for run, statement in (
+            (services._QUESTION_PAGE_READ, services._QUESTION_PAGE),
+            (services._ATTEMPT_AT_READ, services._ATTEMPT_AT),
+        ):
+            for slot in slots:
+                params = {"attempt_id": attempt_id, "position": slot.position}
+                ours = run.first(conn, params)
+                theirs = tuple(conn.execute(statement, params).one())
+                assert ours == theirs
+                assert [type(v) for v in ours] == [type(v) for v in theirs]
+            assert run.first(conn, {"attempt_id": attempt_id, "position": 999}) is None
+        row = services._QUESTION_PAGE_READ.first(conn, {"attempt_id": attempt_id, "position": 1})
+    assert row is not None and row[4] == deadline and row[4].tzinfo is not None
+    assert isinstance(row[12], dict)  # the stored response, decoded
+
+
+def test_driver_statement_insert_stores_what_the_orm_reads_back(app, client):
+    """The answer's guarded INSERT on the driver's cursor: JSON and datetimes stored
+    as SQLAlchemy would store them; a second answer to the slot fails with
+    SQLAlchemy's IntegrityError (which save_answer settles), nothing half-written."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from quiz import models as m
+    from quiz import services
+    from quiz.db import session_scope, utcnow
+
+    attempt_id = start_practice(client, "Lin")
+    _row, slots = _attempt(app, attempt_id)
+    slot = slots[0]
+    now = utcnow()
+    row = {
+        "attempt_id": attempt_id,
+        "slot_id": slot.id,
+        "question_version_id": slot.question_version_id,
+        "answered_at": now,
+        "updated_at": now,
+        "response": {"choice": "b", "note": "ünïcode ✓"},
+        "summary": "B",
+        "fraction": 0.5,
+        "points": 0.5,
+        "max_points": 1.0,
+        "grade": {"verdict": "partly", "points": 0.5},
+        "misconception": "",
+        "classification": "",
+    }
+    with session_scope(app) as s:
+        head = services._insert_answer(s, row)
+    assert head is not None and head.response == row["response"]
+    with session_scope(app) as s:
+        stored = s.get_one(m.Answer, head.id)
+        assert stored.response == row["response"] and stored.grade == row["grade"]
+        assert stored.answered_at == now and stored.answered_at.tzinfo is not None
+        assert stored.fraction == 0.5 and stored.summary == "B"
+    with session_scope(app) as s, pytest.raises(IntegrityError):
+        services._insert_answer(s, row)
+    with session_scope(app) as s:
+        assert s.query(m.Answer).filter_by(attempt_id=attempt_id).count() == 1
+
+
+def test_page_frame_links_follow_where_the_app_is_mounted(app, client):
+    """The frame's fixed links are built once per mount point (``fixed_url``): an app
+    served under a prefix (a reverse proxy's SCRIPT_NAME) links under that prefix,
+    and the same app served at the root links at the root."""
+    mounted = client.get("/", base_url="http://localhost/school").get_data(as_text=True)
+    assert 'href="/school/static/quiz.css"' in mounted
+    assert 'href="/school/join"' in mounted or 'href="/school/join/"' in mounted
+    plain = client.get("/").get_data(as_text=True)
+    assert 'href="/static/quiz.css"' in plain and "/school/" not in plain

@@ -43,6 +43,36 @@ def test_post_without_csrf_is_refused_with_a_friendly_page(client):
     assert "Nothing you saved before is lost" in response.get_data(as_text=True)
 
 
+def test_pages_reuse_a_signed_csrf_token_for_a_minute_per_session(app, client, monkeypatch):
+    """quiz.web.csrf_token hands the same session the same signed token for up to
+    CSRF_REUSE_SECONDS (instead of signing it afresh on every page): it is accepted,
+    another browser never gets it nor can use it, and once the minute is over the
+    page carries a newly signed one while the earlier page's token still works."""
+    import time
+
+    import quiz.web
+
+    attempt_id = start_practice(client, "Ada")
+    first = csrf(client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True))
+    second = csrf(client.get(f"/attempts/{attempt_id}/q/2").get_data(as_text=True))
+    assert first == second
+
+    other = app.test_client()
+    other_attempt = start_practice(other, "Bob")
+    theirs = csrf(other.get(f"/attempts/{other_attempt}/q/1").get_data(as_text=True))
+    assert theirs != first
+    refused = other.post(f"/attempts/{other_attempt}/submit", data={"csrf_token": first})
+    assert refused.status_code == 400
+
+    monkeypatch.setattr(quiz.web, "CSRF_REUSE_SECONDS", 0.0)
+    later = time.time() + 120
+    monkeypatch.setattr(time, "time", lambda: later)
+    fresh = csrf(client.get(f"/attempts/{attempt_id}/q/3").get_data(as_text=True))
+    assert fresh != first
+    done = client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": first})
+    assert done.status_code == 303
+
+
 def test_full_journey_answer_all_leave_resume_submit_resubmit(app, client):
     attempt_id = start_practice(client, "Ada Lovelace")
     attempt, slots = _attempt(app, attempt_id)
