@@ -111,7 +111,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(authoring_bp)
     app.jinja_env.globals["show_time"] = show
     app.jinja_env.globals["fixed_url"] = fixed_url
-    app.jinja_env.globals["csrf_token"] = csrf_token  # in place of Flask-WTF's own
+    # In place of Flask-WTF's own, which it sets as a global and as a context
+    # processor (this one, registered later, wins).
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
     app.jinja_env.globals["current_teacher"] = current_teacher
 
     @app.get("/healthz")
