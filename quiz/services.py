@@ -8,12 +8,14 @@ a use case must commit to be safe under concurrency (said in its docstring).
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, cast, func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 
@@ -446,7 +448,7 @@ class QuestionAt:
 
 
 def attempt_at(
-    session: Session,
+    db: Session | Connection,
     attempt_id: int,
     position: int,
     student_ids: Collection[int] | int | None,
@@ -461,12 +463,14 @@ def attempt_at(
 
     ``with_navigation`` adds, in the same query, every question's position and
     whether it is answered. What comes back are frozen rows, not mapped objects:
-    a change goes through ``save_answer`` or a use case that loads the ``Attempt``."""
+    a change goes through ``save_answer`` or a use case that loads the ``Attempt``.
+    ``db`` may be a plain ``Connection`` (the question page has no session at all;
+    a cache miss opens one on it)."""
     if isinstance(student_ids, int):
         student_ids = {student_ids}
     params = {"attempt_id": attempt_id, "position": position}
     statement = _QUESTION_PAGE_READ if with_navigation else _ATTEMPT_AT_READ
-    row = statement.first(session.connection(), params)
+    row = statement.first(db.connection() if isinstance(db, Session) else db, params)
     if row is None or not student_ids or row[1] not in student_ids:
         raise LookupError("no such attempt or question")
     nav = None
@@ -477,14 +481,34 @@ def attempt_at(
     attempt = AttemptHead(*row[0:6])
     slot = SlotHead(*row[6:11])
     answer = AnswerHead(*row[11:14]) if row[11] is not None else None
-    version_sha, article_id, article_sha = row[14:17]  # then the bank's id and sha256
-    # The article the question was written against (the attempt's, in practice).
-    article = _cached_article(session, article_id, article_sha)
+    # The question's version, the article it was written against (the attempt's, in
+    # practice) and the bank, by their sha256; then their ids where a miss needs them.
+    version_sha, article_id, article_sha, bank_id, bank_sha = row[14:19]
+    article = _article_cache.get(article_sha)
     question = _question_cache.get(version_sha)
-    if question is None:
-        question = question_of(_version_of(session, slot))
-    bank = _bank_header_cache.get(row[18]) or _bank_header(session, row[17], row[18])
+    bank = _bank_header_cache.get(bank_sha)
+    if article is None or question is None or bank is None:
+        with _orm(db) as session:
+            if article is None:
+                article = _load_article(session, article_id)
+            if question is None:
+                question = question_of(_version_of(session, slot))
+            if bank is None:
+                bank = _bank_header(session, bank_id, bank_sha)
     return QuestionAt(attempt, slot, answer, question, article, bank, nav)
+
+
+@contextmanager
+def _orm(db: Session | Connection) -> Iterator[Session]:
+    """``db`` if it is a session, else a session on that connection for the block."""
+    if isinstance(db, Session):
+        yield db
+        return
+    session = Session(bind=db)
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 _BANK_HEADER = select(m.Bank.title, m.Bank.skills, m.Bank.misconceptions).where(
@@ -498,14 +522,11 @@ def _bank_header(session: Session, bank_id: int, sha256: str) -> BankHeader:
     return header
 
 
-def _cached_article(session: Session, article_id: int, sha256: str) -> Article:
-    article = _article_cache.get(sha256)
-    if article is None:
-        row = session.get(m.Article, article_id)
-        if row is None:
-            raise LookupError(f"article {article_id} is gone")
-        article = article_of(row)
-    return article
+def _load_article(session: Session, article_id: int) -> Article:
+    row = session.get(m.Article, article_id)
+    if row is None:
+        raise LookupError(f"article {article_id} is gone")
+    return article_of(row)
 
 
 def navigation(session: Session, attempt: m.Attempt) -> list[NavItem]:
@@ -700,7 +721,7 @@ def _update_answer(
 ) -> AnyAnswer:
     """A changed answer (before submission, when feedback is not immediate): through
     the unit of work for a mapped answer, with one UPDATE for a plain row."""
-    if session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+    if session.info.get("autocommit"):
         raise NotInTransaction("changing an answer needs a transaction (see save_answer)")
     if isinstance(answer, m.Answer):
         _assign(answer, values, now)

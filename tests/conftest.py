@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 
 from quiz import create_app
 from quiz.banks import LoadedBank, check_paths
-from quiz.db import Base, get_engine, session_scope
+from quiz.db import Base, dispose_engines, session_scope
 from quiz.services import import_bank
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +114,7 @@ def app(database_url: str, tmp_path: Path, shipped_banks: list[LoadedBank]) -> I
         for bank in shipped_banks:
             import_bank(session, bank)
     yield app
-    get_engine(app).dispose()
+    dispose_engines(app)
 
 
 @pytest.fixture

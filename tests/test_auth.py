@@ -18,7 +18,7 @@ from quiz import create_app
 from quiz import models as m
 from quiz.auth import teacher_required
 from quiz.auth.views import BAD_LOGIN, EMAIL_TAKEN, create_teacher, login_key
-from quiz.db import get_engine, session_scope, utcnow
+from quiz.db import dispose_engines, session_scope, utcnow
 from tests.conftest import make_app
 from tests.helpers import csrf
 
@@ -371,7 +371,7 @@ def closed_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app = make_app(database_url, tmp_path, ALLOW_SIGNUP=False)
     _add_test_routes(app)
     yield app
-    get_engine(app).dispose()
+    dispose_engines(app)
 
 
 def test_signup_can_be_turned_off(closed_app: Flask) -> None:
@@ -388,4 +388,4 @@ def test_signup_off_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     assert app.config["ALLOW_SIGNUP"] is False
     assert app.config["TEACHER_IDLE_MINUTES"] == 30
     assert app.config["TEACHER_MAX_HOURS"] == 12
-    get_engine(app).dispose()
+    dispose_engines(app)

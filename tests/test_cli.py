@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func, inspect, select
 
 from quiz import models as m
-from quiz.db import get_engine, session_scope
+from quiz.db import dispose_engines, get_engine, session_scope
 from tests.conftest import SHIPPED_BANKS, make_app
 
 BROKEN = Path(__file__).parent / "data" / "broken"
@@ -27,7 +27,7 @@ def test_setup_migrates_and_loads_the_shipped_banks(tmp_path):
     with session_scope(app) as s:
         assert s.scalar(select(func.count()).select_from(m.Bank)) == 1
         assert s.scalar(select(func.count()).select_from(m.Question)) >= 30
-    get_engine(app).dispose()
+    dispose_engines(app)
 
 
 def test_setup_refuses_an_invalid_bank_and_loads_nothing(tmp_path):
@@ -40,4 +40,4 @@ def test_setup_refuses_an_invalid_bank_and_loads_nothing(tmp_path):
     assert "bank" in inspect(get_engine(app)).get_table_names()
     with session_scope(app) as s:
         assert s.scalar(select(func.count()).select_from(m.Bank)) == 0  # not even the good one
-    get_engine(app).dispose()
+    dispose_engines(app)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from flask import Flask
 from sqlalchemy import event
 
-from quiz.db import get_engine
+from quiz.db import dispose_engines, engines
 from tests.helpers import answer, csrf, escaped, slot_question, start_practice
 from tests.test_student_journey import _attempt
 
@@ -23,12 +23,13 @@ def statements(app: Flask) -> Iterator[list[str]]:
     def record(_conn, _cursor, statement, _params, _context, _many) -> None:  # noqa: ANN001
         seen.append(" ".join(statement.split()))
 
-    engine = get_engine(app)
-    event.listen(engine, "before_cursor_execute", record)
+    for engine in engines(app):  # the main one and the autocommit one of the hot pages
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for engine in engines(app):
+            event.remove(engine, "before_cursor_execute", record)
 
 
 def _answer_all_but_last(app: Flask, client, attempt_id: int) -> int:  # noqa: ANN001
@@ -84,7 +85,7 @@ def test_navigation_links_are_relative_to_the_question_page(app, client):
 
 
 def test_healthz_answers_without_the_database(app, client):
-    get_engine(app).dispose()
+    dispose_engines(app)
     with statements(app) as seen:
         reply = client.get("/healthz")
     assert reply.status_code == 200 and reply.get_data(as_text=True) == "ok\n"
@@ -213,10 +214,7 @@ def test_changing_an_answer_outside_a_transaction_is_refused(app, database_url):
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite has no autocommit sessions here (reads_only changes nothing)")
     with app.app_context():
-        from quiz.db import get_session
-
-        s = get_session()
-        reads_only(s)
+        s = reads_only()
         with pytest.raises(services.NotInTransaction):
             _update_answer(s, AnswerHead(1, {}, {}), {}, None)
 

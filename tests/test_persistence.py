@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from quiz import models as m
-from quiz.db import get_engine, session_scope
+from quiz.db import dispose_engines, get_engine, session_scope
 from tests.conftest import make_app
 from tests.helpers import answer, slot_question, start_practice
 
@@ -25,7 +25,7 @@ def test_answers_survive_a_restart(app, client, tmp_path, database_url):
         )
     cookie = client.get_cookie("session")
     assert cookie is not None
-    get_engine(app).dispose()
+    dispose_engines(app)
 
     restarted = make_app(database_url, tmp_path)
     browser = restarted.test_client()

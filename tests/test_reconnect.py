@@ -9,14 +9,17 @@ from flask import Flask
 from sqlalchemy import create_engine, text
 
 from quiz import db
-from quiz.db import get_engine
 from tests.helpers import start_practice
 
 
 def _kill_pooled_connections(app: Flask, url: str) -> int:
-    """Terminate, from outside, the server side of every connection in the app's pool."""
-    engine = get_engine(app)
-    held = [engine.raw_connection() for _ in range(engine.pool.checkedin())]
+    """Terminate, from outside, the server side of every connection in the app's
+    pools (the main one and the autocommit one of the busiest pages)."""
+    held = [
+        engine.raw_connection()
+        for engine in db.engines(app)
+        for _ in range(engine.pool.checkedin())
+    ]
     pids = []
     for conn in held:
         with conn.cursor() as cur:

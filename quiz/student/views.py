@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -22,7 +23,7 @@ from werkzeug.wrappers import Response
 from quiz import assignments as assign
 from quiz import classes, services
 from quiz import models as m
-from quiz.db import get_session, reads_only, session_scope, utcnow
+from quiz.db import autocommit_connection, get_session, reads_only, session_scope, utcnow
 from quiz.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
 from quiz.rendering import article_html, question_inputs, question_links
 
@@ -128,10 +129,11 @@ def resume(attempt_id: int) -> Response:
 
 
 def _question_at(attempt_id: int, n: int, *, page: bool = False) -> services.QuestionAt:
-    """The attempt's n-th question and what its page needs (one query), or 404."""
+    """The attempt's n-th question and what its page needs (one query, outside a
+    transaction: ``db.autocommit_connection``), or 404."""
     try:
         return services.attempt_at(
-            get_session(), attempt_id, n, _student_ids(), with_navigation=page
+            autocommit_connection(), attempt_id, n, _student_ids(), with_navigation=page
         )
     except LookupError:
         abort(404)
@@ -185,7 +187,6 @@ def _question_page(
 
 @bp.get("/attempts/<int:attempt_id>/q/<int:n>")
 def question(attempt_id: int, n: int) -> str:
-    reads_only(get_session())
     at = _question_at(attempt_id, n, page=True)
     if _overdue(at):
         # The one write this page may make: hand in an attempt whose time is up,
@@ -200,14 +201,15 @@ def _hand_in_overdue(attempt_id: int) -> None:
     own reads are plain rows, not the mapped attempt)."""
     with session_scope(current_app) as tx:
         assign.finish_if_overdue(tx, tx.get_one(m.Attempt, attempt_id))
-    get_session().expire_all()
+    opened = g.get("db_session")
+    if opened is not None:
+        opened.expire_all()
 
 
 @bp.post("/attempts/<int:attempt_id>/q/<int:n>")
 def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
     # CSRF is checked before any view (CSRFProtect); the question reads its own fields.
-    db = get_session()
-    reads_only(db)
+    db = reads_only()
     at = _question_at(attempt_id, n)
     attempt = at.attempt
     if _overdue(at):  # time is up: hand in the answers saved so far

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from quiz.db import get_engine, session_scope
+from quiz.db import dispose_engines, session_scope
 from quiz.services import import_bank
 from tests.conftest import SKIP_BROWSER, make_app
 
@@ -68,7 +68,7 @@ def live_server(tmp_path: Path, shipped_banks) -> Iterator[LiveServer]:  # noqa:
     yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
     server.shutdown()
     thread.join(timeout=5)
-    get_engine(app).dispose()
+    dispose_engines(app)
 
 
 @pytest.fixture
