@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, and_, bindparam, cast, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -382,8 +382,9 @@ def load_attempt(
 attempt_for_student = load_attempt
 
 
-@dataclass(frozen=True, slots=True)
-class NavItem:
+class NavItem(NamedTuple):
+    """One question in a page's navigation (a tuple: 36 of them are made per page)."""
+
     position: int
     answered: bool
 
