@@ -183,12 +183,13 @@ def autocommit_connection() -> Connection:
     return g.db_autocommit
 
 
-def reads_only() -> Session:
+def autocommit_session() -> Session:
     """Make the request's session (``get_session``) one on ``autocommit_connection``
-    and return it; call before anything opens the session. A session so made
-    refuses to change an answer (``services.NotInTransaction``)."""
+    and return it (the answer save: its one write, a guarded INSERT, is atomic on
+    its own); call before anything opens the session. A session so made refuses to
+    change an answer (``services.NotInTransaction``)."""
     if "db_session" in g:
-        raise RuntimeError("reads_only() after the request's session was opened")
+        raise RuntimeError("autocommit_session() after the request's session was opened")
     connection = autocommit_connection()
     g.db_session = Session(
         bind=connection,

@@ -615,7 +615,7 @@ def save_answer(
     the caller just read them (``attempt_at``), to save queries; a race with another
     request is still caught by the constraint.
 
-    A session outside a transaction (``db.reads_only``) will do for immediate
+    A session outside a transaction (``db.autocommit_session``) will do for immediate
     feedback only: its one write is the guarded INSERT, atomic on its own. Changing
     an answer needs a transaction (NotInTransaction otherwise)."""
     if attempt.submitted:

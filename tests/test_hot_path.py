@@ -202,19 +202,19 @@ def test_an_answer_changed_before_submission_is_stored_once_with_the_new_value(a
 
 
 def test_changing_an_answer_outside_a_transaction_is_refused(app, database_url):
-    """On PostgreSQL a session in autocommit (``reads_only``) may insert a first
+    """On PostgreSQL a session in autocommit (``autocommit_session``) may insert a first
     answer, never change one: the change and its check that the attempt is open
     must be one transaction."""
     import pytest
 
     from quiz import services
-    from quiz.db import reads_only
+    from quiz.db import autocommit_session
     from quiz.services import AnswerHead, _update_answer
 
     if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite has no autocommit sessions here (reads_only changes nothing)")
+        pytest.skip("SQLite has no autocommit sessions (autocommit_session is transactional there)")
     with app.app_context():
-        s = reads_only()
+        s = autocommit_session()
         with pytest.raises(services.NotInTransaction):
             _update_answer(s, AnswerHead(1, {}, {}), {}, None)
 

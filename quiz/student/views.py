@@ -10,7 +10,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -23,7 +22,7 @@ from werkzeug.wrappers import Response
 from quiz import assignments as assign
 from quiz import classes, services
 from quiz import models as m
-from quiz.db import autocommit_connection, get_session, reads_only, session_scope, utcnow
+from quiz.db import autocommit_connection, autocommit_session, get_session, session_scope, utcnow
 from quiz.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
 from quiz.rendering import article_html, question_inputs, question_links
 
@@ -197,19 +196,17 @@ def question(attempt_id: int, n: int) -> str:
 
 
 def _hand_in_overdue(attempt_id: int) -> None:
-    """Submit an attempt whose time is up, in a transaction of its own (the page's
-    own reads are plain rows, not the mapped attempt)."""
+    """Submit an attempt whose time is up, in a transaction of its own. Nothing to
+    refresh after it: the pages read plain rows on their own connection, never
+    mapped objects of the request's session."""
     with session_scope(current_app) as tx:
         assign.finish_if_overdue(tx, tx.get_one(m.Attempt, attempt_id))
-    opened = g.get("db_session")
-    if opened is not None:
-        opened.expire_all()
 
 
 @bp.post("/attempts/<int:attempt_id>/q/<int:n>")
 def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
     # CSRF is checked before any view (CSRFProtect); the question reads its own fields.
-    db = reads_only()
+    db = autocommit_session()
     at = _question_at(attempt_id, n)
     attempt = at.attempt
     if _overdue(at):  # time is up: hand in the answers saved so far
