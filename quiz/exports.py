@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from quiz import models as m
 from quiz.classes import normalise_code
 from quiz.db import session_scope
+from quiz.rendering import plural
 from quiz.results import AttemptRow, skill_keys, student_result
 
 BOM = "\ufeff"
@@ -475,7 +476,9 @@ def export_command(
             with open(output, "w", encoding="utf-8", newline="") as fh:
                 for chunk in chunks:
                     fh.write(chunk)
-            click.echo(f"Exported {kind} of {len(chosen)} assignment(s) to {output}.", err=True)
+            click.echo(
+                f"Exported {kind} of {plural(len(chosen), 'assignment')} to {output}.", err=True
+            )
         else:
             for chunk in chunks:  # bytes: UTF-8 and CRLF whatever the console's settings
                 click.echo(chunk.encode("utf-8"), nl=False)

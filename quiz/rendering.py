@@ -47,6 +47,12 @@ def markdown_inline(text: str) -> Markup:
     return Markup(nh3.clean(html, tags=_INLINE_TAGS))  # noqa: S704 - sanitised
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 attempt``, ``2 attempts``, ``0 attempts``: a count with its noun agreeing
+    (``plural_form`` for nouns that do not just take an "s")."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
 _article_html: dict[int, tuple[Article, Markup]] = {}
 
 

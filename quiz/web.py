@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from quiz.auth import current_teacher
-from quiz.rendering import markdown, markdown_inline
+from quiz.rendering import markdown, markdown_inline, plural
 from quiz.timeutil import show
 
 csrf = CSRFProtect()
@@ -98,6 +98,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.jinja_env.filters["md"] = markdown
     app.jinja_env.filters["md_inline"] = markdown_inline
+    app.jinja_env.filters["plural"] = plural
     app.jinja_env.globals["percent"] = lambda part, whole: (100.0 * part / whole) if whole else 0.0
 
     from quiz.auth import bp as auth_bp

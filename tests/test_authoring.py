@@ -212,7 +212,7 @@ def test_skills_are_added_renamed_and_removed_unless_in_use(app, client):
         },
     )
     assert refused.status_code == 422
-    assert "“percent” is in use by 1 question(s): pct-six" in text_of(refused)
+    assert "“percent” is in use by 1 question: pct-six" in text_of(refused)
     with session_scope(app) as s:
         assert "percent" in s.get(m.Bank, bank_id).skills
 

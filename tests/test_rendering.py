@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quiz.rendering import markdown, markdown_inline
+from quiz.rendering import markdown, markdown_inline, plural
 
 
 def test_markdown_is_rendered_and_sanitised():
@@ -15,6 +15,12 @@ def test_inline_markdown_has_no_blocks():
     html = str(markdown_inline("A *b*\n\nsecond <img src=x onerror=alert(1)>"))
     assert "<em>b</em>" in html and "<p>" not in html
     assert "<img" not in html and "&lt;img" in html  # shown as text, never a tag
+
+
+def test_counts_agree_with_their_nouns():
+    assert plural(1, "attempt") == "1 attempt"
+    assert plural(0, "attempt") == "0 attempts" and plural(2, "attempt") == "2 attempts"
+    assert plural(3, "analysis", "analyses") == "3 analyses"
 
 
 def test_display_name_is_escaped_everywhere(client):

@@ -103,6 +103,8 @@ def test_teacher_journey(app, runner):
         assert name in results
     assert "not started" in results and results.count("submitted") >= 2
     assert "Question by question" in results and results.count("<svg") == 2
+    assert " · 2 attempts · " in results and "2 attempts analysed" in results
+    assert "(s)" not in results
 
     # Grades CSV: one row per student, cell by cell against the database.
     grades = _rows(teacher.get(f"/teacher/assignments/{assignment_id}/grades.csv"))

@@ -19,6 +19,7 @@ from quiz.authoring.specs import Messages
 from quiz.authoring.util import version_use
 from quiz.banks import BankError
 from quiz.db import get_session
+from quiz.rendering import plural
 
 KINDS = {
     "skills": "Skills",
@@ -255,7 +256,7 @@ def _apply_catalogue(
             if not used:
                 continue
             r.remove.errors = [
-                f"“{key}” is in use by {len(used)} question(s): {', '.join(used)}. "
+                f"“{key}” is in use by {plural(len(used), 'question')}: {', '.join(used)}. "
                 "Change those questions first."
             ]
             ok = False
