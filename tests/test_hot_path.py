@@ -209,7 +209,8 @@ def test_changing_an_answer_outside_a_transaction_is_refused(app, database_url):
 
     from quiz import services
     from quiz.db import autocommit_session
-    from quiz.services import AnswerHead, _update_answer
+    from quiz.services import AnswerHead
+    from quiz.services.answers import _update_answer
 
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite has no autocommit sessions (autocommit_session is transactional there)")
@@ -242,8 +243,8 @@ def test_driver_statement_reads_the_rows_sqlalchemy_reads(app, client):
     with session_scope(app) as s:
         conn = s.connection()
         for run, statement in (
-            (services._QUESTION_PAGE_READ, services._QUESTION_PAGE),
-            (services._ATTEMPT_AT_READ, services._ATTEMPT_AT),
+            (services.reads._QUESTION_PAGE_READ, services.reads._QUESTION_PAGE),
+            (services.reads._ATTEMPT_AT_READ, services.reads._ATTEMPT_AT),
         ):
             for slot in slots:
                 params = {"attempt_id": attempt_id, "position": slot.position}
@@ -252,7 +253,9 @@ def test_driver_statement_reads_the_rows_sqlalchemy_reads(app, client):
                 assert ours == theirs
                 assert [type(v) for v in ours] == [type(v) for v in theirs]
             assert run.first(conn, {"attempt_id": attempt_id, "position": 999}) is None
-        row = services._QUESTION_PAGE_READ.first(conn, {"attempt_id": attempt_id, "position": 1})
+        row = services.reads._QUESTION_PAGE_READ.first(
+            conn, {"attempt_id": attempt_id, "position": 1}
+        )
     assert row is not None and row[4] == deadline and row[4].tzinfo is not None
     assert isinstance(row[12], dict)  # the stored response, decoded
 
@@ -288,7 +291,7 @@ def test_driver_statement_insert_stores_what_the_orm_reads_back(app, client):
         "classification": "",
     }
     with session_scope(app) as s:
-        head = services._insert_answer(s, row)
+        head = services.answers._insert_answer(s, row)
     assert head is not None and head.response == row["response"]
     with session_scope(app) as s:
         stored = s.get_one(m.Answer, head.id)
@@ -296,7 +299,7 @@ def test_driver_statement_insert_stores_what_the_orm_reads_back(app, client):
         assert stored.answered_at == now and stored.answered_at.tzinfo is not None
         assert stored.fraction == 0.5 and stored.summary == "B"
     with session_scope(app) as s, pytest.raises(IntegrityError):
-        services._insert_answer(s, row)
+        services.answers._insert_answer(s, row)
     with session_scope(app) as s:
         assert s.query(m.Answer).filter_by(attempt_id=attempt_id).count() == 1
 

@@ -24,6 +24,7 @@ from quiz import classes, services
 from quiz import models as m
 from quiz.db import autocommit_connection, autocommit_session, get_session, session_scope, utcnow
 from quiz.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
+from quiz.questions import Grade
 from quiz.rendering import article_html, question_inputs, question_links
 
 bp = Blueprint("student", __name__)
@@ -152,7 +153,7 @@ def _question_page(
     attempt, answer, question, article = at.attempt, at.answer, at.question, at.article
     due = services.feedback_due(attempt, answer)
     stored_grade = answer.grade if (answer and due) else None
-    grade = services.Grade.from_dict(stored_grade) if stored_grade is not None else None
+    grade = Grade.from_dict(stored_grade) if stored_grade is not None else None
     nav = at.navigation
     if nav is None:  # a page shown again after an answer it could not read
         nav = services.navigation(get_session(), attempt)
@@ -282,7 +283,7 @@ def results(attempt_id: int) -> str | Response:
                 "slot": slot,
                 "question": question,
                 "answer": answer,
-                "grade": services.Grade.from_dict(answer.grade) if answer else None,
+                "grade": Grade.from_dict(answer.grade) if answer else None,
                 "right_answer": question.right_answer(article),
             }
         )

@@ -31,6 +31,7 @@ from quiz import charts, classes, exports, results, services, stats
 from quiz import models as m
 from quiz.auth import guard_teacher_pages
 from quiz.db import get_session, utcnow
+from quiz.questions import Grade
 from quiz.rendering import markdown_inline
 from quiz.teacher import forms as f
 from quiz.timeutil import from_local, to_local
@@ -501,7 +502,7 @@ def attempt_page(attempt_id: int) -> str:
                 "view": question.student_view(slot.state, article),
                 "answer": answer,
                 "response": answer.response if answer else None,
-                "grade": services.Grade.from_dict(answer.grade) if answer else None,
+                "grade": Grade.from_dict(answer.grade) if answer else None,
                 "right_answer": question.right_answer(article),
             }
         )

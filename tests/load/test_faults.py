@@ -434,7 +434,7 @@ DEADLOCK = (
     "FOR KEY SHARE on the attempt row), then _ensure_open takes SELECT ... FOR UPDATE "
     "on the same row; two saves of one attempt at once each wait for the other's key "
     "share: 'deadlock detected', shown as the 503 page and the answer not stored. "
-    "Fix in quiz/services.py: with_for_update(key_share=True) (FOR NO KEY UPDATE)."
+    "Fix in quiz/services/answers.py: with_for_update(key_share=True) (FOR NO KEY UPDATE)."
 )
 
 

@@ -1,0 +1,97 @@
+"""Use cases: import banks, start an attempt, save an answer, submit.
+
+Each function takes a SQLAlchemy session and leaves committing to its caller's
+unit of work (``commit`` at the end of a request or CLI command), except where
+a use case must commit to be safe under concurrency (said in its docstring).
+
+Split by feature, and imported here so that callers write ``services.save_answer``:
+
+- ``content``: banks in the database, and the content caches (article, question
+  and bank header by sha256);
+- ``reads``: what the student's pages read of an attempt, the question page's
+  one-row read (``attempt_at``) above all;
+- ``answers``: when feedback is due and answers lock, and saving an answer;
+- ``attempts``: students, starting and submitting attempts, skill scores, regrading.
+"""
+
+from __future__ import annotations
+
+from quiz.services.answers import (
+    NotAllowed,
+    NotInTransaction,
+    SaveResult,
+    answers_locked,
+    feedback_due,
+    save_answer,
+    time_is_up,
+)
+from quiz.services.attempts import (
+    SkillScore,
+    create_student,
+    live_questions,
+    open_attempt,
+    regrade_assignment,
+    skill_scores,
+    start_attempt,
+    submit_attempt,
+)
+from quiz.services.content import (
+    BankHeader,
+    article_of,
+    import_bank,
+    list_banks,
+    question_of,
+)
+from quiz.services.reads import (
+    AnswerHead,
+    AnyAnswer,
+    AnyAttempt,
+    AnySlot,
+    AttemptHead,
+    NavItem,
+    QuestionAt,
+    SlotHead,
+    answers_by_slot,
+    attempt_at,
+    attempt_for_student,
+    load_attempt,
+    navigation,
+    slot_count,
+)
+
+__all__ = [
+    "AnswerHead",
+    "AnyAnswer",
+    "AnyAttempt",
+    "AnySlot",
+    "AttemptHead",
+    "BankHeader",
+    "NavItem",
+    "NotAllowed",
+    "NotInTransaction",
+    "QuestionAt",
+    "SaveResult",
+    "SkillScore",
+    "SlotHead",
+    "answers_by_slot",
+    "answers_locked",
+    "article_of",
+    "attempt_at",
+    "attempt_for_student",
+    "create_student",
+    "feedback_due",
+    "import_bank",
+    "list_banks",
+    "live_questions",
+    "load_attempt",
+    "navigation",
+    "open_attempt",
+    "question_of",
+    "regrade_assignment",
+    "save_answer",
+    "skill_scores",
+    "slot_count",
+    "start_attempt",
+    "submit_attempt",
+    "time_is_up",
+]

@@ -1,0 +1,261 @@
+"""The rules of answering (when feedback is due, when answers lock, when time is
+up) and saving an answer: graded, stored once, never into a submitted attempt."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quiz import models as m
+from quiz.article import Article
+from quiz.db import DriverStatement, utcnow
+from quiz.questions import Grade, Question, Unreadable
+from quiz.services.content import article_of, question_of
+from quiz.services.reads import AnswerHead, AnyAnswer, AnyAttempt, AnySlot, _version_of
+
+
+class NotAllowed(Exception):
+    """The action is not possible in the attempt's current state."""
+
+
+def feedback_due(
+    attempt: AnyAttempt, answer: AnyAnswer | None, now: datetime | None = None
+) -> bool:
+    """Whether this answer's feedback (and so the key) may be shown now."""
+    if attempt.feedback == m.FEEDBACK_IMMEDIATE:
+        return answer is not None or attempt.submitted
+    if attempt.feedback == m.FEEDBACK_AFTER_SUBMIT:
+        return attempt.submitted
+    if attempt.feedback == m.FEEDBACK_AFTER_CLOSE:
+        if not attempt.submitted:
+            return False
+        closes = attempt.closes_at
+        return closes is None or (now or utcnow()) >= closes
+    return False  # never
+
+
+def answers_locked(attempt: AnyAttempt, answer: AnyAnswer | None) -> bool:
+    """Whether the student can no longer change this answer."""
+    if attempt.submitted:
+        return True
+    return attempt.feedback == m.FEEDBACK_IMMEDIATE and answer is not None
+
+
+def time_is_up(attempt: AnyAttempt, now: datetime | None = None) -> bool:
+    """Past the attempt's deadline (time limit or close), with 30 s of grace for
+    an answer sent just as the clock ran out."""
+    if attempt.deadline_at is None:
+        return False
+    return (now or utcnow()) > attempt.deadline_at + timedelta(seconds=30)
+
+
+@dataclass
+class SaveResult:
+    answer: AnyAnswer | None
+    error: str | None = None
+    response: dict[str, Any] | None = None  # what was typed, to show again with the error
+
+
+_LOOK_UP: Any = object()
+
+
+def save_answer(
+    session: Session,
+    attempt: AnyAttempt,
+    slot: AnySlot,
+    form: Mapping[str, Sequence[str]],
+    *,
+    stored: AnyAnswer | None = _LOOK_UP,
+    question: Question | None = None,
+    article: Article | None = None,
+) -> SaveResult:
+    """Read, grade and store the answer to one slot. With immediate feedback an
+    answer is final once given; otherwise it may be changed until submission.
+
+    Commits. The unique (attempt, slot) constraint arbitrates double clicks and
+    second tabs; the attempt row, locked by the write (a new answer is inserted only
+    while its attempt is in progress) or after it (a changed answer), arbitrates a
+    race with submission, so that no answer lands in an attempt already marked.
+
+    ``stored``, ``question``, ``article``: the slot's answer, question and article as
+    the caller just read them (``attempt_at``), to save queries; a race with another
+    request is still caught by the constraint.
+
+    A session outside a transaction (``db.autocommit_session``) will do for immediate
+    feedback only: its one write is the guarded INSERT, atomic on its own. Changing
+    an answer needs a transaction (NotInTransaction otherwise)."""
+    if attempt.submitted:
+        raise NotAllowed("This attempt has been submitted; answers can no longer change.")
+    if time_is_up(attempt):
+        raise NotAllowed("Time is up for this attempt; answers can no longer change.")
+    if question is None:
+        question = question_of(_version_of(session, slot))
+    try:
+        response = question.read_response(form)
+    except Unreadable as exc:
+        return SaveResult(None, str(exc), _echo(form))
+    if response is None:
+        return SaveResult(None, "Please answer the question before saving.")
+    existing = _stored(session, attempt.id, slot.id) if stored is _LOOK_UP else stored
+    if existing is not None and attempt.feedback == m.FEEDBACK_IMMEDIATE:
+        return SaveResult(existing)  # already answered and shown feedback: final
+    if article is None:
+        article = article_of(_version_of(session, slot).article)
+    grade = question.grade(response, article)
+    now = utcnow()
+    values = _answer_values(grade, slot, response)
+    if existing is None:
+        row = {
+            "attempt_id": attempt.id,
+            "slot_id": slot.id,
+            "question_version_id": slot.question_version_id,
+            "answered_at": now,
+            "updated_at": now,
+            **values,
+        }
+        try:
+            inserted = _insert_answer(session, row)
+        except IntegrityError:
+            # Another request (double click, second tab) stored it first.
+            session.rollback()
+            answer = _stored(session, attempt.id, slot.id)
+            if answer is None:
+                raise
+            if attempt.feedback == m.FEEDBACK_IMMEDIATE:
+                return SaveResult(answer)
+            answer = _update_answer(session, answer, values, now)
+            _ensure_open(session, attempt.id)
+        else:
+            if inserted is None:  # submitted meanwhile
+                session.rollback()
+                raise NotAllowed("This attempt has been submitted; answers can no longer change.")
+            answer = inserted
+    else:
+        answer = _update_answer(session, existing, values, now)
+        _ensure_open(session, attempt.id)
+    session.commit()
+    return SaveResult(answer)
+
+
+_ANSWER_TABLE = m.Answer.__table__
+_ANSWER_FIELDS = tuple(c.name for c in _ANSWER_TABLE.c if c.name != "id")  # save_answer's row
+# The new answer, only if its attempt is still in progress, in one statement:
+# INSERT ... SELECT <the values> FROM attempt WHERE id = ... AND status = 'in_progress'
+# FOR NO KEY UPDATE. On PostgreSQL the lock waits for a submission in progress (and
+# re-reads the status once it commits); a plain FOR UPDATE would wait for any other
+# answer's insert too (its foreign key holds KEY SHARE on the row) and deadlock two
+# saves of one attempt. SQLite writes one transaction at a time and has no FOR.
+_INSERT_ANSWER_IF_OPEN = (
+    insert(_ANSWER_TABLE)
+    .from_select(
+        _ANSWER_FIELDS,
+        select(*(bindparam(f, type_=_ANSWER_TABLE.c[f].type) for f in _ANSWER_FIELDS))
+        .select_from(m.Attempt)
+        .where(
+            m.Attempt.id == bindparam("attempt_id"),
+            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
+        )
+        .with_for_update(key_share=True),
+    )
+    .returning(_ANSWER_TABLE.c.id)
+)
+_INSERT_ANSWER_IF_OPEN_RUN = DriverStatement(_INSERT_ANSWER_IF_OPEN)
+_ATTEMPT_STATUS_LOCKED = (
+    select(m.Attempt.status)
+    .where(m.Attempt.id == bindparam("attempt_id"))
+    .with_for_update(key_share=True)
+)
+
+
+def _insert_answer(session: Session, row: dict[str, Any]) -> AnswerHead | None:
+    """INSERT the answer with a plain statement, if its attempt is still in progress
+    (``_INSERT_ANSWER_IF_OPEN``); None if it is not. The unit of work's flush, and
+    even building a mapped ``Answer`` to hand the session, cost more than the insert
+    itself. IntegrityError if the slot already has an answer."""
+    returned = _INSERT_ANSWER_IF_OPEN_RUN.first(session.connection(), row)
+    if returned is None:
+        return None
+    new_id = returned[0]
+    return AnswerHead(new_id, row["response"], row["grade"])
+
+
+class NotInTransaction(RuntimeError):
+    """A change that must be atomic was asked of a session outside a transaction."""
+
+
+def _update_answer(
+    session: Session, answer: AnyAnswer, values: dict[str, Any], now: datetime
+) -> AnyAnswer:
+    """A changed answer (before submission, when feedback is not immediate): through
+    the unit of work for a mapped answer, with one UPDATE for a plain row."""
+    if session.info.get("autocommit"):
+        raise NotInTransaction("changing an answer needs a transaction (see save_answer)")
+    if isinstance(answer, m.Answer):
+        _assign(answer, values, now)
+        session.flush()
+        return answer
+    session.connection().execute(
+        update(m.Answer).where(m.Answer.id == answer.id).values(**values, updated_at=now)
+    )
+    return AnswerHead(answer.id, values["response"], values["grade"])
+
+
+def _ensure_open(session: Session, attempt_id: int) -> None:
+    """Inside the writing transaction: fail (and roll back) if the attempt was
+    submitted meanwhile. ``FOR NO KEY UPDATE`` (key_share) waits for a submission in
+    progress but not for another answer's insert, whose foreign key holds a KEY SHARE
+    lock on the same row (a plain FOR UPDATE deadlocks two simultaneous saves)."""
+    status = (
+        session.connection().execute(_ATTEMPT_STATUS_LOCKED, {"attempt_id": attempt_id}).scalar()
+    )
+    if status != m.ATTEMPT_IN_PROGRESS:
+        session.rollback()
+        raise NotAllowed("This attempt has been submitted; answers can no longer change.")
+
+
+def _stored(session: Session, attempt_id: int, slot_id: int) -> m.Answer | None:
+    return session.scalar(
+        select(m.Answer).where(m.Answer.attempt_id == attempt_id, m.Answer.slot_id == slot_id)
+    )
+
+
+def _answer_values(grade: Grade, slot: AnySlot, response: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "response": response,
+        "summary": grade.summary,
+        "fraction": grade.fraction,
+        "points": grade.fraction * slot.points,
+        "max_points": slot.points,
+        "grade": grade.to_dict(),
+        "misconception": grade.misconception,
+        "classification": grade.classification,
+    }
+
+
+def _assign(answer: m.Answer, values: dict[str, Any], now: Any) -> None:
+    for key, value in values.items():
+        setattr(answer, key, value)
+    answer.updated_at = now
+
+
+def _echo(form: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The typed entry, shaped like a response, so the page can show it again."""
+    echo: dict[str, Any] = {}
+    for key, values in form.items():
+        if key == "csrf_token" or not values:
+            continue
+        if key in ("choices", "sentences"):
+            echo[key] = list(values)
+        elif key.startswith("label-"):
+            echo.setdefault("labels", {})[key[6:]] = values[0]
+        elif key == "value":
+            echo["text"] = values[0]
+        else:
+            echo[key] = values[0]
+    return echo

@@ -1,0 +1,218 @@
+"""Students and their attempts: start one (questions drawn, options shuffled),
+submit it, score it by skill, regrade an assignment."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from quiz import models as m
+from quiz.db import utcnow
+from quiz.services.answers import _answer_values
+from quiz.services.content import article_of, question_of
+from quiz.services.reads import answers_by_slot
+
+
+def create_student(session: Session, display_name: str) -> m.Student:
+    student = m.Student(display_name=display_name.strip())
+    session.add(student)
+    session.flush()
+    return student
+
+
+def open_attempt(session: Session, student_id: int, bank_id: int) -> m.Attempt | None:
+    return session.scalar(
+        select(m.Attempt)
+        .where(
+            m.Attempt.student_id == student_id,
+            m.Attempt.bank_id == bank_id,
+            m.Attempt.assignment_id.is_(None),
+            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
+        )
+        .order_by(m.Attempt.id.desc())
+        .limit(1)
+    )
+
+
+class _NoShuffle(random.Random):
+    """A random source that leaves options in the bank's order."""
+
+    def shuffle(self, x: Any) -> None:  # type: ignore[override]
+        return None
+
+
+def live_questions(session: Session, bank: m.Bank) -> list[m.Question]:
+    return list(
+        session.scalars(
+            select(m.Question)
+            .where(m.Question.bank_id == bank.id, ~m.Question.retired)
+            .order_by(m.Question.position)
+            .options(selectinload(m.Question.current_version))
+        )
+    )
+
+
+def start_attempt(
+    session: Session,
+    student: m.Student,
+    bank: m.Bank,
+    feedback: str = m.FEEDBACK_IMMEDIATE,
+    rng: random.Random | None = None,
+    *,
+    questions: Sequence[m.Question] | None = None,
+    shuffle_options: bool = True,
+    assignment: m.Assignment | None = None,
+    number: int = 1,
+    deadline_at: datetime | None = None,
+) -> m.Attempt:
+    """A new attempt on the bank's current questions (or the ``questions`` given, in
+    that order), with per-question state such as the option order chosen now and
+    stored, so that a resumed attempt looks the same."""
+    rng = rng or random.Random()
+    option_rng = rng if shuffle_options else _NoShuffle()
+    attempt = m.Attempt(
+        bank=bank,
+        article_id=bank.article_id,
+        student=student,
+        feedback=feedback,
+        started_at=utcnow(),
+        assignment=assignment,
+        mode="assignment" if assignment is not None else "practice",
+        number=number,
+        deadline_at=deadline_at,
+    )
+    session.add(attempt)
+    total = 0.0
+    rows = live_questions(session, bank) if questions is None else list(questions)
+    position = 0
+    for row in rows:
+        version = row.current_version
+        if version is None:
+            continue
+        position += 1
+        question = question_of(version)
+        slot = m.AttemptSlot(
+            attempt=attempt,
+            position=position,
+            question_version=version,
+            state=question.new_state(option_rng),
+            points=version.points,
+        )
+        session.add(slot)
+        total += version.points
+    attempt.max_score = total
+    session.flush()
+    return attempt
+
+
+def submit_attempt(session: Session, attempt: m.Attempt) -> bool:
+    """Close the attempt and total its score. Safe to call twice or concurrently:
+    only the first call changes anything (returns True), later ones return False.
+
+    The status changes first, in its own statement, so that the score is summed
+    after every answer saved before it (see ``_ensure_open``)."""
+    closed = session.execute(
+        update(m.Attempt)
+        .where(m.Attempt.id == attempt.id, m.Attempt.status == m.ATTEMPT_IN_PROGRESS)
+        .values(status=m.ATTEMPT_SUBMITTED, submitted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if closed.rowcount != 1:
+        session.rollback()
+        session.refresh(attempt)
+        return False
+    score = session.scalar(
+        select(func.coalesce(func.sum(m.Answer.points), 0.0)).where(
+            m.Answer.attempt_id == attempt.id
+        )
+    )
+    session.execute(
+        update(m.Attempt)
+        .where(m.Attempt.id == attempt.id)
+        .values(score=score)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    session.refresh(attempt)
+    return True
+
+
+@dataclass
+class SkillScore:
+    key: str
+    name: str
+    points: float
+    max_points: float
+    answered: int
+    questions: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+
+def skill_scores(attempt: m.Attempt) -> list[SkillScore]:
+    answers = answers_by_slot(attempt)
+    names = attempt.bank.skills
+    scores: dict[str, SkillScore] = {}
+    for slot in attempt.slots:
+        skill = slot.question_version.skill
+        s = scores.setdefault(skill, SkillScore(skill, names.get(skill, skill), 0, 0, 0, 0))
+        s.max_points += slot.points
+        s.questions += 1
+        answer = answers.get(slot.id)
+        if answer is not None:
+            s.points += answer.points
+            s.answered += 1
+    order = list(names)
+    return sorted(scores.values(), key=lambda s: order.index(s.key) if s.key in order else 99)
+
+
+def regrade_assignment(session: Session, assignment: m.Assignment) -> int:
+    """Grade every stored response again, against the current version of its
+    question where the bank changed (same type only), and total the attempts
+    again. Commits. Returns how many answers changed their mark."""
+    attempts = session.scalars(
+        select(m.Attempt)
+        .where(m.Attempt.assignment_id == assignment.id)
+        .options(
+            selectinload(m.Attempt.answers)
+            .selectinload(m.Answer.slot)
+            .selectinload(m.AttemptSlot.question_version)
+            .selectinload(m.QuestionVersion.question)
+            .selectinload(m.Question.current_version)
+        )
+    ).all()
+    changed = 0
+    for attempt in attempts:
+        for answer in attempt.answers:
+            slot = answer.slot
+            version = slot.question_version
+            current = version.question.current_version
+            if current is not None and current.id != version.id and current.type == version.type:
+                slot.question_version = current
+                slot.points = current.points
+                answer.question_version_id = current.id
+                version = current
+            question = question_of(version)
+            try:
+                grade = question.grade(answer.response, article_of(version.article))
+            except (KeyError, TypeError, ValueError):
+                continue  # a response the new version cannot read keeps its mark
+            values = _answer_values(grade, slot, answer.response)
+            if abs(values["points"] - answer.points) > 1e-9:
+                changed += 1
+            for key, value in values.items():
+                setattr(answer, key, value)
+        session.flush()
+        attempt.max_score = sum(s.points for s in attempt.slots)
+        if attempt.submitted:
+            attempt.score = sum(a.points for a in attempt.answers)
+    session.commit()
+    return changed
