@@ -1,0 +1,298 @@
+"""The teacher's pages for assignments: set one, edit it, watch its results come
+in, look at one attempt, regrade, and download the grades and responses as CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+
+from quiz import assignments as assign
+from quiz import charts, exports, results, services, stats
+from quiz import models as m
+from quiz.db import get_session, utcnow
+from quiz.questions import Grade
+from quiz.rendering import markdown_inline
+from quiz.teacher import forms as f
+from quiz.teacher.blueprint import bp, own_assignment, own_class
+from quiz.timeutil import from_local, to_local
+
+# -- assignments -----------------------------------------------------------------------------
+
+
+def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> f.AssignmentForm:
+    db = get_session()
+    banks = [bank for bank, _n in services.list_banks(db, g.teacher)]
+    form = f.AssignmentForm() if formdata else f.AssignmentForm(formdata=None)
+    form.bank.choices = f.options((b.id, b.title) for b in banks)
+    bank_id = form.bank.data if formdata and form.bank.data else (obj.bank_id if obj else None)
+    bank = next((b for b in banks if b.id == bank_id), banks[0] if banks else None)
+    skills: dict[str, str] = {}
+    questions: list[tuple[str, str]] = []
+    for b in banks:
+        skills.update(b.skills)
+    if bank is not None:
+        for q in services.live_questions(db, bank):
+            v = q.current_version
+            if v is not None:
+                questions.append(
+                    (
+                        q.key,
+                        f"{q.position}. [{bank.skills.get(v.skill, v.skill)}] "
+                        f"{markdown_inline(v.spec['prompt']).striptags()[:90]}",
+                    )
+                )
+    form.skills.choices = f.options(skills)
+    form.questions.choices = f.options(questions)
+    if not formdata and obj is not None:
+        form.title.data = obj.title
+        form.bank.data = obj.bank_id
+        form.selection.data = obj.selection
+        form.skills.data = obj.selection_config.get("skills", [])
+        form.questions.data = obj.selection_config.get("questions", [])
+        form.per_skill.data = obj.selection_config.get("per_skill", 3)
+        form.opens_at.data = (to_local(obj.opens_at) or utcnow()).replace(tzinfo=None)
+        form.closes_at.data = (
+            to_local(obj.closes_at).replace(tzinfo=None) if obj.closes_at else None
+        )
+        form.time_limit_minutes.data = obj.time_limit_minutes
+        form.attempts_allowed.data = obj.attempts_allowed
+        form.grading.data = obj.grading
+        form.feedback.data = obj.feedback
+        form.shuffle_questions.data = obj.shuffle_questions
+        form.shuffle_options.data = obj.shuffle_options
+    elif not formdata:
+        form.opens_at.data = (to_local(utcnow()) or utcnow()).replace(
+            tzinfo=None, second=0, microsecond=0
+        )
+        form.closes_at.data = form.opens_at.data + timedelta(days=7)
+    return form
+
+
+def _apply(form: f.AssignmentForm, a: m.Assignment) -> None:
+    a.title = form.title.data or ""
+    a.bank_id = form.bank.data
+    a.selection = form.selection.data or "all"
+    a.selection_config = {
+        "skills": form.skills.data or [],
+        "questions": form.questions.data or [],
+        "per_skill": form.per_skill.data or 1,
+    }
+    a.opens_at = from_local(form.opens_at.data) or utcnow()
+    a.closes_at = from_local(form.closes_at.data)
+    a.time_limit_minutes = form.time_limit_minutes.data
+    a.attempts_allowed = form.attempts_allowed.data or 0
+    a.grading = form.grading.data or "highest"
+    a.feedback = form.feedback.data or m.FEEDBACK_AFTER_SUBMIT
+    a.shuffle_questions = bool(form.shuffle_questions.data)
+    a.shuffle_options = bool(form.shuffle_options.data)
+
+
+@bp.route("/classes/<int:class_id>/assignments/new", methods=["GET", "POST"])
+def new_assignment(class_id: int) -> Response | str | tuple[str, int]:
+    klass = own_class(class_id)
+    form = _assignment_form(formdata=request.method == "POST")
+    if request.method == "POST":
+        if form.validate_on_submit():
+            a = m.Assignment(klass=klass)
+            _apply(form, a)
+            get_session().add(a)
+            get_session().commit()
+            flash("Assignment created. Students of the class see it when it opens.")
+            return redirect(url_for("teacher.assignment_page", assignment_id=a.id), code=303)
+        return render_template(
+            "teacher/assignment_form.html", klass=klass, form=form, assignment=None
+        ), 422
+    return render_template("teacher/assignment_form.html", klass=klass, form=form, assignment=None)
+
+
+@bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
+def edit_assignment(assignment_id: int) -> Response | str | tuple[str, int]:
+    a = own_assignment(assignment_id)
+    form = _assignment_form(formdata=request.method == "POST", obj=a)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            _apply(form, a)
+            get_session().commit()
+            flash("Assignment saved.")
+            return redirect(url_for("teacher.assignment_page", assignment_id=a.id), code=303)
+        return render_template(
+            "teacher/assignment_form.html", klass=a.klass, form=form, assignment=a
+        ), 422
+    return render_template("teacher/assignment_form.html", klass=a.klass, form=form, assignment=a)
+
+
+@bp.post("/assignments/<int:assignment_id>/delete")
+def delete_assignment(assignment_id: int) -> Response:
+    a = own_assignment(assignment_id)
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    class_id = a.class_id
+    db = get_session()
+    db.delete(a)
+    db.commit()
+    flash("The assignment and its attempts were deleted.")
+    return redirect(url_for("teacher.class_page", class_id=class_id), code=303)
+
+
+# -- results -------------------------------------------------------------------------------
+
+
+def _finish_overdue(a: m.Assignment) -> None:
+    db = get_session()
+    now = utcnow()
+    overdue = db.scalars(
+        select(m.Attempt).where(
+            m.Attempt.assignment_id == a.id,
+            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
+            m.Attempt.deadline_at.is_not(None),
+            m.Attempt.deadline_at < now - timedelta(seconds=30),
+        )
+    ).all()
+    for attempt in overdue:
+        services.submit_attempt(db, attempt)
+
+
+@bp.get("/assignments/<int:assignment_id>")
+def assignment_page(assignment_id: int) -> str:
+    a = own_assignment(assignment_id)
+    _finish_overdue(a)
+    db = get_session()
+    analysis = stats.assignment_statistics(db, a)
+    return render_template(
+        "teacher/assignment.html",
+        assignment=a,
+        rows=results.assignment_results(db, a),
+        skill_keys=results.skill_keys(a),
+        stats=analysis,
+        distribution=list(
+            zip(
+                charts.bin_labels(bins=10, lo=0, hi=100),
+                charts.bin_counts(analysis.score_percentages, bins=10, lo=0, hi=100),
+                strict=True,
+            )
+        ),
+        distribution_svg=charts.histogram(
+            analysis.score_percentages, title="Score distribution", id_prefix="dist"
+        ),
+        mastery_svg=charts.bar_chart(
+            [(s.name, s.mean_percent) for s in analysis.skills],
+            title="Mastery by skill",
+            id_prefix="mastery",
+        ),
+        state=assign.state(a),
+        plain=f.PlainForm(),
+    )
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def attempt_page(attempt_id: int) -> str:
+    db = get_session()
+    attempt = db.get(m.Attempt, attempt_id)
+    if (
+        attempt is None
+        or attempt.student.klass is None
+        or attempt.student.klass.teacher_id != g.teacher.id
+    ):
+        abort(404)
+    article = services.article_of(attempt.article)
+    answers = services.answers_by_slot(attempt)
+    rows = []
+    for slot in attempt.slots:
+        question = services.question_of(slot.question_version)
+        answer = answers.get(slot.id)
+        rows.append(
+            {
+                "slot": slot,
+                "question": question,
+                "view": question.student_view(slot.state, article),
+                "answer": answer,
+                "response": answer.response if answer else None,
+                "grade": Grade.from_dict(answer.grade) if answer else None,
+                "right_answer": question.right_answer(article),
+            }
+        )
+    return render_template(
+        "teacher/attempt.html",
+        attempt=attempt,
+        rows=rows,
+        article=article,
+        skills=services.skill_scores(attempt),
+    )
+
+
+@bp.post("/assignments/<int:assignment_id>/regrade")
+def regrade(assignment_id: int) -> Response:
+    a = own_assignment(assignment_id)
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    changed = services.regrade_assignment(get_session(), a)
+    flash(f"Regraded: {changed} answers changed their mark.")
+    return redirect(url_for("teacher.assignment_page", assignment_id=a.id), code=303)
+
+
+def _csv(kind: str, assignment_ids: list[int], filename: str) -> Response:
+    """Stream a CSV export. The rows are read in a session of the stream's own,
+    which outlives the request's (Flask closes that one before streaming)."""
+    make = current_app.extensions["quiz_sessionmaker"]
+    write = exports.grades_csv if kind == "grades" else exports.responses_csv
+
+    def encoded() -> Iterator[bytes]:
+        with make() as db:
+            chosen = list(
+                db.scalars(
+                    select(m.Assignment)
+                    .where(m.Assignment.id.in_(assignment_ids))
+                    .order_by(m.Assignment.opens_at, m.Assignment.id)
+                )
+            )
+            for chunk in write(db, chosen):
+                yield chunk.encode("utf-8")
+
+    return Response(
+        encoded(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/assignments/<int:assignment_id>/grades.csv")
+def grades_csv(assignment_id: int) -> Response:
+    a = own_assignment(assignment_id)
+    return _csv("grades", [a.id], f"grades-assignment-{a.id}.csv")
+
+
+@bp.get("/assignments/<int:assignment_id>/responses.csv")
+def responses_csv(assignment_id: int) -> Response:
+    a = own_assignment(assignment_id)
+    return _csv("responses", [a.id], f"responses-assignment-{a.id}.csv")
+
+
+@bp.get("/classes/<int:class_id>/grades.csv")
+def class_grades_csv(class_id: int) -> Response:
+    klass = own_class(class_id)
+    ids = [a.id for a in klass.assignments]
+    return _csv("grades", ids, f"grades-{klass.join_code}.csv")
+
+
+@bp.get("/classes/<int:class_id>/responses.csv")
+def class_responses_csv(class_id: int) -> Response:
+    klass = own_class(class_id)
+    ids = [a.id for a in klass.assignments]
+    return _csv("responses", ids, f"responses-{klass.join_code}.csv")

@@ -1,0 +1,40 @@
+"""The ``teacher`` blueprint, its guard, and how its views find what a teacher owns.
+
+Every object is looked up through its owner: another teacher's class, student,
+assignment or attempt is a 404, never a hint that it exists.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, g
+
+from quiz import classes
+from quiz import models as m
+from quiz.auth import guard_teacher_pages
+from quiz.db import get_session
+
+bp = Blueprint("teacher", __name__, url_prefix="/teacher")
+
+
+guard_teacher_pages(bp)
+
+
+def own_class(class_id: int) -> m.Klass:
+    klass = classes.teacher_class(get_session(), g.teacher, class_id)
+    if klass is None:
+        abort(404)
+    return klass
+
+
+def own_student(student_id: int) -> m.Student:
+    student = classes.teacher_student(get_session(), g.teacher, student_id)
+    if student is None:
+        abort(404)
+    return student
+
+
+def own_assignment(assignment_id: int) -> m.Assignment:
+    a = get_session().get(m.Assignment, assignment_id)
+    if a is None or a.klass.teacher_id != g.teacher.id:
+        abort(404)
+    return a
