@@ -30,3 +30,16 @@ def from_local(value: datetime | None) -> datetime | None:
 def show(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     local = to_local(value)
     return local.strftime(fmt) if local else "—"
+
+
+def show_deadline(value: datetime, now: datetime | None = None) -> str:
+    """When an attempt must be handed in, as a student reads it: the time alone if
+    that is today in the school's zone ("16:18"), with the day otherwise
+    ("Sat 05 Dec, 16:18"), and with the year if it is another year's."""
+    local = value.astimezone(zone())
+    today = (now or datetime.now(UTC)).astimezone(zone())
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%a %d %b, %H:%M")
+    return local.strftime("%a %d %b %Y, %H:%M")

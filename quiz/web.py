@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from quiz.auth import current_teacher
 from quiz.rendering import markdown, markdown_inline, plural
-from quiz.timeutil import show
+from quiz.timeutil import show, show_deadline
 
 csrf = CSRFProtect()
 
@@ -111,6 +111,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(teacher_bp)
     app.register_blueprint(authoring_bp)
     app.jinja_env.globals["show_time"] = show
+    app.jinja_env.globals["show_deadline"] = show_deadline
     app.jinja_env.globals["fixed_url"] = fixed_url
     # In place of Flask-WTF's own, which it sets as a global and as a context
     # processor (this one, registered later, wins).

@@ -2,7 +2,8 @@
 (function () {
   "use strict";
 
-  // A countdown beside "Hand in by HH:MM" on timed attempts.
+  // A countdown beside "Hand in by ..." on attempts with a deadline: minutes and
+  // seconds in the last hour, hours and minutes before that, days further out.
   var deadline = document.querySelector("[data-deadline]");
   if (deadline) {
     var end = Date.parse(deadline.getAttribute("data-deadline"));
@@ -18,8 +19,17 @@
     var announced = {};
     var tick = function () {
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
-      var m = Math.floor(left / 60), s = left % 60;
-      shown.textContent = "(" + m + ":" + (s < 10 ? "0" : "") + s + " left)";
+      var d = Math.floor(left / 86400), h = Math.floor(left / 3600) % 24;
+      var m = Math.floor(left / 60) % 60, s = left % 60;
+      var text;
+      if (d > 0) {
+        text = d + (d === 1 ? " day " : " days ") + h + (h === 1 ? " hour" : " hours");
+      } else if (h > 0) {
+        text = h + " h " + (m < 10 ? "0" : "") + m + " min";
+      } else {
+        text = m + ":" + (s < 10 ? "0" : "") + s;
+      }
+      shown.textContent = "(" + text + " left)";
       [10, 5, 1].forEach(function (mark) {
         if (left <= mark * 60 && !announced[mark]) {
           announced[mark] = true;

@@ -67,6 +67,11 @@ def test_teacher_runs_a_class_and_sees_results(browser, live_server, shot):
     spage.get_by_role("button", name="Start").click()
     spage.wait_for_url(re.compile(r"/q/1$"))
     attempt_id = int(re.search(r"/attempts/(\d+)", spage.url).group(1))
+    # The assignment closes in a week: the page names the day, the countdown days.
+    deadline = spage.locator(".deadline")
+    assert re.search(r"Hand in by \w{3} \d{2} \w{3}, \d{2}:\d{2}", deadline.inner_text())
+    countdown = deadline.locator(".countdown").inner_text()
+    assert re.fullmatch(r"\(\d days? \d+ hours? left\)", countdown)
     with session_scope(app) as s:
         slots = [
             (sl.position, sl.state, services.question_of(sl.question_version))
