@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 from quiz import models as m
 from quiz.article import Article
 from quiz.db import DriverStatement
-from quiz.questions import Question
+from quiz.questions import Grade, Question
 from quiz.services.content import (
     BankHeader,
     _article_cache,
@@ -25,6 +25,7 @@ from quiz.services.content import (
     _bank_header_cache,
     _load_article,
     _question_cache,
+    article_of,
     question_of,
 )
 
@@ -297,3 +298,42 @@ def _version_of(session: Session, slot: AnySlot) -> m.QuestionVersion:
     if isinstance(slot, m.AttemptSlot):
         return slot.question_version
     return session.get_one(m.QuestionVersion, slot.question_version_id)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRow:
+    """One question of an attempt as the results pages show it (the student's own,
+    and the teacher's view of an attempt): the slot, its answer and its grade."""
+
+    slot: m.AttemptSlot
+    question: Question
+    answer: m.Answer | None
+    article: Article
+
+    @property
+    def response(self) -> dict[str, Any] | None:
+        return self.answer.response if self.answer else None
+
+    @property
+    def grade(self) -> Grade | None:
+        return Grade.from_dict(self.answer.grade) if self.answer else None
+
+    @property
+    def right_answer(self) -> str:
+        return self.question.right_answer(self.article)
+
+    @property
+    def view(self) -> Any:
+        """The question's inputs as the student saw them (their state: the order)."""
+        return self.question.student_view(self.slot.state, self.article)
+
+
+def question_rows(attempt: m.Attempt) -> list[QuestionRow]:
+    """Every question of an attempt loaded with its slots and answers
+    (``load_attempt``), in order."""
+    article = article_of(attempt.article)
+    answers = answers_by_slot(attempt)
+    return [
+        QuestionRow(slot, question_of(slot.question_version), answers.get(slot.id), article)
+        for slot in attempt.slots
+    ]

@@ -272,21 +272,8 @@ def results(attempt_id: int) -> str | Response:
     if not attempt.submitted:
         return redirect(url_for("student.review", attempt_id=attempt.id))
     article = services.article_of(attempt.article)
-    answers = services.answers_by_slot(attempt)
     due = services.feedback_due(attempt, None)
-    rows = []
-    for slot in attempt.slots if due else []:
-        question = services.question_of(slot.question_version)
-        answer = answers.get(slot.id)
-        rows.append(
-            {
-                "slot": slot,
-                "question": question,
-                "answer": answer,
-                "grade": Grade.from_dict(answer.grade) if answer else None,
-                "right_answer": question.right_answer(article),
-            }
-        )
+    rows = services.question_rows(attempt) if due else []
     return render_template(
         "student/results.html",
         attempt=attempt,

@@ -24,8 +24,7 @@ from quiz import assignments as assign
 from quiz import charts, exports, results, services, stats
 from quiz import models as m
 from quiz.db import get_session, utcnow
-from quiz.questions import Grade
-from quiz.rendering import markdown_inline
+from quiz.rendering import markdown_inline, plural
 from quiz.teacher import forms as f
 from quiz.teacher.blueprint import bp, own_assignment, own_class
 from quiz.timeutil import from_local, to_local
@@ -208,28 +207,12 @@ def attempt_page(attempt_id: int) -> str:
         or attempt.student.klass.teacher_id != g.teacher.id
     ):
         abort(404)
-    article = services.article_of(attempt.article)
-    answers = services.answers_by_slot(attempt)
-    rows = []
-    for slot in attempt.slots:
-        question = services.question_of(slot.question_version)
-        answer = answers.get(slot.id)
-        rows.append(
-            {
-                "slot": slot,
-                "question": question,
-                "view": question.student_view(slot.state, article),
-                "answer": answer,
-                "response": answer.response if answer else None,
-                "grade": Grade.from_dict(answer.grade) if answer else None,
-                "right_answer": question.right_answer(article),
-            }
-        )
+    rows = services.question_rows(attempt)
     return render_template(
         "teacher/attempt.html",
         attempt=attempt,
         rows=rows,
-        article=article,
+        article=services.article_of(attempt.article),
         skills=services.skill_scores(attempt),
     )
 
@@ -240,7 +223,7 @@ def regrade(assignment_id: int) -> Response:
     if not f.PlainForm().validate_on_submit():
         abort(400)
     changed = services.regrade_assignment(get_session(), a)
-    flash(f"Regraded: {changed} answers changed their mark.")
+    flash(f"Regraded: {plural(changed, 'answer')} got a new mark.")
     return redirect(url_for("teacher.assignment_page", assignment_id=a.id), code=303)
 
 
