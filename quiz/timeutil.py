@@ -36,8 +36,8 @@ def show_deadline(value: datetime, now: datetime | None = None) -> str:
     """When an attempt must be handed in, as a student reads it: the time alone if
     that is today in the school's zone ("16:18"), with the day otherwise
     ("Sat 05 Dec, 16:18"), and with the year if it is another year's."""
-    local = value.astimezone(zone())
-    today = (now or datetime.now(UTC)).astimezone(zone())
+    school = zone()
+    local, today = value.astimezone(school), (now or datetime.now(UTC)).astimezone(school)
     if local.date() == today.date():
         return local.strftime("%H:%M")
     if local.year == today.year:

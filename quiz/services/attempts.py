@@ -116,7 +116,7 @@ def submit_attempt(session: Session, attempt: m.Attempt) -> bool:
     only the first call changes anything (returns True), later ones return False.
 
     The status changes first, in its own statement, so that the score is summed
-    after every answer saved before it (see ``_ensure_open``)."""
+    after every answer saved before it (see ``answers._ensure_open``)."""
     closed = session.execute(
         update(m.Attempt)
         .where(m.Attempt.id == attempt.id, m.Attempt.status == m.ATTEMPT_IN_PROGRESS)
