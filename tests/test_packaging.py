@@ -35,6 +35,7 @@ def test_wheel_contains_what_the_app_needs(tmp_path):
         "quiz/question_banks/ice-assaults-500.yaml",
         "quiz/question_banks/README.md",
         "quiz/static/quiz.css",
+        "quiz/static/favicon.svg",
         "quiz/migrations/env.py",
         "quiz/migrations/versions/0001_initial_schema.py",
     ):

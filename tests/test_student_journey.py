@@ -26,6 +26,17 @@ def test_home_lists_the_shipped_quiz(client):
     assert 'name="display_name"' in page and 'for="name-1"' in page
 
 
+def test_pages_link_an_icon_that_is_served(client):
+    """Every page names its icon (browsers otherwise ask for a /favicon.ico that
+    does not exist, one 404 per first visit)."""
+    page = client.get("/").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+    assert href is not None
+    with client.get(href.group(1)) as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+        assert icon.get_data(as_text=True).startswith("<svg")
+
+
 def test_missing_name_re_renders_with_the_error_beside_the_field(client):
     home = client.get("/").get_data(as_text=True)
     response = client.post(
