@@ -20,8 +20,8 @@ import yaml
 from quiz.article import Article
 from quiz.questions import TYPES, BankContext, Question
 from quiz.questions.base import CODE_RE, ID_RE, Path
+from quiz.tracked import TrackedMapping
 
-COMMON_FIELDS = {"id", "type", "skill", "prompt", "explanation", "points", "shuffle"}
 BANK_FIELDS = {
     "id",
     "title",
@@ -324,6 +324,7 @@ def _parse_question(
     if not isinstance(item, Mapping):
         rep.add(base, "each question must be a mapping")
         return None
+    item = TrackedMapping(item)
     qid = item.get("id")
     label: str | None = str(qid) if qid is not None else f"#{n + 1}"
     errors_before = len(rep.errors)
@@ -343,7 +344,9 @@ def _parse_question(
     if cls is None:
         err(("type",), f"unknown type {qtype!r} (known: {', '.join(TYPES)})")
     skill = item.get("skill")
-    if skill not in ctx.skills:
+    if skill is None:
+        err(("skill",), f"is required (the bank's skills: {', '.join(ctx.skills)})")
+    elif skill not in ctx.skills:
         err(("skill",), f"unknown skill {skill!r} (the bank's skills: {', '.join(ctx.skills)})")
     ctx.problems = []
     prompt = ctx.require_text(item, "prompt")
@@ -371,6 +374,9 @@ def _parse_question(
     for problem in ctx.problems:
         err(problem.path, problem.message)
     ctx.problems = []
+    if cls is not None:  # otherwise the type's own fields were never looked at
+        for path, known in item.unread():
+            err(path, f"unknown field (a {qtype} question reads here: {', '.join(known)})")
     return question if len(rep.errors) == errors_before else None
 
 

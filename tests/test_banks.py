@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from quiz.banks import check_paths, parse_bank
 
@@ -45,6 +46,7 @@ CASES = [
     ),
     ("yaml-syntax.yaml", 5, None, "yaml", "starts on line 4"),
     ("missing-explanation.yaml", 31, "q-classify", "explanation", "is required"),
+    ("misspelt-field.yaml", 22, "q-single", "shufle", "unknown field"),
 ]
 
 
@@ -101,6 +103,31 @@ def test_duplicate_yaml_key_is_an_error():
 def test_unsafe_yaml_tags_are_refused():
     bank, errors = parse_bank("!!python/object/apply:os.system ['true']\n", "x.yaml")
     assert bank is None and errors[0].field == "yaml"
+
+
+def test_a_misspelt_field_is_named_with_the_fields_that_exist_there():
+    """A field the question's type never reads (a typo) is an error, not silently
+    ignored, at any depth; the message lists the fields read at that place."""
+    _banks, errors = check_paths([BROKEN / "misspelt-nested-field.yaml"], display_root=DATA)
+    found = {(e.line, e.field): e.message for e in errors}
+    message = found[(28, "options[1].feedbak")]
+    assert message.startswith("unknown field") and "feedback" in message and "text" in message
+    _banks, errors = check_paths([BROKEN / "misspelt-field.yaml"], display_root=DATA)
+    assert [e.field for e in errors] == ["shufle"] and "shuffle" in errors[0].message
+
+
+def test_every_type_written_back_loads_again_with_no_unknown_field(tmp_path):
+    """What the web editor and the bank download write (``to_spec``) reads back
+    through the whole bank parser, every type and every optional field included."""
+    raw = yaml.safe_load((SHIPPED / "ice-assaults-500.yaml").read_text())
+    (shipped,) = check_paths([SHIPPED / "ice-assaults-500.yaml"])[0]
+    types = {q.type for q in shipped.questions}
+    assert types == {"single", "multiple", "numeric", "text", "highlight", "classify"}
+    raw["questions"] = [q.to_spec() for q in shipped.questions]
+    text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
+    again, errors = parse_bank(text, "again.yaml")
+    assert errors == [] and again is not None
+    assert again.questions == shipped.questions
 
 
 def test_round_trip_through_spec_is_stable():
