@@ -299,6 +299,9 @@ def _parse_article(value: Any, rep: _Reporter) -> Article | None:
     if not isinstance(value, Mapping):
         rep.add(("article",), "is required: a mapping with title, source and text")
         return None
+    for key in value:
+        if key not in ("title", "source", "text"):
+            rep.add(("article", str(key)), "unknown field (an article has: title, source, text)")
     ok = True
     for key in ("title", "text"):
         if not isinstance(value.get(key), str) or not value[key].strip():

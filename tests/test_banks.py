@@ -116,6 +116,15 @@ def test_a_misspelt_field_is_named_with_the_fields_that_exist_there():
     assert [e.field for e in errors] == ["shufle"] and "shuffle" in errors[0].message
 
 
+def test_a_misspelt_article_field_is_named(tmp_path):
+    text = GOOD.read_text().replace("  source:", "  sorce:", 1)
+    assert "sorce:" in text
+    bank, errors = parse_bank(text, "x.yaml")
+    assert bank is None
+    assert [(e.field, e.line) for e in errors] == [("article.sorce", 5)]
+    assert "title, source, text" in errors[0].message
+
+
 def test_every_type_written_back_loads_again_with_no_unknown_field(tmp_path):
     """What the web editor and the bank download write (``to_spec``) reads back
     through the whole bank parser, every type and every optional field included."""
