@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import Engine
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -36,3 +41,39 @@ def revision(engine: Engine, message: str) -> None:
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.revision(cfg, message=message, autogenerate=True)
+
+
+@cache
+def head_revision() -> str:
+    """The schema revision this code expects (the newest migration it ships)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    if head is None:
+        raise RuntimeError("no migration found in " + str(MIGRATIONS))
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision the database is at (None: never migrated)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def readiness_problem(engine: Engine) -> str | None:
+    """What keeps this database from serving the quiz, in a sentence an admin can act
+    on, or None: it answers, its schema is at ``head_revision`` and it holds a bank."""
+    from quiz.models import Bank
+
+    try:
+        with engine.connect() as connection:
+            current = current_revision(connection)
+            if current != head_revision():
+                return (
+                    f"database schema at {current or 'nothing'}, this code needs "
+                    f"{head_revision()}: run `flask --app quiz setup`"
+                )
+            if connection.scalar(select(Bank.id).limit(1)) is None:
+                return "no question bank loaded: run `flask --app quiz setup`"
+    except SQLAlchemyError as exc:
+        return f"database unreachable ({type(getattr(exc, 'orig', None) or exc).__name__})"
+    return None

@@ -15,6 +15,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from quiz.auth import current_teacher
+from quiz.db import get_engine
+from quiz.migrate import readiness_problem
 from quiz.rendering import markdown, markdown_inline, plural
 from quiz.timeutil import show, show_deadline
 
@@ -124,6 +126,21 @@ def init_app(app: Flask) -> None:
         """Liveness for a load balancer or a supervisor: the worker answers. Touches no
         database (a database outage shows as 503 pages, not as a dead worker)."""
         return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
+
+    @app.get("/readyz")
+    def readyz() -> Response:
+        """Readiness for monitoring: 200 ``ok`` when the database answers, its schema
+        is the one this code expects and a bank is loaded; otherwise 503 and what to
+        do, in plain text. One short query each time: not for a liveness check."""
+        problem = readiness_problem(get_engine(app))
+        if problem is not None:
+            app.logger.warning("not ready: %s", problem)
+        return Response(
+            "ok\n" if problem is None else problem + "\n",
+            status=200 if problem is None else 503,
+            mimetype="text/plain",
+            headers={"Cache-Control": "no-store"},
+        )
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError) -> tuple[str, int]:
