@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
 
   // A countdown beside "Hand in by ..." on attempts with a deadline: minutes and
   // seconds in the last hour, hours and minutes before that, days further out.
@@ -39,6 +40,31 @@
       if (left > 0) { window.setTimeout(tick, 1000); }
     };
     tick();
+  }
+
+  // The question editor: a sentence ticked in the article gets its fields (role or
+  // category, feedback, misconception) right below it, without the round trip of
+  // "Show fields for the ticked sentences". Unticked, they are hidden and disabled
+  // (not sent), and come back as typed if it is ticked again.
+  var details = document.getElementById("sentence-details");
+  if (details) {
+    document.addEventListener("change", function (event) {
+      var box = event.target;
+      if (box.name !== "pick" || !/^[A-Za-z0-9_-]+$/.test(box.value)) { return; }
+      var sentence = box.parentNode;
+      var block = document.getElementById("details-" + box.value);
+      if (box.checked && !block) {
+        var holder = document.createElement("div");
+        holder.innerHTML = details.innerHTML.split("__SID__").join(box.value);
+        block = holder.querySelector("fieldset");
+        sentence.parentNode.insertBefore(block, sentence.nextSibling);
+      }
+      sentence.classList.toggle("chosen", box.checked);
+      if (block) {
+        block.hidden = !box.checked;
+        block.disabled = !box.checked;
+      }
+    });
   }
 
   // One click sends a form once; the server is idempotent anyway.

@@ -57,21 +57,30 @@ def test_teacher_authors_a_bank_from_a_pasted_article(browser, live_server, shot
     shot(page, "01-new-bank")
 
     # 2. A highlight question; the sentences are ticked with Tab and Space only.
+    # A ticked sentence's fields open right below it (quiz.js): the next Tab is
+    # its role, and there is no "Show fields" button to press.
     page.get_by_role("link", name="Highlight sentences").click()
     page.wait_for_url(re.compile(r"/questions/new/highlight$"))
+    assert not page.locator("#refresh-sentences").is_visible()
     page.get_by_label("Skill").select_option("reporting")
     page.get_by_label("Prompt").fill("Tick the sentence that says what must be done.")
     page.get_by_label("Prompt").focus()
     _tab_to(page, "pick-p1-s3")
     page.keyboard.press("Space")
+    assert page.locator("#details-p1-s3").is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "s-p1-s3-role"
     _tab_to(page, "pick-p3-s1")
     page.keyboard.press("Space")
     assert page.locator("#pick-p1-s3").is_checked() and page.locator("#pick-p3-s1").is_checked()
     assert not page.locator("#pick-p1-s1").is_checked()
-    _tab_to(page, "refresh-sentences")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert page.locator("#pick-p3-s1").is_checked()  # kept
+    # With the mouse: a click on a sentence ticks it, a second click unticks it;
+    # its fields close and are not sent.
+    page.locator("label[for='pick-p1-s1']").click()
+    page.get_by_label("Feedback for p1-s1").fill("Changed my mind.")
+    page.locator("label[for='pick-p1-s1']").click()
+    assert not page.locator("#pick-p1-s1").is_checked()
+    assert not page.locator("#details-p1-s1").is_visible()
     page.get_by_label("Feedback for p3-s1").fill("It says what officials must do.")
     page.get_by_label("Role of p1-s3").select_option("distractor")
     page.get_by_label("Feedback for p1-s3").fill("A denial, not a call to act.")
@@ -135,4 +144,50 @@ def test_teacher_authors_a_bank_from_a_pasted_article(browser, live_server, shot
         {"quote": SENTENCES["p3-s1"], "feedback": "It says what officials must do."}
     ]
     assert download.value.suggested_filename.endswith("-who-is-speaking.yaml")
+    context.close()
+
+
+def test_without_javascript_the_ticked_sentences_fields_come_from_the_server(
+    browser, live_server, shot
+):
+    """The same editor with JavaScript off: ticking is plain checkboxes, and "Show
+    fields for the ticked sentences" asks the server for their fields, keeping
+    everything typed so far."""
+    base, app = live_server.url, live_server.app
+    with session_scope(app) as s:
+        gen_teacher(s, "nojs@school.example")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(base + "/teacher/login")
+    page.get_by_label("E-mail").fill("nojs@school.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(base + "/teacher/banks/new")
+    page.get_by_label("Bank title").fill("No script")
+    page.get_by_label("Article title").fill("Assaults up 500%, agency says")
+    page.get_by_label("Article text").fill(ARTICLE)
+    page.get_by_role("button", name="Create the bank").click()
+    page.wait_for_url(re.compile(r"/teacher/banks/\d+$"))
+    page.get_by_role("link", name="Sentence classification").click()
+    page.wait_for_url(re.compile(r"/questions/new/classify$"))
+    page.get_by_label("Skill").select_option("reporting")
+    page.get_by_label("Prompt").fill("Label each sentence.")
+    page.locator("label[for='pick-p1-s1']").click()
+    page.locator("label[for='pick-p3-s1']").click()
+    assert page.locator("#details-p1-s1").count() == 0
+    page.get_by_role("button", name="Show fields for the ticked sentences").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Prompt").input_value() == "Label each sentence."
+    shot(page, "nojs-classify-fields")
+    categories = page.locator("#s-p1-s1-category option").all_inner_texts()
+    page.get_by_label("Right category for p1-s1").select_option(label=categories[1])
+    page.get_by_label("Feedback for p1-s1").fill("Who says it?")
+    page.get_by_label("Right category for p3-s1").select_option(label=categories[2])
+    page.get_by_label("Feedback for p3-s1").fill("What should be done?")
+    page.get_by_label("Explanation").fill("Attribution and advocacy.")
+    page.get_by_role("button", name="Save the question").last.click()
+    page.wait_for_url(re.compile(r"#q-classify-1$"))
+    assert "Question classify-1 saved." in page.content()
     context.close()
