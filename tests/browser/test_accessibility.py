@@ -1,5 +1,6 @@
-"""WCAG 2.0/2.1 A and AA checks with axe-core on every page of both journeys,
-error states included, on a wide screen and on a phone; and the keyboard by hand.
+"""WCAG 2.0/2.1 A and AA checks with axe-core on every page of both journeys, the
+bank editor and error states included, on a wide screen and on a phone; and the
+keyboard by hand.
 
 axe-core comes from the PyPI package axe-playwright-python, which bundles its
 ``axe.min.js``: no CDN, nothing fetched at test time.
@@ -39,6 +40,27 @@ TYPES = ("single", "multiple", "numeric", "classify", "highlight", "text")
 PASSWORD = "a long enough password"
 
 
+# For the report: the outermost elements that reach past the viewport's right edge
+# and are not clipped by a scrolling box of their own (such as a .table-wrap).
+WIDEST_JS = """() => {
+  const w = document.documentElement.clientWidth, out = [];
+  const clipped = (el) => {
+    const free = ["absolute", "fixed"].includes(getComputedStyle(el).position);
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.overflowX !== "visible" && (!free || style.position !== "static")) return true;
+    }
+    return false;
+  };
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.getBoundingClientRect().right > w + 1 && !clipped(el)
+        && !out.some(o => o.contains(el))) out.push(el);
+  }
+  const name = (el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : "");
+  return out.slice(0, 3).map(name);
+}"""
+
+
 @dataclass
 class Audit:
     """Runs axe on a page, saves its screenshot and collects what axe finds."""
@@ -67,9 +89,10 @@ class Audit:
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         if wide[0] > wide[1] + 1:
+            culprits = page.evaluate(WIDEST_JS)
             self.found.append(
                 f"[{name}] {page.url}\n  reflow (serious): the page is {wide[0]}px wide"
-                f" in a {wide[1]}px viewport, so it scrolls sideways"
+                f" in a {wide[1]}px viewport, so it scrolls sideways; widest: {culprits}"
             )
 
     def assert_clean(self) -> None:
@@ -364,6 +387,99 @@ def test_teacher_pages(browser, live_server, audit, viewport):
     page.get_by_role("button", name=re.compile("Log out")).click()
     page.wait_for_url(re.compile(r"/teacher/login"))
     audit(page, "login-after-logout")
+    context.close()
+    audit.assert_clean()
+
+
+# -- authoring -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_authoring_pages(browser, live_server, audit, viewport):
+    """Every page of the bank editor, its error states, the sentence fields quiz.js
+    opens, the preview and its feedback."""
+    from tests.test_authoring import ARTICLE
+
+    base, app = live_server.url, live_server.app
+    with session_scope(app) as s:
+        factories.gen_teacher(s, "author@example.org")
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(base + "/teacher/login")
+    page.get_by_label("E-mail").fill("author@example.org")
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(base + "/teacher/banks/")
+    audit(page, "banks")
+    page.get_by_role("link", name=re.compile("Reading a")).first.click()
+    assert "copy it to your banks first" in page.content()
+    audit(page, "bank-shipped")
+    page.goto(base + "/teacher/banks/")
+    broken = b"id: x\ntitle: Broken\nquestions: [1]\n"
+    page.locator("input[type=file]").set_input_files(
+        {"name": "broken.yaml", "mimeType": "text/yaml", "buffer": broken}
+    )
+    page.get_by_role("button", name="Upload as a new bank").click()
+    assert "broken.yaml" in page.content()
+    audit(page, "upload-errors")
+
+    page.goto(base + "/teacher/banks/new")
+    audit(page, "new-bank")
+    page.get_by_role("button", name="Create the bank").click()
+    audit(page, "new-bank-errors")
+    page.get_by_label("Bank title").fill("Who is speaking?")
+    page.get_by_label("Article title").fill("Assaults up 500%, agency says")
+    page.get_by_label("Article text").fill(ARTICLE)
+    page.get_by_role("button", name="Create the bank").click()
+    page.wait_for_url(re.compile(r"/teacher/banks/\d+$"))
+    bank_url = page.url
+    audit(page, "bank-empty")
+
+    for qtype in TYPES:
+        page.goto(f"{bank_url}/questions/new/{qtype}")
+        audit(page, f"editor-{qtype}")
+    page.get_by_role("button", name="Save the question").last.click()
+    assert "Nothing was saved" in page.content()
+    audit(page, "editor-errors")
+
+    page.goto(f"{bank_url}/questions/new/highlight")
+    page.locator("label[for='pick-p1-s3']").click()
+    page.locator("label[for='pick-p3-s1']").click()
+    audit(page, "editor-highlight-ticked")
+    page.get_by_label("Skill").select_option("reporting")
+    page.get_by_label("Prompt").fill("Tick the sentence that says what must be done.")
+    page.get_by_label("Explanation").fill("Advocacy says what should be done.")
+    page.get_by_role("button", name="Save the question").last.click()
+    audit(page, "editor-highlight-errors")
+    page.get_by_label("Role of p1-s3").select_option("distractor")
+    page.get_by_label("Feedback for p1-s3").fill("A denial, not a call to act.")
+    page.get_by_label("Feedback for p3-s1").fill("It says what officials must do.")
+    page.get_by_role("button", name="Save the question").last.click()
+    page.wait_for_url(re.compile(r"#q-highlight-1$"))
+    audit(page, "bank-with-question")
+
+    page.goto(f"{bank_url}/questions/highlight-1/edit")
+    audit(page, "editor-edit")
+    page.goto(f"{bank_url}/preview/1")
+    audit(page, "preview")
+    page.get_by_role("button", name="Check my answer").click()
+    audit(page, "preview-empty-answer")
+    page.locator("label[for]").filter(has_text="Officials must act now").first.click()
+    page.get_by_role("button", name="Check my answer").click()
+    _open_details(page)
+    audit(page, "preview-feedback")
+    page.goto(f"{bank_url}/settings")
+    audit(page, "settings")
+    page.locator("#skills").get_by_label("New key").fill("not a key!")
+    page.get_by_role("button", name="Save the skills").click()
+    assert "Nothing was saved" in page.content()
+    audit(page, "settings-errors")
+    page.goto(f"{bank_url}/article")
+    audit(page, "article")
+    page.goto(f"{bank_url}/replace")
+    audit(page, "replace")
+    page.goto(f"{bank_url}/questions/highlight-1/delete")
+    audit(page, "delete-question")
     context.close()
     audit.assert_clean()
 
