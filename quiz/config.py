@@ -38,6 +38,8 @@ class Defaults:
     ALLOW_SIGNUP = True  # teachers may make their own accounts (QUIZ_ALLOW_SIGNUP=false: no)
     TEACHER_IDLE_MINUTES = 120  # a teacher's session ends after this long without a request
     TEACHER_MAX_HOURS = 12  # ...and this long after logging in, whatever happens
+    # How often an open results page fetches its students' table again (0: never).
+    RESULTS_REFRESH_SECONDS = 20
 
 
 def ensure_secret_key(instance_path: str) -> str:

@@ -2,7 +2,8 @@
 
 A teacher's session holds three keys: ``teacher_id``, ``teacher_login_at`` and
 ``teacher_seen_at`` (epoch seconds). It ends after ``TEACHER_IDLE_MINUTES``
-without a teacher page, or ``TEACHER_MAX_HOURS`` after logging in. Failed
+without a teacher page (what a page fetches by itself does not count:
+``BACKGROUND_HEADER``), or ``TEACHER_MAX_HOURS`` after logging in. Failed
 logins are limited per e-mail address (never per IP address) by
 ``quiz.ratelimit``.
 """
@@ -44,6 +45,10 @@ from quiz.timeutil import show
 bp = Blueprint("auth", __name__, url_prefix="/teacher")
 
 SESSION_KEYS = ("teacher_id", "teacher_login_at", "teacher_seen_at")
+# Sent by what a page fetches by itself (quiz.js refreshing a results table): such a
+# request is served but does not count as the teacher being there, so a results
+# page left open on a projector still ends its session after the idle time.
+BACKGROUND_HEADER = "X-Quiz-Background"
 BAD_LOGIN = "E-mail or password is not right."
 EMAIL_TAKEN = "A teacher with this e-mail address already has an account. Log in instead."
 NOTICES = {
@@ -217,7 +222,8 @@ def teacher_required(view: Callable[..., Any]) -> Callable[..., Any]:
         if teacher is None:  # the account was removed
             log_out()
             return _to_login()
-        session["teacher_seen_at"] = int(now)
+        if request.headers.get(BACKGROUND_HEADER) != "1":
+            session["teacher_seen_at"] = int(now)
         g.auth_teacher = g.teacher = teacher
         return view(*args, **kwargs)
 

@@ -67,6 +67,87 @@
     });
   }
 
+  // An assignment's results: the students' table fetches itself again every few
+  // seconds (data-live-seconds), so that a teacher sees submissions arrive without
+  // reloading. It waits while the tab is hidden or the focus is in the table, can be
+  // paused (WCAG 2.2.2), and says in a live region how many more have submitted. The
+  // statistics below it change on a reload only.
+  var live = document.querySelector("[data-live-url]");
+  if (live && window.fetch && window.DOMParser) {
+    var every = parseInt(live.getAttribute("data-live-seconds"), 10) || 0;
+    var line = document.createElement("p");
+    line.className = "live-status";
+    var said = document.createElement("span");
+    var pause = document.createElement("button");
+    pause.type = "button";
+    pause.className = "secondary";
+    pause.textContent = "Pause updates";
+    var news = document.createElement("p");
+    news.className = "visually-hidden";
+    news.setAttribute("aria-live", "polite");
+    line.appendChild(said);
+    line.appendChild(document.createTextNode(" "));
+    line.appendChild(pause);
+    var heading = live.querySelector("h2");
+    heading.parentNode.insertBefore(line, heading.nextSibling);
+    live.appendChild(news);
+    var paused = false, timer = null;
+    var show = function (text) { said.textContent = text; };
+    var submitted = function (root) { return root.querySelectorAll("td.status-submitted").length; };
+    var schedule = function () {
+      if (!paused && !timer && every > 0) { timer = window.setTimeout(refresh, every * 1000); }
+    };
+    var refresh = function () {
+      timer = null;
+      var tbody = live.querySelector("tbody");
+      if (paused) { return; }
+      if (document.hidden || tbody.contains(document.activeElement)) { schedule(); return; }
+      window.fetch(live.getAttribute("data-live-url"), {
+        credentials: "same-origin", cache: "no-store", headers: { "X-Quiz-Background": "1" }
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      }).then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live-url] tbody");
+        if (!fresh) {  // the login page: the session has ended
+          show("Updates stopped: reload the page to log in again.");
+          pause.hidden = true;
+          return;
+        }
+        if (fresh.innerHTML !== tbody.innerHTML) {
+          var before = submitted(tbody);
+          tbody.parentNode.replaceChild(document.importNode(fresh, true), tbody);
+          var more = submitted(live) - before;
+          if (more > 0) {
+            news.textContent = more + (more === 1 ? " more student has" : " more students have") + " submitted.";
+          }
+        }
+        show("Updated at " + new Date().toLocaleTimeString() + "; the table updates every " + every +
+             " seconds (the statistics below on a reload).");
+        schedule();
+      }).catch(function () {
+        show("Could not update at " + new Date().toLocaleTimeString() + "; trying again.");
+        schedule();
+      });
+    };
+    pause.addEventListener("click", function () {
+      paused = !paused;
+      pause.textContent = paused ? "Resume updates" : "Pause updates";
+      if (paused) {
+        if (timer) { window.clearTimeout(timer); timer = null; }
+        show("Updates paused.");
+      } else {
+        refresh();
+      }
+    });
+    if (every > 0) {
+      show("The table updates every " + every + " seconds (the statistics below on a reload).");
+      schedule();
+    } else {
+      line.hidden = true;
+    }
+  }
+
   // One click sends a form once; the server is idempotent anyway.
   document.addEventListener("submit", function (event) {
     var form = event.target;

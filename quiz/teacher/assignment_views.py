@@ -166,10 +166,18 @@ def _finish_overdue(a: m.Assignment) -> None:
 
 
 @bp.get("/assignments/<int:assignment_id>")
-def assignment_page(assignment_id: int) -> str:
+def assignment_page(assignment_id: int) -> str | Response:
     a = own_assignment(assignment_id)
     _finish_overdue(a)
     db = get_session()
+    if request.args.get("part") == "students":  # quiz.js, refreshing the table
+        table = render_template(
+            "teacher/_students.html",
+            assignment=a,
+            rows=results.assignment_results(db, a),
+            skill_keys=results.skill_keys(a),
+        )
+        return Response(table, mimetype="text/html", headers={"Cache-Control": "no-store"})
     analysis = stats.assignment_statistics(db, a)
     return render_template(
         "teacher/assignment.html",

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from quiz import models as m
 from quiz import services
@@ -26,6 +27,7 @@ def _csv(download) -> list[list[str]]:
 
 def test_teacher_runs_a_class_and_sees_results(browser, live_server, shot):
     base, app = live_server.url, live_server.app
+    app.config["RESULTS_REFRESH_SECONDS"] = 1  # the results table fetches itself each second
     teacher = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = teacher.new_page()
     page.goto(base + "/teacher/signup")
@@ -88,7 +90,18 @@ def test_teacher_runs_a_class_and_sees_results(browser, live_server, shot):
     spage.get_by_role("button", name="Submit my answers for marking").click()
     spage.wait_for_url(re.compile(r"/results$"))
 
-    # The teacher sees the result arrive, with charts and item analysis.
+    # The teacher, who left the results page open, sees the submission arrive
+    # without reloading, and hears it (live region); updates can be paused.
+    assert page.url == assignment_url
+    row = page.locator("#students tbody tr").first
+    expect(row).to_contain_text("submitted", timeout=10_000)
+    assert page.url == assignment_url
+    expect(page.locator("#students [aria-live]")).to_have_text("1 more student has submitted.")
+    expect(page.locator(".live-status")).to_contain_text("Updated at")
+    page.get_by_role("button", name="Pause updates").click()
+    expect(page.locator(".live-status")).to_contain_text("Updates paused.")
+    page.get_by_role("button", name="Resume updates").click()
+    # The charts and item analysis come with a reload.
     page.goto(assignment_url)
     shot(page, "03-results")
     row = page.locator("table.data tbody tr").first
