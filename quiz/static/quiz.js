@@ -91,6 +91,7 @@
     var heading = live.querySelector("h2");
     heading.parentNode.insertBefore(line, heading.nextSibling);
     live.appendChild(news);
+    var period = every === 1 ? "second" : every + " seconds";
     var paused = false, timer = null;
     var show = function (text) { said.textContent = text; };
     var submitted = function (root) { return root.querySelectorAll("td.status-submitted").length; };
@@ -122,8 +123,8 @@
             news.textContent = more + (more === 1 ? " more student has" : " more students have") + " submitted.";
           }
         }
-        show("Updated at " + new Date().toLocaleTimeString() + "; the table updates every " + every +
-             " seconds (the statistics below on a reload).");
+        show("Updated at " + new Date().toLocaleTimeString() + "; the table updates every " + period +
+             " (the statistics below on a reload).");
         schedule();
       }).catch(function () {
         show("Could not update at " + new Date().toLocaleTimeString() + "; trying again.");
@@ -141,7 +142,7 @@
       }
     });
     if (every > 0) {
-      show("The table updates every " + every + " seconds (the statistics below on a reload).");
+      show("The table updates every " + period + " (the statistics below on a reload).");
       schedule();
     } else {
       line.hidden = true;
