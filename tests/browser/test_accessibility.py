@@ -21,7 +21,7 @@ from quiz import classes, services
 from quiz import models as m
 from quiz.db import session_scope, utcnow
 from tests import factories
-from tests.browser.actions import fill_answer
+from tests.browser.actions import fill_answer, fill_new_bank, log_in_teacher
 
 pytestmark = pytest.mark.browser
 
@@ -405,10 +405,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
         factories.gen_teacher(s, "author@example.org")
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    page.goto(base + "/teacher/login")
-    page.get_by_label("E-mail").fill("author@example.org")
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_teacher(page, base, "author@example.org", factories.PASSWORD)
     page.goto(base + "/teacher/banks/")
     audit(page, "banks")
     page.get_by_role("link", name=re.compile("Reading a")).first.click()
@@ -427,12 +424,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
     audit(page, "new-bank")
     page.get_by_role("button", name="Create the bank").click()
     audit(page, "new-bank-errors")
-    page.get_by_label("Bank title").fill("Who is speaking?")
-    page.get_by_label("Article title").fill("Assaults up 500%, agency says")
-    page.get_by_label("Article text").fill(ARTICLE)
-    page.get_by_role("button", name="Create the bank").click()
-    page.wait_for_url(re.compile(r"/teacher/banks/\d+$"))
-    bank_url = page.url
+    bank_url = fill_new_bank(page, "Who is speaking?", ARTICLE)
     audit(page, "bank-empty")
 
     for qtype in TYPES:
@@ -569,11 +561,7 @@ def test_keyboard_scrolls_wide_tables_on_a_phone(browser, live_server, shot):
     _student_attempts(app, assignment_id, code)
     context = browser.new_context(viewport=PHONE, is_mobile=True)
     page = context.new_page()
-    page.goto(base + "/teacher/login")
-    page.get_by_label("E-mail").fill("teacher@example.org")
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/teacher/$"))
+    log_in_teacher(page, base, "teacher@example.org", factories.PASSWORD)
     page.goto(f"{base}/teacher/assignments/{assignment_id}")
     region = page.get_by_role("region", name="Item statistics")
     assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "the table fits: no test"

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from quiz import models as m
 from quiz.banks import parse_bank
 from quiz.db import session_scope
+from tests.browser.actions import fill_new_bank, log_in_teacher
 from tests.factories import PASSWORD, gen_teacher
 from tests.test_authoring import ARTICLE, SENTENCES
 
@@ -35,23 +36,18 @@ def test_teacher_authors_a_bank_from_a_pasted_article(browser, live_server, shot
         gen_teacher(s, "author@school.example")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.goto(base + "/teacher/login")
-    page.get_by_label("E-mail").fill("author@school.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/teacher/$"))
+    log_in_teacher(page, base, "author@school.example", PASSWORD)
 
     # 1. A bank from a pasted article.
     page.get_by_role("link", name=re.compile("Author, adapt")).click()
     page.get_by_role("link", name="Start a new bank").click()
-    page.get_by_label("Bank title").fill("Who is speaking?")
-    page.get_by_label("Description").fill("Practice on a made-up article.")
-    page.get_by_label("Article title").fill("Assaults up 500%, agency says")
-    page.get_by_label("Source note").fill("A made-up article.")
-    page.get_by_label("Article text").fill(ARTICLE)
-    page.get_by_role("button", name="Create the bank").click()
-    page.wait_for_url(re.compile(r"/teacher/banks/\d+$"))
-    bank_url = page.url
+    bank_url = fill_new_bank(
+        page,
+        "Who is speaking?",
+        ARTICLE,
+        Description="Practice on a made-up article.",
+        **{"Source note": "A made-up article."},
+    )
     assert page.locator("#p3-s2").inner_text().startswith("p3-s2")
     assert page.locator("#p2-s2").inner_text() == "p2-s2 " + SENTENCES["p2-s2"]
     shot(page, "01-new-bank")
@@ -160,16 +156,9 @@ def test_without_javascript_the_ticked_sentences_fields_come_from_the_server(
         viewport={"width": 1280, "height": 900}, java_script_enabled=False
     )
     page = context.new_page()
-    page.goto(base + "/teacher/login")
-    page.get_by_label("E-mail").fill("nojs@school.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_teacher(page, base, "nojs@school.example", PASSWORD)
     page.goto(base + "/teacher/banks/new")
-    page.get_by_label("Bank title").fill("No script")
-    page.get_by_label("Article title").fill("Assaults up 500%, agency says")
-    page.get_by_label("Article text").fill(ARTICLE)
-    page.get_by_role("button", name="Create the bank").click()
-    page.wait_for_url(re.compile(r"/teacher/banks/\d+$"))
+    fill_new_bank(page, "No script", ARTICLE)
     page.get_by_role("link", name="Sentence classification").click()
     page.wait_for_url(re.compile(r"/questions/new/classify$"))
     page.get_by_label("Skill").select_option("reporting")
