@@ -49,7 +49,11 @@ def test_student_sees_and_takes_an_open_assignment(app, client):
     # Deferred feedback: saving moves on, no feedback yet, answer still changeable.
     saved = answer(client, attempt_id, 1, form)
     assert saved.headers["Location"].endswith(f"/attempts/{attempt_id}/q/2")
+    # ...and the next page says so, once (a student on a phone sees it first).
+    following = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Question 1: answer saved. You can change it until you submit." in following
     page = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
+    assert "answer saved" not in page
     assert "feedback-1" not in page and "disabled" not in page
     # Second start resumes the same attempt; after submit, no attempts are left.
     assert _start(client, aid).headers["Location"].endswith(f"/attempts/{attempt_id}")

@@ -233,7 +233,10 @@ def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
         return _question_page(at, error=result.error, echo=result.response), 422
     if attempt.feedback == m.FEEDBACK_IMMEDIATE:
         target = url_for("student.question", attempt_id=attempt.id, n=n, _anchor=f"feedback-{n}")
-    elif n < services.slot_count(db, attempt):
+        return redirect(target, code=303)
+    # The student moves on: say on the next page that this answer is kept.
+    flash(f"Question {n}: answer saved. You can change it until you submit.")
+    if n < services.slot_count(db, attempt):
         target = url_for("student.question", attempt_id=attempt.id, n=n + 1)
     else:
         target = url_for("student.review", attempt_id=attempt.id)
