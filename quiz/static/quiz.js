@@ -94,6 +94,11 @@
     var period = every === 1 ? "second" : every + " seconds";
     var paused = false, timer = null;
     var show = function (text) { said.textContent = text; };
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    var clock = function () {  // 24-hour, as the server writes times
+      var d = new Date();
+      return two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds());
+    };
     var submitted = function (root) { return root.querySelectorAll("td.status-submitted").length; };
     var schedule = function () {
       if (!paused && !timer && every > 0) { timer = window.setTimeout(refresh, every * 1000); }
@@ -123,11 +128,11 @@
             news.textContent = more + (more === 1 ? " more student has" : " more students have") + " submitted.";
           }
         }
-        show("Updated at " + new Date().toLocaleTimeString() + "; the table updates every " + period +
+        show("Updated at " + clock() + "; the table updates every " + period +
              " (the statistics below on a reload).");
         schedule();
       }).catch(function () {
-        show("Could not update at " + new Date().toLocaleTimeString() + "; trying again.");
+        show("Could not update at " + clock() + "; trying again.");
         schedule();
       });
     };
