@@ -32,6 +32,7 @@ BANK_FIELDS = {
     "misconceptions",
     "questions",
 }
+ARTICLE_FIELDS = ("title", "source", "text")
 KEY_RE = ID_RE
 
 
@@ -234,11 +235,7 @@ def parse_bank_data(
         rep.add((), "a bank file must be a mapping with id, title, article, skills, questions")
         return None, rep.errors
 
-    for key in data:
-        if key not in BANK_FIELDS:
-            rep.add(
-                (str(key),), f"unknown field (expected one of: {', '.join(sorted(BANK_FIELDS))})"
-            )
+    _report_unknown(data, sorted(BANK_FIELDS), rep)
 
     bank_id = data.get("id")
     if not isinstance(bank_id, str) or not KEY_RE.match(bank_id):
@@ -295,13 +292,21 @@ def parse_bank_data(
     )
 
 
+def _report_unknown(
+    data: Mapping[Any, Any], known: Iterable[str], rep: _Reporter, path: Path = ()
+) -> None:
+    """Each key of ``data`` that is not one of ``known`` (a misspelling, mostly)."""
+    names = list(known)
+    for key in data:
+        if key not in names:
+            rep.add((*path, str(key)), f"unknown field (expected one of: {', '.join(names)})")
+
+
 def _parse_article(value: Any, rep: _Reporter) -> Article | None:
     if not isinstance(value, Mapping):
         rep.add(("article",), "is required: a mapping with title, source and text")
         return None
-    for key in value:
-        if key not in ("title", "source", "text"):
-            rep.add(("article", str(key)), "unknown field (an article has: title, source, text)")
+    _report_unknown(value, ARTICLE_FIELDS, rep, ("article",))
     ok = True
     for key in ("title", "text"):
         if not isinstance(value.get(key), str) or not value[key].strip():

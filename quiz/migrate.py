@@ -16,9 +16,15 @@ from sqlalchemy.exc import SQLAlchemyError
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config(engine: Engine) -> Config:
+def _scripts_config() -> Config:
+    """A configuration naming the migrations only (no database)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = _scripts_config()
     url = engine.url.render_as_string(hide_password=False)
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # configparser syntax
     return cfg
@@ -46,9 +52,7 @@ def revision(engine: Engine, message: str) -> None:
 @cache
 def head_revision() -> str:
     """The schema revision this code expects (the newest migration it ships)."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
+    head = ScriptDirectory.from_config(_scripts_config()).get_current_head()
     if head is None:
         raise RuntimeError("no migration found in " + str(MIGRATIONS))
     return head

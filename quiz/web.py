@@ -92,6 +92,13 @@ def csrf_token() -> str:
     return token
 
 
+def _plain(text: str, status: int = 200) -> Response:
+    """A line of plain text that no cache keeps (the health checks)."""
+    return Response(
+        text + "\n", status=status, mimetype="text/plain", headers={"Cache-Control": "no-store"}
+    )
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
     if app.config.get("PROXY_FIX"):
@@ -125,7 +132,7 @@ def init_app(app: Flask) -> None:
     def healthz() -> Response:
         """Liveness for a load balancer or a supervisor: the worker answers. Touches no
         database (a database outage shows as 503 pages, not as a dead worker)."""
-        return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
+        return _plain("ok")
 
     @app.get("/readyz")
     def readyz() -> Response:
@@ -135,12 +142,7 @@ def init_app(app: Flask) -> None:
         problem = readiness_problem(get_engine(app))
         if problem is not None:
             app.logger.warning("not ready: %s", problem)
-        return Response(
-            "ok\n" if problem is None else problem + "\n",
-            status=200 if problem is None else 503,
-            mimetype="text/plain",
-            headers={"Cache-Control": "no-store"},
-        )
+        return _plain("ok") if problem is None else _plain(problem, 503)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError) -> tuple[str, int]:

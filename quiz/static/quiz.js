@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  var two = function (n) { return (n < 10 ? "0" : "") + n; };  // 7 -> "07"
 
   // A countdown beside "Hand in by ..." on attempts with a deadline: minutes and
   // seconds in the last hour, hours and minutes before that, days further out.
@@ -26,9 +27,9 @@
       if (d > 0) {
         text = d + (d === 1 ? " day " : " days ") + h + (h === 1 ? " hour" : " hours");
       } else if (h > 0) {
-        text = h + " h " + (m < 10 ? "0" : "") + m + " min";
+        text = h + " h " + two(m) + " min";
       } else {
-        text = m + ":" + (s < 10 ? "0" : "") + s;
+        text = m + ":" + two(s);
       }
       shown.textContent = "(" + text + " left)";
       [10, 5, 1].forEach(function (mark) {
@@ -94,7 +95,6 @@
     var period = every === 1 ? "second" : every + " seconds";
     var paused = false, timer = null;
     var show = function (text) { said.textContent = text; };
-    var two = function (n) { return (n < 10 ? "0" : "") + n; };
     var clock = function () {  // 24-hour, as the server writes times
       var d = new Date();
       return two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds());

@@ -170,20 +170,18 @@ def assignment_page(assignment_id: int) -> str | Response:
     a = own_assignment(assignment_id)
     _finish_overdue(a)
     db = get_session()
+    table = {
+        "assignment": a,
+        "rows": results.assignment_results(db, a),
+        "skill_keys": results.skill_keys(a),
+    }
     if request.args.get("part") == "students":  # quiz.js, refreshing the table
-        table = render_template(
-            "teacher/_students.html",
-            assignment=a,
-            rows=results.assignment_results(db, a),
-            skill_keys=results.skill_keys(a),
-        )
-        return Response(table, mimetype="text/html", headers={"Cache-Control": "no-store"})
+        part = render_template("teacher/_students.html", **table)
+        return Response(part, mimetype="text/html", headers={"Cache-Control": "no-store"})
     analysis = stats.assignment_statistics(db, a)
     return render_template(
         "teacher/assignment.html",
-        assignment=a,
-        rows=results.assignment_results(db, a),
-        skill_keys=results.skill_keys(a),
+        **table,
         stats=analysis,
         distribution=list(
             zip(
