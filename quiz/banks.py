@@ -8,6 +8,7 @@ loaded at all.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from quiz.article import Article
+from quiz.bankcheck import parse_checks, touch_checks
 from quiz.questions import TYPES, BankContext, Question
 from quiz.questions.base import CODE_RE, ID_RE, Path
 from quiz.tracked import TrackedMapping
@@ -30,6 +32,7 @@ BANK_FIELDS = {
     "skills",
     "categories",
     "misconceptions",
+    "plain_category",
     "questions",
 }
 ARTICLE_FIELDS = ("title", "source", "text")
@@ -69,6 +72,15 @@ class LoadedBank:
     categories: dict[str, str]
     misconceptions: dict[str, str]
     questions: list[Question] = field(default_factory=list)
+    #: a misconception code's skill, when the catalogue says it (``CODE: {text:, skill:}``)
+    misconception_skills: dict[str, str] = field(default_factory=dict)
+    #: the category of plain, checkable statements (``plain_category:``), if the bank names one
+    plain_category: str | None = None
+    lines: _Lines | None = field(default=None, repr=False, compare=False)
+
+    def line(self, path: Path) -> int:
+        """The file line of a place in the bank (``("questions", 3, "options", 1)``)."""
+        return self.lines.line(path) if self.lines is not None else 0
 
     def summary(self) -> dict[str, Any]:
         skills: dict[str, int] = {}
@@ -197,6 +209,33 @@ def _labels(value: Any, key: str, rep: _Reporter, code_keys: bool = False) -> di
     return out
 
 
+def _catalogue(
+    value: Any, skills: Mapping[str, str], rep: _Reporter
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The misconception catalogue: ``CODE: text`` or ``CODE: {text: ..., skill: ...}``.
+    Returns the texts and the skills of the codes that name one."""
+    if not isinstance(value, Mapping):
+        rep.add(("misconceptions",), "must be a mapping of CODE: text")
+        return {}, {}
+    texts: dict[Any, Any] = {}
+    found: dict[str, str] = {}
+    for code, entry in value.items():
+        if not isinstance(entry, Mapping):
+            texts[code] = entry
+            continue
+        path: Path = ("misconceptions", str(code))
+        _report_unknown(entry, ("text", "skill"), rep, path)
+        texts[code] = entry.get("text")
+        skill = entry.get("skill")
+        if skill is None:
+            continue
+        if skill not in skills:
+            rep.add((*path, "skill"), f"unknown skill {skill!r} (the bank's: {', '.join(skills)})")
+        else:
+            found[str(code)] = str(skill)
+    return _labels(texts, "misconceptions", rep, code_keys=True), found
+
+
 def parse_bank(text: str, file: str) -> tuple[LoadedBank | None, list[BankError]]:
     """Validate one bank file's text. Returns the bank only when it has no problem."""
     try:
@@ -255,11 +294,18 @@ def parse_bank_data(
     if not skills:
         rep.add(("skills",), "is required: at least one skill, key: label")
     categories = _labels(data.get("categories"), "categories", rep)
-    misconceptions = (
-        _labels(data["misconceptions"], "misconceptions", rep, code_keys=True)
+    misconceptions, misconception_skills = (
+        _catalogue(data["misconceptions"], skills, rep)
         if data.get("misconceptions") is not None
-        else None
+        else (None, {})
     )
+    plain_category = data.get("plain_category")
+    if plain_category is not None and (
+        not isinstance(plain_category, str) or plain_category not in categories
+    ):
+        known = ", ".join(categories) or "none"
+        rep.add(("plain_category",), f"must be one of the bank's categories ({known})")
+        plain_category = None
 
     questions: list[Question] = []
     raw_questions = data.get("questions")
@@ -287,6 +333,9 @@ def parse_bank_data(
             categories=categories,
             misconceptions=misconceptions or {},
             questions=questions,
+            misconception_skills=misconception_skills,
+            plain_category=plain_category,
+            lines=lines,
         ),
         [],
     )
@@ -379,6 +428,10 @@ def _parse_question(
             question = cls.from_spec(item, common, ctx)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # defensive
             ctx.error((), f"could not be read: {exc}")
+    if question is not None and not ctx.problems:
+        question = _with_checks(question, item, ctx, [*base, "checks"], rep)
+    else:
+        touch_checks(item)
     for problem in ctx.problems:
         err(problem.path, problem.message)
     ctx.problems = []
@@ -386,6 +439,23 @@ def _parse_question(
         for path, known in item.unread():
             err(path, f"unknown field (a {qtype} question reads here: {', '.join(known)})")
     return question if len(rep.errors) == errors_before else None
+
+
+def _with_checks(
+    question: Question, item: Mapping[str, Any], ctx: BankContext, at: list[Any], rep: _Reporter
+) -> Question:
+    """The question with its ``checks`` read (problems go to ``ctx``), each with its line."""
+    try:
+        checks = parse_checks(item, question, ctx)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:  # defensive
+        ctx.error(("checks",), f"could not be read: {exc}")
+        return question
+    return dataclasses.replace(
+        question,
+        checks=tuple(
+            dataclasses.replace(c, line=rep.lines.line((*at, n))) for n, c in enumerate(checks)
+        ),
+    )
 
 
 # -- files ------------------------------------------------------------------------
@@ -462,4 +532,8 @@ def question_from_spec(
     question = cls.from_spec(spec, common, ctx)
     if ctx.problems:
         raise ValueError(f"stored question {spec['id']} no longer parses: {ctx.problems}")
+    if spec.get("checks"):
+        checks = parse_checks(spec, question, ctx)
+        if not ctx.problems:  # checks are run by the editor only: never fail a stored question
+            question = dataclasses.replace(question, checks=tuple(checks))
     return question

@@ -232,6 +232,8 @@ class Question:
     explanation: str  # Markdown, shown only once feedback is due
     points: float
     shuffle: bool
+    # The question's own tests (quiz.bankcheck.Check), set by the bank parser.
+    checks: tuple[Any, ...] = field(default=(), compare=False, kw_only=True)
 
     # -- parsing ------------------------------------------------------------------
 
@@ -259,6 +261,8 @@ class Question:
             spec["shuffle"] = self.shuffle
         spec.update(self.spec_fields())
         spec["explanation"] = self.explanation
+        if self.checks:
+            spec["checks"] = [c.to_spec() for c in self.checks]
         return spec
 
     # -- taking it ------------------------------------------------------------------
