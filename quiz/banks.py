@@ -22,6 +22,7 @@ from quiz.article import Article
 from quiz.bankcheck import parse_checks, touch_checks
 from quiz.questions import TYPES, BankContext, Question
 from quiz.questions.base import CODE_RE, ID_RE, Path
+from quiz.safe_yaml import BoundedLoader
 from quiz.tracked import TrackedMapping
 
 BANK_FIELDS = {
@@ -161,7 +162,7 @@ class _Lines:
 
 
 def _parse_yaml(text: str) -> tuple[Any, _Lines]:
-    loader = yaml.SafeLoader(text)
+    loader = BoundedLoader(text)  # bounds depth and aliases before building
     try:
         node = loader.get_single_node()
         lines = _Lines()
