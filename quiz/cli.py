@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import text
 
-from quiz import classes, migrate, services
+from quiz import banklint, classes, migrate, services
 from quiz.banks import check_paths
 from quiz.db import get_engine, session_scope
 
@@ -38,23 +38,41 @@ def _paths(paths: tuple[str, ...]) -> list[str]:
 @bank_cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
-def bank_check(paths: tuple[str, ...], as_json: bool) -> None:
-    """Validate bank files (default: the shipped question_banks/). Exit 1 on any problem."""
+@click.option("--strict", is_flag=True, help="Treat item-writing warnings as errors (exit 1).")
+def bank_check(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
+    """Validate bank files (default: the shipped question_banks/), run each question's
+    checks through the grader and warn about item-writing flaws. Exit 1 on any problem
+    or failed check (with --strict, on any warning too)."""
     banks, errors = check_paths(_paths(paths))
+    warnings: list[banklint.Warning] = []
+    ran: dict[str, int] = {}
+    for bank in banks:
+        ran[bank.file], failures = banklint.failed_checks(bank)
+        errors += failures
+        warnings += banklint.lint(bank)
     if as_json:
-        click.echo(
-            json.dumps(
-                {"banks": [b.summary() for b in banks], "errors": [e.to_dict() for e in errors]},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        summaries = [{**b.summary(), "checks": ran[b.file]} for b in banks]
+        report = {
+            "banks": summaries,
+            "errors": [e.to_dict() for e in errors],
+            "warnings": [w.to_dict() for w in warnings],
+            "strict": strict,
+        }
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for e in errors:
             click.echo(str(e), err=True)
+        for w in warnings:
+            click.echo(str(w), err=True)
+        if strict and warnings:
+            click.echo(f"--strict: {len(warnings)} warnings count as errors.", err=True)
         for b in banks:
-            click.echo(f"{b.file}: ok: {b.id}: {len(b.questions)} questions")
-    sys.exit(1 if errors else 0)
+            mine = sum(1 for w in warnings if w.file == b.file)
+            click.echo(
+                f"{b.file}: ok: {b.id}: {len(b.questions)} questions, "
+                f"{ran[b.file]} checks run, {mine} warnings"
+            )
+    sys.exit(1 if errors or (strict and warnings) else 0)
 
 
 def load_banks(app: Flask, paths: list[str]) -> list[str]:
