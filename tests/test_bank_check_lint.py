@@ -1,0 +1,194 @@
+"""Item-writing lint (quiz/banklint.py): each rule trips on a flawed bank and not on a sound one."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import yaml
+
+from quiz import banklint
+from tests.bank_check_data import bank_data, loaded, question
+
+
+def _rules(data, rule):
+    return [w for w in banklint.RULES[rule](loaded(data))]
+
+
+def _single(qid, key_text, others, key_at=0, skill="percent"):
+    options = [{"text": t, "feedback": "No.", "misconception": "MULT_OFFBYONE"} for t in others]
+    options.insert(key_at, {"text": key_text, "correct": True, "feedback": "Yes."})
+    return {
+        "id": qid,
+        "type": "single",
+        "skill": skill,
+        "prompt": "Which?",
+        "options": options,
+        "explanation": "Because.",
+    }
+
+
+def test_key_longest_per_item():
+    data = bank_data()
+    question(data, "q-single")["options"][0]["text"] = (
+        "Fifteen crimes, because 10 plus half of 10 is 15"
+    )
+    (w,) = _rules(data, "key-longest")
+    assert w.question == "q-single" and w.rule == "key-longest"
+    assert "test-wise" in w.message and w.line > 0
+    assert _rules(bank_data(), "key-longest") == []
+    # longer, but not by a clear margin
+    question(data, "q-single")["options"][0]["text"] = "15 crimes"
+    question(data, "q-single")["options"][1]["text"] = "5 crime"
+    assert _rules(data, "key-longest") == []
+
+
+def test_key_longest_share_over_the_bank():
+    flawed = bank_data()
+    fair = bank_data()
+    for i in range(4):
+        flawed["questions"].append(_single(f"s{i}", "the longest option here", ["short", "tiny"]))
+        texts = ["the longest option here", "tiny"] if i % 2 else ["short", "tiny"]
+        fair["questions"].append(_single(f"s{i}", "medium key", texts))
+    (w,) = _rules(flawed, "key-longest-share")
+    assert w.question is None and "in 4 of 5" in w.message
+    assert set(w.questions) == {"s0", "s1", "s2", "s3"}
+    assert w.concerns("s2") and not w.concerns("q-single")
+    assert _rules(fair, "key-longest-share") == []
+
+
+def test_key_position():
+    flawed = bank_data()
+    fair = bank_data()
+    for i in range(4):
+        flawed["questions"].append(_single(f"s{i}", "key", ["a", "b", "c"], key_at=0))
+        fair["questions"].append(_single(f"s{i}", "key", ["a", "b", "c"], key_at=i))
+    (w,) = _rules(flawed, "key-position")
+    assert "option 1 in 6 of 6 choice items" in w.message and "shuffling off" in w.message
+    assert _rules(fair, "key-position") == []
+
+
+def test_misquote():
+    data = bank_data()
+    q = question(data, "q-single")
+    q["explanation"] = "The police said “crime went up 50% last year” in the first sentence."
+    q["options"][1]["feedback"] = 'The mayor "claimed the rise was … alarming".'
+    (w,) = _rules(data, "misquote")
+    assert (
+        w.question == "q-single" and "explanation quotes “crime went up 50% last year”" in w.message
+    )
+    assert w.line > 0
+
+
+def test_misquote_allows_verbatim_ellipses_labels_answers_and_made_up_phrasings():
+    data = bank_data()
+    q = question(data, "q-single")
+    q["explanation"] = (
+        "The article says “police in the city said crime rose 50%” and "
+        '"The mayor claimed … alarming." A writer who says “fell to a sixth” or '
+        "“crime rose five times over” means something else; “Attributed” is the label, "
+        '"15 is 50% more than 10" an answer, “rose 50%” too short to matter.'
+    )
+    assert _rules(data, "misquote") == []
+
+
+def test_plain_share():
+    data = bank_data(plain_category="plain")
+    (question(data, "q-classify")["sentences"][2])["category"] = "attributed"
+    (w,) = _rules(data, "plain-share")
+    assert w.question == "q-classify" and "only 0 of 3" in w.message
+    assert _rules(bank_data(plain_category="plain"), "plain-share") == []
+    data.pop("plain_category")
+    assert _rules(data, "plain-share") == []  # no plain category named: skipped
+
+
+def test_misconception_skill():
+    data = bank_data()
+    data["misconceptions"] = {
+        "MULT_OFFBYONE": {"text": "Off by one.", "skill": "percent"},
+        "RATIO": {"text": "Ratio.", "skill": "percent"},
+    }
+    found = _rules(data, "misconception-skill")
+    assert {w.question for w in found} == {"q-text", "q-highlight", "q-classify"}
+    assert all("reporting" in w.message for w in found)
+    data["misconceptions"]["RATIO"]["skill"] = "reporting"
+    question(data, "q-numeric")["wrong"][0]["misconception"] = "MULT_OFFBYONE"
+    assert _rules(data, "misconception-skill") == []
+    assert _rules(bank_data(), "misconception-skill") == []  # no skills given: skipped
+
+
+def test_untagged():
+    data = bank_data()
+    for o in question(data, "q-single")["options"]:
+        o.pop("misconception", None)
+    question(data, "q-text").pop("wrong")
+    found = _rules(data, "untagged")
+    assert [w.question for w in found] == ["q-single", "q-text"]
+    assert _rules(bank_data(), "untagged") == []
+
+
+def test_reused_numbers():
+    data = bank_data()
+    for i in range(4):
+        data["questions"].append(_single(f"s{i}", "60", ["50", str(20 + i)], key_at=i % 3))
+        data["questions"][-1]["prompt"] = "A count went from 10 to 60. What is it?"
+    found = _rules(data, "reused-numbers")
+    assert found and "the numbers 10 and 60 appear together in 4 items" in found[0].message
+    fair = copy.deepcopy(data)
+    fair["questions"][-1]["prompt"] = "A count went from 20 to 70. What is it?"
+    fair["questions"][-1]["options"][0]["text"] = "70"
+    assert _rules(fair, "reused-numbers") == []
+    # the article's own numbers (50 here) are its subject, not reuse
+    article = bank_data()
+    for i in range(5):
+        article["questions"].append(_single(f"s{i}", "50", ["40"], key_at=i % 2))
+        article["questions"][-1]["prompt"] = "It rose 50% from 20 to 30, or was it 50?"
+    assert [w for w in _rules(article, "reused-numbers") if "50" in w.message] == []
+
+
+def test_lint_sorts_by_line_and_each_warning_is_one_line():
+    data = bank_data()
+    for i in range(4):
+        data["questions"].append(_single(f"s{i}", "the very longest option of them all", ["a"]))
+    warnings = banklint.lint(loaded(data))
+    assert warnings == sorted(warnings, key=lambda w: w.line)
+    for w in warnings:
+        assert "\n" not in str(w)
+        assert str(w).startswith(f"b.yaml:{w.line}: ")
+        assert set(w.to_dict()) == {"file", "line", "question", "rule", "message", "questions"}
+
+
+# -- the command ----------------------------------------------------------------------------
+
+
+def _flawed(tmp_path):
+    data = bank_data()
+    for o in question(data, "q-single")["options"]:
+        o.pop("misconception", None)
+    path = tmp_path / "flawed.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_warnings_exit_0_and_strict_exit_1(runner, tmp_path):
+    path = _flawed(tmp_path)
+    result = runner.invoke(args=["bank", "check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "question q-single: warning untagged: no wrong option is tagged" in result.output
+    assert "1 warnings" in result.output
+    result = runner.invoke(args=["bank", "check", "--strict", str(path)])
+    assert result.exit_code == 1
+    assert "--strict: 1 warnings count as errors" in result.output
+
+
+def test_json_carries_warnings(runner, tmp_path):
+    path = _flawed(tmp_path)
+    result = runner.invoke(args=["bank", "check", "--json", str(path)])
+    assert result.exit_code == 0
+    report = json.loads(result.output)
+    (w,) = report["warnings"]
+    assert (w["file"], w["question"], w["rule"]) == (str(path), "q-single", "untagged")
+    assert w["line"] > 0 and w["message"]
+    result = runner.invoke(args=["bank", "check", "--json", "--strict", str(path)])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["strict"] is True
