@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from quiz.auth import current_teacher
@@ -92,6 +93,23 @@ def csrf_token() -> str:
     return token
 
 
+# Path ids are bounded to the tables' id column, INTEGER: 32-bit signed on
+# PostgreSQL (a larger value is "integer out of range" there) and within SQLite's
+# 64-bit one (which raised OverflowError above 2**63 - 1). A larger id, or a
+# negative one, matches no rule and is a plain 404 on both.
+ID_MAX = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """Werkzeug's ``int`` converter bounded to 0..``ID_MAX``, registered as the app's
+    ``int``: every rule with ``<int:...>`` answers 404 for a larger number."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 0)
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
 def _plain(text: str, status: int = 200) -> Response:
     """A line of plain text that no cache keeps (the health checks)."""
     return Response(
@@ -101,6 +119,7 @@ def _plain(text: str, status: int = 200) -> Response:
 
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     if app.config.get("PROXY_FIX"):
         # Behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto/-Host.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

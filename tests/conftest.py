@@ -8,6 +8,7 @@ fails the run instead.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -85,6 +86,37 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _no_unhandled_exceptions() -> Iterator[None]:
+    """A test fails if the app logged an unhandled exception (what a user sees as
+    "Something went wrong", HTTP 500), whatever the test itself asserted."""
+    handler = _ErrorRecords()
+    logger = logging.getLogger("quiz")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.records:
+        first = handler.records[0]
+        exc = first.exc_info[1] if first.exc_info else None
+        pytest.fail(
+            f"the app logged {len(handler.records)} unhandled exception(s) (HTTP 500), "
+            f"the first: {first.getMessage()}: {exc!r}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -174,7 +174,7 @@ def download(bank_id: int) -> Response:
     body = dump_yaml(stored_document(get_session(), bank))
     return Response(
         body,
-        mimetype="application/yaml",
+        content_type="application/yaml; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{bank.slug}.yaml"',
             "Cache-Control": "no-store",
