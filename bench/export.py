@@ -167,7 +167,7 @@ def populate(url: str, answers: int, classes: int, class_size: int, seed: int = 
                 forms.append(wrong[0])
             choices = []
             for form in forms:
-                response = q.read_response(form)
+                response = q.read_response(form, state)
                 g = q.grade(response, article)
                 choices.append(
                     {

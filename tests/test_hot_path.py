@@ -192,13 +192,15 @@ def test_an_answer_changed_before_submission_is_stored_once_with_the_new_value(a
     _row, slots = _attempt(app, attempt_id)
     slot = next(s for s in slots if slot_question(s).type == "single")
     question = slot_question(slot)
-    right = question.key_form(slot.state)["choice"][0]
-    wrong = next(o.id for o in question.options if o.id != right)
+    right = question.key_form(slot.state)["choice"][0]  # the attempt's token for it
+    wrong = next(t for t in slot.state["tokens"].values() if t != right)
+    right_id = max(question.options, key=lambda o: o.credit).id
     for choice in (wrong, right):
         assert answer(client, attempt_id, slot.position, {"choice": [choice]}).status_code == 303
     with session_scope(app) as s:
         rows = s.query(m.Answer).filter_by(attempt_id=attempt_id, slot_id=slot.id).all()
-        assert len(rows) == 1 and rows[0].response == {"choice": right} and rows[0].fraction == 1
+        assert len(rows) == 1 and rows[0].response == {"choice": right_id}
+        assert rows[0].fraction == 1
 
 
 def test_changing_an_answer_outside_a_transaction_is_refused(app, database_url):

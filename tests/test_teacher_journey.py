@@ -185,7 +185,7 @@ def test_regrade_uses_the_fixed_question(app, shipped_banks):
         slot = attempt.slots[0]
         spec = slot.question_version.spec
         wrong = next(o for o in spec["options"] if o.get("misconception") == "MULT_OFFBYONE")
-        services.save_answer(s, attempt, slot, {"choice": [wrong["id"]]})
+        services.save_answer(s, attempt, slot, {"choice": [slot.state["tokens"][wrong["id"]]]})
         services.submit_attempt(s, attempt)
         assert attempt.score == 0
         aid = a.id

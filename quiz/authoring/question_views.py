@@ -251,7 +251,7 @@ def preview(bank_id: int, n: int) -> tuple[str, int]:
         if not form.validate_on_submit():
             abort(400)
         try:
-            response = question.read_response(request.form.to_dict(flat=False))
+            response = question.read_response(request.form.to_dict(flat=False), state)
             if response is None:
                 error = "Please answer the question before checking."
         except Unreadable as exc:

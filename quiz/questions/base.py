@@ -4,11 +4,13 @@ A question type is pure Python: no Flask, no database. It
 
 * parses its part of a bank file (``from_spec``), reporting every problem with
   the path of the field inside the question, and writes it back (``to_spec``);
-* chooses per-attempt state such as a shuffled option order (``new_state``);
+* chooses per-attempt state such as a shuffled option order and the opaque values
+  the page gives the options (``new_state``);
 * gives the student's page only what may be shown before feedback is due
   (``student_view``): never the key, per-option feedback or the explanation;
-* reads a submitted form into a JSON-able response (``read_response``), raising
-  ``Unreadable`` with a message that asks the student again;
+* reads a submitted form into a JSON-able response (``read_response``), mapping
+  the attempt's option values back to the bank's ids and raising ``Unreadable``
+  with a message that asks the student again;
 * grades a response to a fraction in [0, 1] with feedback, the misconception it
   reveals, a classification for item statistics and a plain-text summary.
 
@@ -17,13 +19,18 @@ Response shapes (stored as JSON, keyed by the form field names the template uses
 ========  ===========================================  ===================
 type      form fields                                  response
 ========  ===========================================  ===================
-single    ``choice`` (option id)                       ``{"choice": "b"}``
-multiple  ``choices`` (option ids, repeated)           ``{"choices": ["a", "c"]}``
+single    ``choice`` (option value)                    ``{"choice": "b"}``
+multiple  ``choices`` (option values, repeated)        ``{"choices": ["a", "c"]}``
 numeric   ``value`` (text)                             ``{"text": "500%", "value": 500.0}``
 classify  ``label-<sentence id>`` (category key)       ``{"labels": {"p1-s1": "attributed"}}``
 highlight ``sentences`` (sentence ids, repeated)       ``{"sentences": ["p1-s1"]}``
 text      ``text``                                     ``{"text": "the baseline"}``
 ========  ===========================================  ===================
+
+An option's value on the page is not its bank id but a random token chosen for
+the attempt (``state["tokens"]``), so that neither the value nor, with shuffling,
+the order tells the key; responses, grades, statistics and exports keep the bank's
+ids. An attempt started before tokens existed has none: its page uses the ids.
 """
 
 from __future__ import annotations
@@ -275,10 +282,19 @@ class Question:
         """What the template may show before feedback is due. No key, no feedback."""
         raise NotImplementedError
 
-    def read_response(self, form: FormData) -> dict[str, Any] | None:
-        """The response in the submitted form; ``None`` when nothing was answered.
-        Raise ``Unreadable`` when an entry cannot be understood."""
+    def read_response(
+        self, form: FormData, state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any] | None:
+        """The response in the submitted form, in the bank's terms; ``None`` when
+        nothing was answered. ``state`` is the attempt's (``new_state``): the values
+        its page gave the inputs. Raise ``Unreadable`` when an entry cannot be
+        understood, a value the attempt's page never showed included."""
         raise NotImplementedError
+
+    def decode_form(self, form: FormData, state: Mapping[str, Any]) -> FormData:
+        """The submitted form in the bank's terms, values the attempt's page never
+        showed left out: to show an entry again beside its error message."""
+        return form
 
     def is_complete(self, response: Mapping[str, Any]) -> bool:
         return True
@@ -295,7 +311,8 @@ class Question:
         raise NotImplementedError
 
     def key_form(self, state: Mapping[str, Any]) -> dict[str, list[str]]:
-        """The right answer as the form fields a student would send (previews, tests)."""
+        """The right answer as the form fields a student would send (previews, tests),
+        with the attempt's option values."""
         raise NotImplementedError
 
     def misconception_form(

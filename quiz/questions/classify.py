@@ -157,7 +157,9 @@ class Classify(Question):
             "sentences": sentences,
         }
 
-    def read_response(self, form: FormData) -> dict[str, Any] | None:
+    def read_response(
+        self, form: FormData, state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any] | None:
         keys = {k for k, _ in self.categories}
         labels: dict[str, str] = {}
         for s in self.sentences:

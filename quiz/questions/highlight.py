@@ -151,7 +151,9 @@ class Highlight(Question):
             ]
         }
 
-    def read_response(self, form: FormData) -> dict[str, Any] | None:
+    def read_response(
+        self, form: FormData, state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any] | None:
         chosen = {c.strip() for c in form.get("sentences") or () if c.strip()}
         if not chosen:
             return None

@@ -29,7 +29,15 @@ from quiz.questions.base import (
     Question,
     Unreadable,
 )
-from quiz.questions.single import Option, option_order, ordered, parse_options
+from quiz.questions.single import (
+    Option,
+    decode_choices,
+    option_ids,
+    option_state,
+    option_values,
+    option_view,
+    parse_options,
+)
 
 MISSED = "You missed this one. {feedback}"
 
@@ -67,20 +75,25 @@ class Multiple(Question):
         return {o.id for o in self.options if o.credit == 1}
 
     def new_state(self, rng: random.Random) -> dict[str, Any]:
-        return {"order": option_order(list(self.options), self.shuffle, rng)}
+        return option_state(list(self.options), self.shuffle, rng)
 
     def student_view(self, state: Mapping[str, Any], article: Article) -> dict[str, Any]:
-        return {
-            "options": [{"id": o.id, "text": o.text} for o in ordered(list(self.options), state)]
-        }
+        return option_view(list(self.options), state)
 
-    def read_response(self, form: FormData) -> dict[str, Any] | None:
-        chosen = {c.strip() for c in form.get("choices") or () if c.strip()}
-        if not chosen:
+    def read_response(
+        self, form: FormData, state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any] | None:
+        sent = {c.strip() for c in form.get("choices") or () if c.strip()}
+        if not sent:
             return None
-        if chosen - {o.id for o in self.options}:
+        ids = option_ids(list(self.options), state)
+        if sent - ids.keys():
             raise Unreadable("One of those choices is not among the options; please choose again.")
+        chosen = {ids[v] for v in sent}
         return {"choices": [o.id for o in self.options if o.id in chosen]}
+
+    def decode_form(self, form: FormData, state: Mapping[str, Any]) -> FormData:
+        return decode_choices(list(self.options), form, "choices", state)
 
     def _chosen(self, response: Mapping[str, Any]) -> list[Option]:
         picked = set(response.get("choices") or ())
@@ -118,14 +131,16 @@ class Multiple(Question):
         return "; ".join(o.text for o in self.options if o.credit == 1)
 
     def key_form(self, state: Mapping[str, Any]) -> dict[str, list[str]]:
-        return {"choices": [o.id for o in self.options if o.credit == 1]}
+        values = option_values(list(self.options), state)
+        return {"choices": [values[o.id] for o in self.options if o.credit == 1]}
 
     def misconception_form(
         self, state: Mapping[str, Any]
     ) -> tuple[dict[str, list[str]], str] | None:
+        values = option_values(list(self.options), state)
         for o in self.options:
             if o.credit != 1 and o.misconception:
-                return {"choices": [o.id]}, o.misconception
+                return {"choices": [values[o.id]]}, o.misconception
         return None
 
     def random_guess_score(self) -> float | None:

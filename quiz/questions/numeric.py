@@ -228,7 +228,9 @@ class Numeric(Question):
         asks, example = ASKS[self.unit]
         return {"unit": self.unit, "hint": f"Type {asks}, for example {example}."}
 
-    def read_response(self, form: FormData) -> dict[str, Any] | None:
+    def read_response(
+        self, form: FormData, state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any] | None:
         text = first(form, "value").strip()
         if not text:
             return None

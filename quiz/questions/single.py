@@ -79,6 +79,60 @@ def option_order(options: list[Option], shuffle: bool, rng: random.Random) -> li
     return order
 
 
+TOKEN_BITS = 40  # ten hexadecimal digits: nothing to guess from, short in the page
+
+
+def option_tokens(options: list[Option], rng: random.Random) -> dict[str, str]:
+    """A random value per option for one attempt's page (option id -> token), drawn
+    from the attempt's random source, distinct within the question."""
+    tokens: dict[str, str] = {}
+    for o in options:
+        token = f"{rng.getrandbits(TOKEN_BITS):010x}"
+        while token in tokens.values():
+            token = f"{rng.getrandbits(TOKEN_BITS):010x}"
+        tokens[o.id] = token
+    return tokens
+
+
+def option_state(options: list[Option], shuffle: bool, rng: random.Random) -> dict[str, Any]:
+    """What ``single`` and ``multiple`` keep per attempt: the order and the tokens."""
+    return {"order": option_order(options, shuffle, rng), "tokens": option_tokens(options, rng)}
+
+
+def option_values(options: list[Option], state: Mapping[str, Any] | None) -> dict[str, str]:
+    """Each option's value on the attempt's page (option id -> value): its token, or,
+    in an attempt started before tokens (none stored), its id."""
+    tokens = (state or {}).get("tokens") or {}
+    return {o.id: str(tokens.get(o.id, o.id)) for o in options}
+
+
+def option_ids(options: list[Option], state: Mapping[str, Any] | None) -> dict[str, str]:
+    """The reverse of ``option_values``: value on the page -> option id."""
+    return {value: oid for oid, value in option_values(options, state).items()}
+
+
+def option_view(options: list[Option], state: Mapping[str, Any]) -> dict[str, Any]:
+    """The options as the page lists them: in the attempt's order, each with its value
+    (what the input sends), its text, and its bank id, which the templates use only to
+    match a stored response and never write into the page."""
+    values = option_values(options, state)
+    return {
+        "options": [
+            {"id": o.id, "value": values[o.id], "text": o.text} for o in ordered(options, state)
+        ]
+    }
+
+
+def decode_choices(
+    options: list[Option], form: FormData, key: str, state: Mapping[str, Any]
+) -> FormData:
+    """``form`` with the values of ``key`` mapped to option ids, unknown ones left out."""
+    ids = option_ids(options, state)
+    decoded = {k: list(v) for k, v in form.items()}
+    decoded[key] = [ids[v.strip()] for v in form.get(key) or () if v.strip() in ids]
+    return decoded
+
+
 def ordered(options: list[Option], state: Mapping[str, Any]) -> list[Option]:
     """Options in the attempt's stored order (any option missing from it goes last)."""
     by_id = {o.id: o for o in options}
@@ -105,20 +159,24 @@ class Single(Question):
         return {"options": [o.to_spec() for o in self.options]}
 
     def new_state(self, rng: random.Random) -> dict[str, Any]:
-        return {"order": option_order(list(self.options), self.shuffle, rng)}
+        return option_state(list(self.options), self.shuffle, rng)
 
     def student_view(self, state: Mapping[str, Any], article: Article) -> dict[str, Any]:
-        return {
-            "options": [{"id": o.id, "text": o.text} for o in ordered(list(self.options), state)]
-        }
+        return option_view(list(self.options), state)
 
-    def read_response(self, form: FormData) -> dict[str, Any] | None:
+    def read_response(
+        self, form: FormData, state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any] | None:
         choice = first(form, "choice").strip()
         if not choice:
             return None
-        if choice not in {o.id for o in self.options}:
+        option = option_ids(list(self.options), state).get(choice)
+        if option is None:
             raise Unreadable("That choice is not one of the options; please choose again.")
-        return {"choice": choice}
+        return {"choice": option}
+
+    def decode_form(self, form: FormData, state: Mapping[str, Any]) -> FormData:
+        return decode_choices(list(self.options), form, "choice", state)
 
     def _option(self, response: Mapping[str, Any]) -> Option | None:
         return next((o for o in self.options if o.id == response.get("choice")), None)
@@ -145,14 +203,16 @@ class Single(Question):
         return best.text
 
     def key_form(self, state: Mapping[str, Any]) -> dict[str, list[str]]:
-        return {"choice": [max(self.options, key=lambda o: o.credit).id]}
+        best = max(self.options, key=lambda o: o.credit)
+        return {"choice": [option_values(list(self.options), state)[best.id]]}
 
     def misconception_form(
         self, state: Mapping[str, Any]
     ) -> tuple[dict[str, list[str]], str] | None:
+        values = option_values(list(self.options), state)
         for o in self.options:
             if o.credit < 1 and o.misconception:
-                return {"choice": [o.id]}, o.misconception
+                return {"choice": [values[o.id]]}, o.misconception
         return None
 
     def random_guess_score(self) -> float | None:

@@ -123,7 +123,9 @@ class Text(Question):
     def student_view(self, state: Mapping[str, Any], article: Article) -> dict[str, Any]:
         return {"max_length": MAX_LENGTH}
 
-    def read_response(self, form: FormData) -> dict[str, Any] | None:
+    def read_response(
+        self, form: FormData, state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any] | None:
         text = first(form, "text").strip()
         if not text:
             return None

@@ -97,9 +97,11 @@ def save_answer(
     if question is None:
         question = question_of(_version_of(session, slot))
     try:
-        response = question.read_response(form)
+        # The attempt's option tokens become the bank's ids here: what is stored,
+        # graded, counted and exported never sees a token.
+        response = question.read_response(form, slot.state)
     except Unreadable as exc:
-        return SaveResult(None, str(exc), _echo(form))
+        return SaveResult(None, str(exc), _echo(question.decode_form(form, slot.state)))
     if response is None:
         return SaveResult(None, "Please answer the question before saving.")
     existing = _stored(session, attempt.id, slot.id) if stored is _LOOK_UP else stored

@@ -860,7 +860,7 @@ def check_attempt(
         if not math.isclose(a.points, grade.fraction * slot.points, abs_tol=1e-9):
             problems.append(f"{tag}: slot {slot.position} stored {a.points} points")
         if sent is not None and slot.position in sent:
-            want = question.read_response(sent[slot.position])
+            want = question.read_response(sent[slot.position], slot.state)
             if want != a.response:
                 problems.append(f"{tag}: slot {slot.position} stored {a.response}, sent {want}")
     score_ok = attempt.score is not None and math.isclose(attempt.score, total, abs_tol=1e-6)

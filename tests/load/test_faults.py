@@ -413,7 +413,8 @@ def test_two_tabs_out_of_order_first_answer_wins(shared_app: Served) -> None:
         a = stored[n]
         assert a.answered_at == a.updated_at  # never overwritten
         q = lc.question_of(questions[n].question_version)
-        winner = [t for t in ("A", "B") if q.read_response(sent[t][n]) == a.response]
+        state = questions[n].state
+        winner = [t for t in ("A", "B") if q.read_response(sent[t][n], state) == a.response]
         assert winner, f"question {n}: stored {a.response}, sent neither"
         winners[n] = winner[0]
     resent = [(e.kind, e.status) for e in student.browser.log if e.status >= 500]

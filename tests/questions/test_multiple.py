@@ -86,6 +86,24 @@ def test_read_response(parse):
         q.read_response({"choices": ["a", "zz"]})
 
 
+def test_read_response_maps_the_attempts_tokens_to_option_ids(parse):
+    q = parse(Multiple, spec())
+    state = q.new_state(random.Random(5))
+    tokens = state["tokens"]
+    assert sorted(tokens) == list("abcde") and len(set(tokens.values())) == 5
+    sent = {"choices": [tokens["d"], tokens["a"], tokens["a"]]}
+    assert q.read_response(sent, state) == {"choices": ["a", "d"]}
+    # A bank id, or a token of another attempt, is not an answer here.
+    for stranger in (["a"], [tokens["a"], "zz"], [tokens["a"] + "0"]):
+        with pytest.raises(Unreadable):
+            q.read_response({"choices": stranger}, state)
+    # Shown again after an error in the bank's terms, the unknown value left out.
+    decoded = q.decode_form({"choices": [tokens["b"], "zz"], "csrf_token": ["t"]}, state)
+    assert decoded == {"choices": ["b"], "csrf_token": ["t"]}
+    # An attempt started before tokens (none in its state) keeps the ids.
+    assert q.read_response({"choices": ["b"]}, {"order": list("abcde")}) == {"choices": ["b"]}
+
+
 @pytest.mark.parametrize(
     ("choices", "fraction"),
     [
@@ -123,8 +141,10 @@ def test_feedback_misconceptions_classification_summary(parse, article):
 
 def test_student_view_hides_the_key(parse, article, assert_hidden):
     q = parse(Multiple, spec())
-    view = q.student_view(q.new_state(random.Random(1)), article)
+    state = q.new_state(random.Random(1))
+    view = q.student_view(state, article)
     assert {o["id"] for o in view["options"]} == {"a", "b", "c", "d", "e"}
+    assert {o["value"] for o in view["options"]} == set(state["tokens"].values())
     assert_hidden(view, "FB-A", "FB-B", "FB-D", "MULT_OFFBYONE")
 
 
@@ -151,6 +171,7 @@ def test_template(parse, article, render):
     q = parse(Multiple, spec())
     html = render(q)
     assert html.count('type="checkbox"') == 5
+    assert 'value="a"' not in html and 'choices-a"' not in html  # tokens, not bank ids
     assert "FB-" not in html and "missed" not in html
     g = q.grade({"choices": ["b", "d"]}, article)
     html = render(q, {"choices": ["b", "d"]}, g, locked=True)
@@ -162,10 +183,11 @@ def test_template(parse, article, render):
 def test_key_and_misconception_forms(parse, article):
     q = parse(Multiple, spec())
     state = q.new_state(random.Random(1))
-    assert q.key_form(state) == {"choices": ["a", "b", "c"]}
-    assert q.grade(q.read_response(q.key_form(state)), article).fraction == 1.0
+    tokens = state["tokens"]
+    assert q.key_form(state) == {"choices": [tokens["a"], tokens["b"], tokens["c"]]}
+    assert q.grade(q.read_response(q.key_form(state), state), article).fraction == 1.0
     form, code = q.misconception_form(state)
-    g = q.grade(q.read_response(form), article)
+    g = q.grade(q.read_response(form, state), article)
     assert g.fraction < 1 and g.misconception == code == "MULT_OFFBYONE"
     options = [o for o in spec()["options"] if "misconception" not in o]
     assert parse(Multiple, spec(options=options)).misconception_form({}) is None

@@ -127,6 +127,22 @@ def test_read_response(parse):
         q.read_response({"choice": ["z"]})
 
 
+def test_read_response_maps_the_attempts_token_to_the_option_id(parse):
+    q = parse(Single, spec())
+    state = q.new_state(random.Random(9))
+    tokens = state["tokens"]
+    assert sorted(tokens) == ["a", "b", "c", "d"] and len(set(tokens.values())) == 4
+    assert all(len(t) == 10 and t not in "abcd" for t in tokens.values())
+    assert q.read_response({"choice": [f" {tokens['c']} "]}, state) == {"choice": "c"}
+    for stranger in ("a", "b", tokens["c"].upper(), "zz"):  # bank ids are not answers now
+        with pytest.raises(Unreadable):
+            q.read_response({"choice": [stranger]}, state)
+    assert q.decode_form({"choice": [tokens["d"]]}, state) == {"choice": ["d"]}
+    assert q.decode_form({"choice": ["d"]}, state) == {"choice": []}
+    # An attempt started before tokens (none in its state) keeps the ids.
+    assert q.read_response({"choice": ["c"]}, {"order": ["a", "b", "c", "d"]}) == {"choice": "c"}
+
+
 @pytest.mark.parametrize(
     ("choice", "fraction", "verdict", "misconceptions"),
     [("b", 1.0, "right", ()), ("c", 0.5, "partial", ()), ("a", 0.0, "wrong", ("OF_VS_INCREASE",))],
@@ -157,7 +173,9 @@ def test_shuffle_is_deterministic_per_seed(parse):
     assert len(orders) > 1
     assert q.new_state(random.Random(7)) == q.new_state(random.Random(7))
     fixed = parse(Single, spec(shuffle=False))
-    assert fixed.new_state(random.Random(7)) == {"order": ["a", "b", "c", "d"]}
+    assert fixed.new_state(random.Random(7))["order"] == ["a", "b", "c", "d"]
+    tokens = {tuple(q.new_state(random.Random(seed))["tokens"].values()) for seed in range(20)}
+    assert len(tokens) == 20  # every attempt its own values
 
 
 def test_to_spec_round_trips(parse, roundtrip):
@@ -169,6 +187,7 @@ def test_template_marks_only_after_grading(parse, article, render):
     q = parse(Single, spec())
     html = render(q)
     assert "FB-B" not in html and "right" not in html
+    assert 'value="b"' not in html and 'choice-b"' not in html  # tokens, not bank ids
     g = q.grade({"choice": "b"}, article)
     html = render(q, {"choice": "b"}, g, locked=True)
     assert "chosen right" in html and "checked" in html
@@ -177,10 +196,11 @@ def test_template_marks_only_after_grading(parse, article, render):
 def test_key_and_misconception_forms(parse, article):
     q = parse(Single, spec())
     state = q.new_state(random.Random(1))
-    assert q.key_form(state) == {"choice": ["b"]}
-    assert q.grade(q.read_response(q.key_form(state)), article).fraction == 1.0
+    tokens = state["tokens"]
+    assert q.key_form(state) == {"choice": [tokens["b"]]}
+    assert q.grade(q.read_response(q.key_form(state), state), article).fraction == 1.0
     form, code = q.misconception_form(state)
-    assert (form, code) == ({"choice": ["a"]}, "OF_VS_INCREASE")
-    assert q.grade(q.read_response(form), article).misconception == code
+    assert (form, code) == ({"choice": [tokens["a"]]}, "OF_VS_INCREASE")
+    assert q.grade(q.read_response(form, state), article).misconception == code
     plain = parse(Single, spec(options=spec()["options"][1:]))
     assert plain.misconception_form({}) is None
