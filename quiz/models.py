@@ -133,6 +133,10 @@ class Teacher(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Copied into each session at login and checked on every request: logging out,
+    # "log out everywhere" and a new password add one, so every earlier session
+    # cookie of the account is worth nothing.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     classes: Mapped[list[Klass]] = relationship(back_populates="teacher", order_by="Klass.name")
 

@@ -263,7 +263,90 @@ def test_logout_needs_post_with_csrf(client: FlaskClient, teacher: int) -> None:
         assert not {"teacher_id", "teacher_login_at", "teacher_seen_at"} & set(s.keys())
         assert s["student_id"] == 7
     assert client.get(PROTECTED).status_code == 302
-    assert "You are logged out." in client.get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You are logged out, on this device and every other." in page
+
+
+# A saved session cookie is worth nothing after logging out, a new password or
+# "log out everywhere".
+
+
+def _saved_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def _replay(app: Flask, cookie: str):
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    return thief.get(PROTECTED)
+
+
+def test_a_cookie_saved_before_logout_is_refused_after(app: Flask, teacher: int) -> None:
+    client = app.test_client()
+    login(client, EMAIL, PASSWORD)
+    saved = _saved_cookie(client)
+    assert _replay(app, saved).status_code == 200  # the copy works while logged in
+    home = client.get("/").get_data(as_text=True)
+    assert client.post("/teacher/logout", data={"csrf_token": csrf(home)}).status_code == 303
+    replayed = _replay(app, saved)
+    assert replayed.status_code == 302
+    assert location(replayed)[1]["reason"] == ["ended"]
+    # Logging in again gives a working session; the old copy stays refused.
+    login(client, EMAIL, PASSWORD)
+    assert client.get(PROTECTED).status_code == 200
+    assert _replay(app, saved).status_code == 302
+
+
+def test_a_new_password_ends_every_other_session(app: Flask, teacher: int) -> None:
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, EMAIL, PASSWORD)
+    login(phone, EMAIL, PASSWORD)
+    saved = _saved_cookie(laptop)
+    page = laptop.get("/teacher/account")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<label for="current">Your password now</label>' in html
+    data = {"csrf_token": csrf(html), "password": "a new long pass", "confirm": "a new long pass"}
+    wrong = laptop.post("/teacher/account/password", data={**data, "current": "not it at all"})
+    assert wrong.status_code == 422
+    assert "That is not your password now." in wrong.get_data(as_text=True)
+    changed = laptop.post("/teacher/account/password", data={**data, "current": PASSWORD})
+    assert changed.status_code == 303
+    assert "Every other device" in laptop.get("/teacher/account").get_data(as_text=True)
+    assert laptop.get(PROTECTED).status_code == 200  # this session goes on
+    assert phone.get(PROTECTED).status_code == 302
+    assert _replay(app, saved).status_code == 302
+    assert login(phone, EMAIL, "a new long pass").status_code == 303
+
+
+def test_set_password_from_the_cli_ends_every_session(app: Flask, runner, teacher: int) -> None:
+    client = app.test_client()
+    login(client, EMAIL, PASSWORD)
+    result = runner.invoke(args=["set-password", EMAIL], input="a brand new one\n")
+    assert result.exit_code == 0, result.output
+    assert client.get(PROTECTED).status_code == 302
+
+
+def test_log_out_everywhere(app: Flask, teacher: int) -> None:
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, EMAIL, PASSWORD)
+    login(phone, EMAIL, PASSWORD)
+    saved = _saved_cookie(phone)
+    page = laptop.get("/teacher/account").get_data(as_text=True)
+    assert laptop.post("/teacher/account/logout-everywhere").status_code == 400  # no token
+    response = laptop.post("/teacher/account/logout-everywhere", data={"csrf_token": csrf(page)})
+    assert response.status_code == 303
+    assert location(response)[1]["reason"] == ["everywhere"]
+    assert "You are logged out on every device." in laptop.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
+    for client in (laptop, phone):
+        assert client.get(PROTECTED).status_code == 302
+    assert _replay(app, saved).status_code == 302
+    # The site's header no longer shows the phone as logged in.
+    assert 'action="/teacher/logout"' not in phone.get("/").get_data(as_text=True)
 
 
 # Session expiry.

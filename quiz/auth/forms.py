@@ -93,3 +93,35 @@ class SignupForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(
+        "Your password now",
+        validators=[DataRequired(message="Type the password you log in with now.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired(message="Choose a new password."),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Use at least {PASSWORD_MIN} characters (a few words make a good one).",
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[
+            DataRequired(message="Type the new password a second time."),
+            EqualTo("password", message="The two passwords are not the same."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class EverywhereForm(FlaskForm):
+    """Carries the CSRF token of the "log out everywhere" button."""

@@ -1,7 +1,10 @@
 """Teachers' accounts: sign up, log in, log out, and the guard for teacher pages.
 
-A teacher's session holds three keys: ``teacher_id``, ``teacher_login_at`` and
-``teacher_seen_at`` (epoch seconds). It ends after ``TEACHER_IDLE_MINUTES``
+A teacher's session holds four keys: ``teacher_id``, ``teacher_gen`` (the
+account's ``session_generation`` when it logged in), ``teacher_login_at`` and
+``teacher_seen_at`` (epoch seconds). Logging out, "log out everywhere" and a new
+password add one to the account's generation, so every earlier session cookie,
+copied or not, is refused on its next request. A session ends after ``TEACHER_IDLE_MINUTES``
 without a teacher page (what a page fetches by itself does not count:
 ``BACKGROUND_HEADER``), or ``TEACHER_MAX_HOURS`` after logging in. Failed
 logins are limited per e-mail address (never per IP address) by
@@ -23,6 +26,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     g,
     redirect,
     render_template,
@@ -38,13 +42,19 @@ from werkzeug.wrappers import Response
 
 from quiz import models as m
 from quiz import ratelimit
-from quiz.auth.forms import LoginForm, SignupForm, normalise_email
+from quiz.auth.forms import (
+    EverywhereForm,
+    LoginForm,
+    PasswordChangeForm,
+    SignupForm,
+    normalise_email,
+)
 from quiz.db import get_session, utcnow
 from quiz.timeutil import show
 
 bp = Blueprint("auth", __name__, url_prefix="/teacher")
 
-SESSION_KEYS = ("teacher_id", "teacher_login_at", "teacher_seen_at")
+SESSION_KEYS = ("teacher_id", "teacher_gen", "teacher_login_at", "teacher_seen_at")
 # Sent by what a page fetches by itself (quiz.js refreshing a results table): such a
 # request is served but does not count as the teacher being there, so a results
 # page left open on a projector still ends its session after the idle time.
@@ -53,7 +63,11 @@ BAD_LOGIN = "E-mail or password is not right."
 EMAIL_TAKEN = "A teacher with this e-mail address already has an account. Log in instead."
 NOTICES = {
     "expired": "Your session ended; please log in again.",
-    "logout": "You are logged out.",
+    "logout": "You are logged out, on this device and every other.",
+    "everywhere": "You are logged out on every device.",
+    "ended": (
+        "You were logged out: the account logged out or its password changed. Please log in again."
+    ),
 }
 
 
@@ -92,8 +106,10 @@ def create_teacher(
 
 
 def set_password(db: Session, teacher: m.Teacher, password: str) -> None:
-    """Change the password (committed) and lift any block on logging in."""
+    """Change the password (committed), end every session of the account and lift
+    any block on logging in."""
     teacher.password_hash = generate_password_hash(password)
+    teacher.session_generation = (teacher.session_generation or 0) + 1
     db.commit()
     ratelimit.clear(db, login_key(teacher.email))
 
@@ -118,6 +134,13 @@ def authenticate(db: Session, email: str, password: str) -> m.Teacher | None:
         _password_ok(_dummy_hash(), password)
         return None
     return teacher if _password_ok(teacher.password_hash, password) else None
+
+
+def end_sessions(db: Session, teacher: m.Teacher) -> None:
+    """Every session cookie of the account, this browser's too, is refused from now
+    on (committed)."""
+    teacher.session_generation = (teacher.session_generation or 0) + 1
+    db.commit()
 
 
 def login_key(email: str) -> str:
@@ -161,6 +184,7 @@ def log_in(teacher: m.Teacher) -> None:
     now = int(time.time())
     session.clear()
     session["teacher_id"] = teacher.id
+    session["teacher_gen"] = teacher.session_generation or 0
     session["teacher_login_at"] = now
     session["teacher_seen_at"] = now
     session.permanent = True
@@ -173,6 +197,12 @@ def log_out() -> None:
     g.auth_teacher = None
 
 
+def _current_generation(teacher: m.Teacher) -> bool:
+    """The session was started after the account's last logout or password change."""
+    gen = session.get("teacher_gen")
+    return isinstance(gen, int) and not isinstance(gen, bool) and gen == teacher.session_generation
+
+
 def current_teacher() -> m.Teacher | None:
     """The logged-in teacher, or None if nobody is or the session has ended."""
     if "auth_teacher" in g:
@@ -181,6 +211,8 @@ def current_teacher() -> m.Teacher | None:
     tid = session.get("teacher_id")
     if isinstance(tid, int) and not _expired(time.time()):
         teacher = get_session().get(m.Teacher, tid)
+        if teacher is not None and not _current_generation(teacher):
+            teacher = None
     g.auth_teacher = teacher
     return teacher
 
@@ -222,6 +254,9 @@ def teacher_required(view: Callable[..., Any]) -> Callable[..., Any]:
         if teacher is None:  # the account was removed
             log_out()
             return _to_login()
+        if not _current_generation(teacher):  # logged out since, or a new password
+            log_out()
+            return _to_login("ended")
         if request.headers.get(BACKGROUND_HEADER) != "1":
             session["teacher_seen_at"] = int(now)
         g.auth_teacher = g.teacher = teacher
@@ -304,6 +339,12 @@ def login() -> Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    """End the account's sessions, not only this cookie: a cookie copied before
+    logging out is refused afterwards (signed cookies cannot be withdrawn one by
+    one, so the account's generation moves on)."""
+    teacher = current_teacher()
+    if teacher is not None:
+        end_sessions(get_session(), teacher)
     log_out()
     return redirect(url_for("auth.login", reason="logout"), code=303)
 
@@ -330,3 +371,51 @@ def signup() -> Response | tuple[str, int]:
             return redirect(url_for("teacher.dashboard"), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("auth/signup.html", form=form), status
+
+
+WRONG_PASSWORD = "That is not your password now."
+
+
+def _account_page(
+    password_form: PasswordChangeForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    page = render_template(
+        "auth/account.html",
+        teacher=g.teacher,
+        password_form=password_form or PasswordChangeForm(formdata=None),
+        everywhere_form=EverywhereForm(formdata=None),
+    )
+    return page, status
+
+
+@bp.get("/account")
+@teacher_required
+def account() -> tuple[str, int]:
+    return _account_page()
+
+
+@bp.post("/account/password")
+@teacher_required
+def change_password() -> Response | tuple[str, int]:
+    """A new password ends every other session of the account; this one goes on."""
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _account_page(form, 422)
+    teacher: m.Teacher = g.teacher
+    if not _password_ok(teacher.password_hash, form.current.data or ""):
+        form.current.errors = [*form.current.errors, WRONG_PASSWORD]
+        return _account_page(form, 422)
+    set_password(get_session(), teacher, form.password.data or "")
+    log_in(teacher)
+    flash("Your password is changed. Every other device is logged out.")
+    return redirect(url_for("auth.account"), code=303)
+
+
+@bp.post("/account/logout-everywhere")
+@teacher_required
+def logout_everywhere() -> Response | tuple[str, int]:
+    if not EverywhereForm().validate_on_submit():
+        return _account_page(status=400)
+    end_sessions(get_session(), g.teacher)
+    log_out()
+    return redirect(url_for("auth.login", reason="everywhere"), code=303)
