@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -31,7 +35,7 @@ from quiz import models as m
 from quiz.classes import normalise_code
 from quiz.db import session_scope
 from quiz.rendering import plural
-from quiz.results import AttemptRow, skill_keys, student_result
+from quiz.results import AttemptRow, assignment_results, skill_keys, student_result
 
 BOM = "\ufeff"
 CHUNK_ROWS = 500
@@ -422,6 +426,196 @@ def responses_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iter
     if pending:
         out.rows(pending)
         yield out.take()
+
+
+# -- grades by question: one row per student, a column per question ------------------------
+
+LOCAL_TIME = "%Y-%m-%d %H:%M:%S"  # what spreadsheets read as a date and time
+XLSX_TIME = "yyyy-mm-dd hh:mm:ss"
+XLSX_MEMORY = 4 * 1024 * 1024  # an .xlsx is built in memory up to this size, then on disk
+XLSX_CHUNK = 64 * 1024
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # refused in an .xlsx cell
+
+
+@dataclass(frozen=True)
+class Gradebook:
+    """An assignment's grades by question: ``header`` names the columns (readable,
+    documented in docs/csv.md), each row holds plain values: text, numbers, and
+    times as naive datetimes in the school's time zone (``zone``)."""
+
+    header: list[str]
+    rows: list[list[Any]]
+    zone: str
+
+
+def _marks(
+    session: Session, assignment: m.Assignment
+) -> tuple[list[tuple[str, int, float]], dict[int, dict[str, float]]]:
+    """The questions of the assignment's attempts, as (key, number in the bank, marks
+    possible), by number; and per attempt, the marks earned on each question it had
+    (0 when unanswered). Question keys stand for every version of a question."""
+    rows = session.execute(
+        select(
+            m.AttemptSlot.attempt_id,
+            m.Question.key,
+            m.Question.position,
+            m.AttemptSlot.points,
+            m.Answer.points,
+        )
+        .join(m.Attempt, m.Attempt.id == m.AttemptSlot.attempt_id)
+        .join(m.QuestionVersion, m.QuestionVersion.id == m.AttemptSlot.question_version_id)
+        .join(m.Question, m.Question.id == m.QuestionVersion.question_id)
+        .outerjoin(
+            m.Answer,
+            (m.Answer.slot_id == m.AttemptSlot.id)
+            & (m.Answer.attempt_id == m.AttemptSlot.attempt_id),
+        )
+        .where(m.Attempt.assignment_id == assignment.id)
+    ).all()
+    questions: dict[str, tuple[int, float]] = {}
+    marks: dict[int, dict[str, float]] = defaultdict(dict)
+    for attempt_id, key, position, possible, earned in rows:
+        seen = questions.get(key)
+        questions[key] = (position, max(float(possible or 0.0), seen[1] if seen else 0.0))
+        marks[attempt_id][key] = float(earned or 0.0)
+    ordered = sorted(questions.items(), key=lambda kv: (kv[1][0], kv[0]))
+    return [(key, position, top) for key, (position, top) in ordered], marks
+
+
+def _local(value: datetime | None, zone: tzinfo) -> datetime | None:
+    """A stored time in the school's zone, naive (as spreadsheets hold times)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+
+def gradebook(session: Session, assignment: m.Assignment, zone: ZoneInfo) -> Gradebook:
+    """One row per student of the assignment's class (not started included), by name,
+    as the results page lists them: the grade by the assignment's grading method,
+    each skill's percent, and the marks on each question in the attempt that counts
+    (for average grading: the mean over the submitted attempts that had it)."""
+    students = assignment_results(session, assignment)
+    questions, marks = _marks(session, assignment)
+    by_student: dict[int, list[int]] = defaultdict(list)
+    if assignment.grading == "average":
+        for attempt_id, student_id in session.execute(
+            select(m.Attempt.id, m.Attempt.student_id).where(
+                m.Attempt.assignment_id == assignment.id,
+                m.Attempt.status == m.ATTEMPT_SUBMITTED,
+            )
+        ):
+            by_student[student_id].append(attempt_id)
+    skills = assignment.bank.skills or {}
+    keys = skill_keys(assignment)
+    name = zone.key
+    header = [
+        "Student",
+        "Student ID",
+        "Status",
+        "Attempts",
+        f"Started ({name})",
+        f"Submitted ({name})",
+        "Time taken (minutes)",
+        "Score",
+        "Out of",
+        "Percent",
+        *(f"{skills.get(k, k)} (%)" for k in keys),
+        *(f"Q{position} (/{_fmt_number(top)})" for _k, position, top in questions),
+    ]
+    rows = []
+    for r in students:
+        if r.chosen_attempt_id is not None:
+            counted = [r.chosen_attempt_id]
+        else:
+            counted = by_student.get(r.student.id, []) if r.submitted_attempts else []
+        cells: list[Any] = []
+        for key, _position, _top in questions:
+            got = [marks[a][key] for a in counted if key in marks.get(a, {})]
+            cells.append(round(sum(got) / len(got), 4) if got else None)
+        taken = r.time_taken.total_seconds() / 60 if r.time_taken is not None else None
+        rows.append(
+            [
+                r.student.display_name,
+                r.student.id,
+                r.status,
+                r.attempts,
+                _local(r.started_at, zone),
+                _local(r.submitted_at, zone),
+                None if taken is None else round(taken, 2),
+                _round(r.score, 4),
+                _round(r.max_score, 4),
+                _round(r.percent, 2),
+                *(_round(r.skill_percent.get(k), 2) for k in keys),
+                *cells,
+            ]
+        )
+    return Gradebook(header, rows, name)
+
+
+def _fmt_number(value: float) -> str:
+    return f"{value:g}"
+
+
+def gradebook_csv(book: Gradebook) -> Iterator[str]:
+    """The grades by question as CSV (UTF-8 with BOM, CRLF), times as
+    ``YYYY-MM-DD HH:MM:SS`` in the school's zone, every text cell made safe."""
+    out = _Writer()
+    out.row(book.header)
+    yield BOM + out.take()
+    for row in book.rows:
+        out.row([v.strftime(LOCAL_TIME) if isinstance(v, datetime) else v for v in row])
+        if out.pending >= CHUNK_ROWS:
+            yield out.take()
+    if out.pending:
+        yield out.take()
+
+
+def _xlsx_cell(sheet: Any, value: Any, bold: bool = False) -> Any:
+    """A cell of a write-only sheet: text as text (never a formula, made safe as in
+    the CSV and stripped of characters XML refuses), numbers as numbers, times as
+    dates."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = XLSX_TIME
+    elif value is None or isinstance(value, int | float) and not isinstance(value, bool):
+        cell = WriteOnlyCell(sheet, value=value)
+    else:
+        text = _ILLEGAL_XML.sub("", str(safe_cell(value)))
+        cell = WriteOnlyCell(sheet, value=None)
+        cell.value = text  # an inline string, whatever it starts with
+        cell.data_type = "s"
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def gradebook_xlsx(book: Gradebook) -> Iterator[bytes]:
+    """The grades by question as an Excel workbook (.xlsx), written by openpyxl's
+    write-only mode into a file held in memory up to ``XLSX_MEMORY`` bytes (then
+    on disk), and yielded in chunks. The header row is bold and stays in view, the
+    names column too."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Grades by question")
+    for n, title in enumerate(book.header, start=1):
+        width = 24 if n == 1 else max(9, min(30, len(title) + 2))
+        sheet.column_dimensions[get_column_letter(n)].width = width
+    sheet.freeze_panes = "B2"
+    sheet.append([_xlsx_cell(sheet, title, bold=True) for title in book.header])
+    for row in book.rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    with tempfile.SpooledTemporaryFile(max_size=XLSX_MEMORY) as fh:
+        workbook.save(fh)
+        fh.seek(0)
+        while chunk := fh.read(XLSX_CHUNK):
+            yield chunk
 
 
 EXPORTS = {"grades": grades_csv, "responses": responses_csv}

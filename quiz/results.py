@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from quiz import grading
 from quiz import models as m
+from quiz.stats import NO_ANSWER, AssignmentStats
 
 NOT_STARTED = "not started"
 IN_PROGRESS = "in progress"
@@ -46,6 +47,11 @@ class StudentResult:
     time_taken: timedelta | None = None  # of the chosen attempt
     chosen_attempt_id: int | None = None
 
+    @property
+    def time_taken_text(self) -> str:
+        """The time taken as a teacher reads it (``format_duration``); "—" if none."""
+        return format_duration(self.time_taken)
+
 
 @dataclass(frozen=True)
 class AttemptRow:
@@ -61,6 +67,25 @@ class AttemptRow:
     @property
     def submitted(self) -> bool:
         return self.status == m.ATTEMPT_SUBMITTED
+
+
+def format_duration(value: timedelta | None) -> str:
+    """A duration in words a person reads at a glance, to the second under an hour:
+    "35 s", "4 min 05 s", "1 h 02 min", "2 d 3 h"; "—" for None. The one place that
+    writes a time taken."""
+    if value is None:
+        return "—"
+    seconds = max(0, int(value.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"
 
 
 def skill_keys(assignment: m.Assignment) -> list[str]:
@@ -189,3 +214,96 @@ def student_result(
     if result.score is not None and result.max_score:
         result.percent = 100.0 * result.score / result.max_score
     return result
+
+
+# -- what students got wrong, for the top of the results page ---------------------------------
+
+MIN_SAMPLE = 10
+"""Analysed attempts under which the spread statistics (skewness, kurtosis, internal
+consistency and what follows from it, discrimination) are not shown: with a handful
+of students they swing from one answer to the next and mean nothing."""
+
+POPULAR_WRONG = 3  # wrong answers shown per question, most frequent first
+
+
+def misconception_text(catalogue: dict[str, str] | None, code: str) -> str:
+    """A misconception as a person reads it: its text in the bank's catalogue, or,
+    for a code the bank never defined, the code in words ("PERCENT_VS_POINTS" ->
+    "Percent vs points")."""
+    text = (catalogue or {}).get(code)
+    if text:
+        return text
+    words = code.replace("_", " ").replace("-", " ").strip().lower()
+    return words[:1].upper() + words[1:] if words else code
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    label: str  # the answer in words
+    count: int  # analysed attempts that gave it
+    misconceptions: list[str]  # catalogue texts, most frequent first
+
+
+@dataclass(frozen=True)
+class QuestionTrouble:
+    position: int
+    prompt: str  # Markdown, as in the bank
+    skill: str  # the skill's name
+    n: int  # analysed attempts that had the question
+    facility: float | None  # 0–1
+    wrong: list[WrongAnswer]  # most frequent first, at most POPULAR_WRONG
+    unanswered: int
+
+
+@dataclass(frozen=True)
+class MisconceptionCount:
+    text: str
+    count: int  # answers that revealed it
+    questions: list[int]  # positions, in order
+
+
+@dataclass(frozen=True)
+class WhatWentWrong:
+    misconceptions: list[MisconceptionCount]
+    questions: list[QuestionTrouble]  # hardest first (lowest facility), then by position
+
+
+def what_went_wrong(analysis: AssignmentStats, bank: m.Bank) -> WhatWentWrong:
+    """From ``quiz.stats.assignment_statistics``: the misconceptions of the whole
+    quiz, most frequent first, and each question's facility and most popular wrong
+    answers (anything that earned less than full marks), hardest question first."""
+    catalogue = bank.misconceptions or {}
+    skills = bank.skills or {}
+    totals: dict[str, int] = defaultdict(int)
+    where: dict[str, set[int]] = defaultdict(set)
+    questions = []
+    for q in analysis.questions:
+        for code, count in q.misconceptions:
+            totals[code] += count
+            where[code].add(q.position)
+        wrong = [
+            WrongAnswer(
+                r.label, r.count, [misconception_text(catalogue, c) for c in r.misconceptions]
+            )
+            for r in q.responses
+            if r.label != NO_ANSWER and r.mean_fraction < 1.0 - 1e-9
+        ]
+        unanswered = sum(r.count for r in q.responses if r.label == NO_ANSWER)
+        questions.append(
+            QuestionTrouble(
+                position=q.position,
+                prompt=q.prompt,
+                skill=skills.get(q.skill, q.skill),
+                n=q.n,
+                facility=q.facility,
+                wrong=wrong[:POPULAR_WRONG],
+                unanswered=unanswered,
+            )
+        )
+    questions.sort(key=lambda t: (t.facility if t.facility is not None else 2.0, t.position))
+    counted = [
+        MisconceptionCount(misconception_text(catalogue, code), count, sorted(where[code]))
+        for code, count in totals.items()
+    ]
+    counted.sort(key=lambda c: (-c.count, c.questions, c.text))
+    return WhatWentWrong(counted, questions)

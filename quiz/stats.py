@@ -42,6 +42,7 @@ class ResponseRow(NamedTuple):
     label: str
     count: int
     mean_fraction: float
+    misconceptions: tuple[str, ...] = ()  # codes these answers revealed, most frequent first
 
 
 @dataclass(frozen=True)
@@ -385,7 +386,11 @@ def _responses(answers: Sequence[m.Answer | None]) -> list[ResponseRow]:
     for classification, group in groups.items():
         label = Counter(a.summary for a in group).most_common(1)[0][0]
         fraction = math.fsum(a.fraction for a in group) / len(group)
-        rows.append(ResponseRow(label or classification or "(empty)", len(group), fraction))
+        codes = Counter(a.misconception for a in group if a.misconception)
+        revealed = tuple(c for c, _n in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0])))
+        rows.append(
+            ResponseRow(label or classification or "(empty)", len(group), fraction, revealed)
+        )
     if missing:
         rows.append(ResponseRow(NO_ANSWER, missing, 0.0))
     return sorted(rows, key=lambda r: (-r.count, r.label == NO_ANSWER, r.label))

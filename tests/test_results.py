@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from quiz import models as m
 from quiz import results
 from quiz.db import get_engine, session_scope
+from tests import factories
 from tests.factories_results import (
     SKILLS,
     T0,
@@ -217,3 +218,125 @@ def test_queries_do_not_grow_with_the_class(app: Flask) -> None:
                 event.remove(engine, "before_cursor_execute", count)
             assert all(r.status == "submitted" for r in rows)
     assert counts[0] == counts[1] <= 3
+
+
+# -- the results page: what went wrong first, statistics after, times read at a glance -------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (None, "—"),
+        (0, "0 s"),
+        (35, "35 s"),
+        (59.9, "59 s"),
+        (60, "1 min 00 s"),
+        (7 * 60 + 5, "7 min 05 s"),
+        (3600 + 2 * 60 + 30, "1 h 02 min"),
+        (2 * 86400 + 3 * 3600, "2 d 3 h"),
+        (-5, "0 s"),
+    ],
+)
+def test_durations_read_at_a_glance(seconds: float | None, text: str) -> None:
+    value = None if seconds is None else timedelta(seconds=seconds)
+    assert results.format_duration(value) == text
+
+
+def test_misconceptions_read_as_the_catalogue_says() -> None:
+    catalogue = {"MULT_OFFBYONE": "Reads an X% increase as X/100 times the start."}
+    assert results.misconception_text(catalogue, "MULT_OFFBYONE") == catalogue["MULT_OFFBYONE"]
+    assert results.misconception_text(catalogue, "PERCENT_VS_POINTS") == "Percent vs points"
+    assert results.misconception_text(None, "pp-vs-pct") == "Pp vs pct"
+
+
+def _results_page(app: Flask, client, plans: list[tuple[str, dict, float]]) -> tuple[int, str]:
+    """A logged-in teacher's class with the test bank: each plan is a student's name,
+    answers (by question key) and minutes taken; returns the assignment's id and page."""
+    with session_scope(app) as session:
+        teacher = factories.gen_teacher(session)
+        klass = factories.gen_class(session, teacher)
+        assignment = make_assignment(session, klass, load_bank(session))
+        for name, answers, minutes in plans:
+            student = add_student(session, klass, name)
+            take_attempt(session, student, assignment, 1, answers, minutes=minutes)
+        aid = assignment.id
+    factories.login(client)
+    response = client.get(f"/teacher/assignments/{aid}")
+    assert response.status_code == 200
+    return aid, response.get_data(as_text=True)
+
+
+def test_the_page_leads_with_what_students_got_wrong(app: Flask, client) -> None:
+    plans = [
+        ("Ada", {"q-single": "wrong", "q-classify": "right", "q-text": "right"}, 35 / 60),
+        ("Ben", {"q-single": "wrong", "q-classify": "half"}, 12),
+        ("Cy", {"q-single": "right", "q-classify": "right", "q-text": "wrong"}, 61 / 60),
+    ]
+    _aid, page = _results_page(app, client, plans)
+    order = [
+        page.index(heading)
+        for heading in (
+            'id="students-title"',
+            'id="wrong-title"',
+            "Misconceptions, most frequent first",
+            "Question by question, hardest first",
+            'id="overview-title"',
+            'id="items-title"',
+        )
+    ]
+    assert order == sorted(order)
+    wrong = page[page.index('id="wrong-title"') : page.index('id="overview-title"')]
+    # The misconception by its catalogue text, never its code.
+    assert 'Reads an X% increase as X/100 times the start. <span class="meta">(2 answers;' in wrong
+    assert "MULT_OFFBYONE" not in page
+    # Hardest first: q-single (facility 33%) before q-text (33%, later) and q-classify (83%).
+    firsts = [wrong.index(f'id="trouble-{n}"') for n in (1, 3, 2)]
+    assert firsts == sorted(firsts)
+    assert "Question 1: facility 33%" in wrong and "Question 2: facility 83%" in wrong
+    single = wrong[wrong.index('id="trouble-1"') : wrong.index('id="trouble-3"')]
+    assert '“5” <span class="meta">(2 of 3)</span>: Reads an X% increase' in single
+    assert "“15”" not in single  # a right answer is not a wrong answer
+    text_q = wrong[wrong.index('id="trouble-3"') : wrong.index('id="trouble-2"')]
+    assert "Left unanswered in 1 attempt." in text_q
+    # Time taken to the second under a minute.
+    students = page[: page.index('id="wrong-title"')]
+    assert ">35 s</td>" in students and ">1 min 01 s</td>" in students
+    assert ">12 min 00 s</td>" in students and "0 min<" not in students
+
+
+def test_a_small_sample_hides_the_spread_statistics_and_says_why(app: Flask, client) -> None:
+    plans = [
+        ("Ada", {"q-single": "wrong", "q-classify": "right", "q-text": "right"}, 5),
+        ("Ben", {"q-single": "right", "q-classify": "half"}, 6),
+    ]
+    _aid, page = _results_page(app, client, plans)
+    assert results.MIN_SAMPLE == 10
+    for row in ("Skewness", "Kurtosis", "Coefficient of internal consistency", "Error ratio"):
+        assert f'<th scope="row">{row}</th>' not in page
+    for column in ("Discrimination index", "Discriminative efficiency", "Effective weight"):
+        assert f'class="num">{column}</th>' not in page
+    assert '<th scope="row">Mean score</th>' in page and '<th scope="row">Median score</th>' in page
+    note = page[page.index('id="small-sample"') :].split("</p>", 1)[0]
+    assert "shown from 10 analysed attempts" in note and "With 2," in note
+    assert "mean nothing" in note
+
+
+def test_enough_attempts_show_every_statistic(app: Flask, client) -> None:
+    answers = [
+        {"q-single": "wrong", "q-classify": "right", "q-text": "right"},
+        {"q-single": "right", "q-classify": "half"},
+        {"q-single": "right", "q-classify": "right", "q-text": "wrong"},
+    ]
+    plans = [(f"Student {n:02d}", answers[n % 3], 5 + n) for n in range(results.MIN_SAMPLE)]
+    _aid, page = _results_page(app, client, plans)
+    for row in ("Skewness", "Kurtosis", "Coefficient of internal consistency", "Error ratio"):
+        assert f'<th scope="row">{row}</th>' in page
+    for column in ("Discrimination index", "Discriminative efficiency", "Effective weight"):
+        assert f'class="num">{column}</th>' in page
+    assert 'id="small-sample"' not in page
+
+
+def test_nothing_submitted_yet(app: Flask, client) -> None:
+    _aid, page = _results_page(app, client, [])
+    assert "Nothing yet: this fills in as students submit." in page
+    assert 'id="items-title"' not in page

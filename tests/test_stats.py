@@ -314,7 +314,7 @@ def test_assignment_statistics_highest(session):
     # sorted x 0 1 1 1 (dx −.75 .25 .25 .25), sorted X .5 .5 1 1 (dX −.25 −.25 .25 .25)
     # CovMax = (.1875 − .0625 + .0625 + .0625)/3 = .25/3 -> DE = 100
     assert single.discriminative_efficiency == approx(100)
-    assert single.responses == [("15", 3, 1.0), ("5", 1, 0.0)]
+    assert single.responses == [("15", 3, 1.0, ()), ("5", 1, 0.0, ("MULT_OFFBYONE",))]
     assert single.misconceptions == [("MULT_OFFBYONE", 1)]
     # q-classify x = 1 .5 .5 1
     assert classify.facility == approx(0.75)
@@ -341,7 +341,7 @@ def test_assignment_statistics_first_last_average(session):
     assert "first" in stats.which_attempts
     single = stats.questions[0]
     # Di's first attempt left q-single unanswered: a row of its own, counted as 0.
-    assert single.responses == [("15", 2, 1.0), ("5", 1, 0.0), (NO_ANSWER, 1, 0.0)]
+    assert [r[:3] for r in single.responses] == [("15", 2, 1.0), ("5", 1, 0.0), (NO_ANSWER, 1, 0.0)]
     assert single.facility == approx(0.5)
     # x = 1 1 0 0, T = 2 1.5 .5 0, X = 1 .5 .5 0
     # dx = .5 .5 −.5 −.5, dX = .5 0 0 −.5: Cov = .5/3, Var x = 1/3, Var X = .5/3

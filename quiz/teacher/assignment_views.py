@@ -27,7 +27,7 @@ from quiz.db import get_session, utcnow
 from quiz.rendering import markdown_inline, plural
 from quiz.teacher import forms as f
 from quiz.teacher.blueprint import bp, own_assignment, own_class
-from quiz.timeutil import from_local, to_local
+from quiz.timeutil import from_local, to_local, zone
 
 # -- assignments -----------------------------------------------------------------------------
 
@@ -151,18 +151,8 @@ def delete_assignment(assignment_id: int) -> Response:
 
 
 def _finish_overdue(a: m.Assignment) -> None:
-    db = get_session()
-    now = utcnow()
-    overdue = db.scalars(
-        select(m.Attempt).where(
-            m.Attempt.assignment_id == a.id,
-            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
-            m.Attempt.deadline_at.is_not(None),
-            m.Attempt.deadline_at < now - timedelta(seconds=30),
-        )
-    ).all()
-    for attempt in overdue:
-        services.submit_attempt(db, attempt)
+    """Hand in the attempts whose time is up, judged now (a close moved into the past)."""
+    assign.finish_overdue(get_session(), a)
 
 
 @bp.get("/assignments/<int:assignment_id>")
@@ -200,6 +190,9 @@ def assignment_page(assignment_id: int) -> str | Response:
         ),
         state=assign.state(a),
         plain=f.PlainForm(),
+        wrong=results.what_went_wrong(analysis, a.bank),
+        min_sample=results.MIN_SAMPLE,
+        misconception_text=results.misconception_text,
     )
 
 
@@ -271,6 +264,37 @@ def grades_csv(assignment_id: int) -> Response:
 def responses_csv(assignment_id: int) -> Response:
     a = own_assignment(assignment_id)
     return _csv("responses", [a.id], f"responses-assignment-{a.id}.csv")
+
+
+def _gradebook(a: m.Assignment, kind: str) -> Response:
+    """The grades by question of one assignment (a class's worth of rows: read at
+    once, then streamed), as CSV or .xlsx."""
+    book = exports.gradebook(get_session(), a, zone())
+    name = f"grades-by-question-assignment-{a.id}"
+    if kind == "xlsx":
+        body: Iterator[bytes] = exports.gradebook_xlsx(book)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = (chunk.encode("utf-8") for chunk in exports.gradebook_csv(book))
+        mimetype = "text/csv"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{kind}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/assignments/<int:assignment_id>/grades-by-question.csv")
+def gradebook_csv(assignment_id: int) -> Response:
+    return _gradebook(own_assignment(assignment_id), "csv")
+
+
+@bp.get("/assignments/<int:assignment_id>/grades-by-question.xlsx")
+def gradebook_xlsx(assignment_id: int) -> Response:
+    return _gradebook(own_assignment(assignment_id), "xlsx")
 
 
 @bp.get("/classes/<int:class_id>/grades.csv")
