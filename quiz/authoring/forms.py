@@ -4,12 +4,10 @@ messages are put back beside the fields (``quiz.authoring.specs``)."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectField,
@@ -18,6 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
+from quiz.forms import Form as FlaskForm
+from quiz.forms import SubForm as Form
 from quiz.teacher.forms import MultiCheckboxField, options
 
 TEXT_MAX = 400_000
@@ -111,12 +111,21 @@ class PhraseRow(Form):
     misconception = StringField("Misconception code (optional)", render_kw=CODES)
 
 
+class CheckRow(Form):
+    """One of the question's own tests: an answer and the score it must get."""
+
+    answer = TextAreaField("A student's answer", render_kw={"rows": 2})
+    expect = StringField("Score it must get")
+    misconception = StringField("Misconception it must reveal (optional)", render_kw=CODES)
+
+
 class QuestionForm(FlaskForm):
     qid = StringField("Question id (letters, digits, - _ .; results use it)")
     skill = SelectField("Skill")
     prompt = TextAreaField("Prompt: the question (Markdown, one paragraph)")
     points = StringField("Points (weight; empty: 1)")
     explanation = TextAreaField("Explanation: the reasoning, shown with the feedback")
+    checks = FieldList(FormField(CheckRow))
 
 
 class ChoiceForm(QuestionForm):

@@ -13,6 +13,7 @@ from quiz import services
 from quiz.article import Article
 from quiz.authoring import forms as f
 from quiz.authoring import operations as ops
+from quiz.authoring import quality
 from quiz.authoring.blueprint import bp, own_bank, seen_bank
 from quiz.authoring.specs import (
     Messages,
@@ -23,6 +24,8 @@ from quiz.authoring.specs import (
     place_errors,
 )
 from quiz.authoring.util import all_keys
+from quiz.bankcheck import Outcome, run_checks
+from quiz.banklint import Warning
 from quiz.db import get_session
 from quiz.questions import TYPES, Unreadable
 from quiz.questions.classify import sentence_label
@@ -56,6 +59,7 @@ def _editor(bank: m.Bank, qtype: str, key: str | None) -> Response | tuple[str, 
     cls = f.QUESTION_FORMS[qtype]
     messages = Messages()
     picks: Picks | None = Picks() if qtype in PICKED else None
+    checked = Checked()
     if request.method == "GET":
         if key is None:
             used = all_keys(db, bank) | {q["id"] for q in doc["questions"]}
@@ -69,8 +73,16 @@ def _editor(bank: m.Bank, qtype: str, key: str | None) -> Response | tuple[str, 
         for list_name, count in starting.items():
             for _ in range(count):
                 getattr(form, list_name).append_entry()
+        if key is not None:
+            review, _ = quality.review(doc)
+            if review is not None:
+                runs = review.outcomes.get(key, [])
+                checked.results = {row.name: o for row, o in zip(form.checks, runs, strict=False)}
+                checked.warnings = review.about(key)
+        if not form.checks.entries:
+            form.checks.append_entry()
         _set_choices(form, bank, article)
-        return _editor_page(bank, qtype, key, form, picks, messages, article, 200)
+        return _editor_page(bank, qtype, key, form, picks, messages, article, 200, checked)
 
     form = cls()
     _set_choices(form, bank, article)
@@ -80,31 +92,69 @@ def _editor(bank: m.Bank, qtype: str, key: str | None) -> Response | tuple[str, 
     if qtype in PICKED:
         picks = picks_from_request(request.form, article)
     action = request.form.get("action", "save")
-    if action.startswith("add-") and action[4:] in ("options", "answers", "wrong"):
+    if action.startswith("add-") and action[4:] in ("options", "answers", "wrong", "checks"):
         getattr(form, action[4:]).append_entry()
         return _editor_page(bank, qtype, key, form, picks, messages, article, 200)
     if action == "refresh":
         return _editor_page(bank, qtype, key, form, picks, messages, article, 200)
     spec, sinks = build_spec(qtype, form, picks, article, key, messages)
+    label = key if key is not None else str(spec["id"]) or f"#{len(doc['questions']) + 1}"
+    if action == "run-checks":
+        if not form.errors:
+            review, errors = quality.review(ops.put_question(doc, spec, key))
+            if review is not None:
+                checked.show(review, str(spec["id"]), messages.check_rows)
+                return _editor_page(bank, qtype, key, form, picks, messages, article, 200, checked)
+            place_errors(errors, label, sinks, messages)
+        return _editor_page(bank, qtype, key, form, picks, messages, article, 422, checked)
     if key is None and spec["id"] in all_keys(db, bank) - {q["id"] for q in doc["questions"]}:
         form.qid.errors = [
             *form.qid.errors,
             "A deleted question of this bank had this id (its results keep it): choose another.",
         ]
     if not form.errors:
-        saved, errors = ops.save_document(db, g.teacher, ops.put_question(doc, spec, key), bank)
+        new_doc = ops.put_question(doc, spec, key)
+        saved, errors = ops.save_document(db, g.teacher, new_doc, bank)
         if saved is not None:
             db.commit()
-            flash(f"Question {spec['id']} saved.")
+            review, _ = quality.review(new_doc)
+            flash(f"Question {spec['id']} saved." + _verdict(review, str(spec["id"])))
             return redirect(
                 url_for("authoring.bank", bank_id=bank.id, _anchor=f"q-{spec['id']}"), code=303
             )
         db.rollback()
-        label = str(spec["id"]) if spec["id"] else f"#{len(doc['questions']) + 1}"
-        if key is not None:
-            label = key
         place_errors(errors, label, sinks, messages)
-    return _editor_page(bank, qtype, key, form, picks, messages, article, 422)
+    return _editor_page(bank, qtype, key, form, picks, messages, article, 422, checked)
+
+
+class Checked:
+    """What the editor shows of the question's checks and warnings."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, Outcome] = {}  # check row name -> its run
+        self.warnings: list[Warning] = []
+        self.ran = ""  # the line that says the checks were run, when they were
+
+    def show(self, review: quality.Review, qid: str, rows: list[str]) -> None:
+        runs = review.outcomes.get(qid, [])
+        self.results = dict(zip(rows, runs, strict=False))
+        self.warnings = review.about(qid)
+        self.ran = (
+            f"Checks run on the question as written: {review.summary(qid)}."
+            if runs
+            else "This question has no checks to run yet: write one below."
+        )
+
+
+def _verdict(review: quality.Review | None, qid: str) -> str:
+    """`` Its checks: 3 checks: all pass. 2 item-writing warnings: see the bank page.``"""
+    if review is None:
+        return ""
+    said = f" Its {review.summary(qid)}." if review.outcomes.get(qid) else ""
+    count = len(review.about(qid))
+    if count:
+        said += f" {count} item-writing warning{'s' if count != 1 else ''}: see beside it."
+    return said
 
 
 def _editor_page(
@@ -116,7 +166,9 @@ def _editor_page(
     messages: Messages,
     article: Article,
     status: int,
+    checked: Checked | None = None,
 ) -> tuple[str, int]:
+    checked = checked or Checked()
     failed = bool(status == 422 or messages.general or messages.extra)
     page = render_template(
         "authoring/question.html",
@@ -132,6 +184,9 @@ def _editor_page(
         roles=f.ROLES,
         codes=bank.misconceptions or {},
         position=_position(bank, key),
+        results=checked.results,
+        warnings=checked.warnings,
+        ran=checked.ran,
     )
     return page, status
 
@@ -275,6 +330,7 @@ def preview(bank_id: int, n: int) -> tuple[str, int]:
         grade=grade,
         error=error,
         right_answer=question.right_answer(article) if grade else None,
+        checks=run_checks(question, article),
         locked=False,
         form=form,
         slot={"position": n, "points": question.points},

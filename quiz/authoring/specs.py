@@ -45,6 +45,7 @@ class Messages:
 
     extra: dict[str, list[str]] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
+    check_rows: list[str] = field(default_factory=list)  # the checks' rows, in spec order
 
     def sink(self, key: str) -> Sink:
         return lambda message: self.extra.setdefault(key, []).append(message)
@@ -145,7 +146,102 @@ def build_spec(
         _sentences(qtype, form, picks or Picks(), article, spec, tie, sinks, messages)
     spec["explanation"] = _text(form.explanation)
     tie("explanation", form.explanation)
+    checks = _checks(qtype, form, tie, sinks, messages)
+    if checks:
+        spec["checks"] = checks
     return spec, sinks
+
+
+# -- checks: a student's answer and the score it must get --------------------------------
+
+_AT_LEAST = re.compile(r"(?:at\s+least|>=|≥|min(?:imum)?)\s*(.+)")
+_AT_MOST = re.compile(r"(?:at\s+most|<=|≤|max(?:imum)?)\s*(.+)")
+_RANGE = re.compile(r"(\S+)\s*(?:to|–|—|\.\.)\s*(\S+)")
+_LISTED = ("multiple", "highlight")
+
+
+def answer_value(qtype: str, typed: str) -> Any:
+    """A check's answer as the bank holds it, from the editor's text box: one line for a
+    typed answer or a single option, one option or sentence per line for ``multiple``
+    and ``highlight``, and ``sentence = category`` lines for ``classify``."""
+    lines = [line.strip() for line in typed.replace("\r\n", "\n").split("\n") if line.strip()]
+    if qtype in _LISTED:
+        return lines
+    if qtype == "classify":
+        labels: dict[str, str] = {}
+        for line in lines:
+            sep = "=" if "=" in line else ":"
+            sentence, _, category = line.rpartition(sep) if sep in line else (line, "", "")
+            labels[sentence.strip()] = category.strip()
+        return labels
+    return typed.strip()
+
+
+def answer_text(answer: Any) -> str:
+    """The editor's text box for a check's answer (the reverse of ``answer_value``)."""
+    if isinstance(answer, Mapping):
+        return "\n".join(f"{k} = {v}" for k, v in answer.items())
+    if isinstance(answer, list):
+        return "\n".join(str(a) for a in answer)
+    return "" if answer is None else str(answer)
+
+
+def expectation(typed: str) -> dict[str, Any]:
+    """``1``, ``at least 0.5``, ``at most 0.9``, ``0.5 to 0.9`` as check fields. Text that is
+    no number is kept, so that the bank's check says what is wrong with it."""
+    text = " ".join(typed.split()).casefold()
+    if not text:
+        return {}
+    if m := _AT_LEAST.fullmatch(text):
+        return {"at_least": number(m[1])}
+    if m := _AT_MOST.fullmatch(text):
+        return {"at_most": number(m[1])}
+    if m := _RANGE.fullmatch(text):
+        return {"at_least": number(m[1]), "at_most": number(m[2])}
+    return {"fraction": number(text)}
+
+
+def expectation_text(check: Mapping[str, Any]) -> str:
+    low, high, exact = check.get("at_least"), check.get("at_most"), check.get("fraction")
+    if exact is not None:
+        return shown(exact)
+    if low is not None and high is not None:
+        return f"{shown(low)} to {shown(high)}"
+    if low is not None:
+        return f"at least {shown(low)}"
+    if high is not None:
+        return f"at most {shown(high)}"
+    return ""
+
+
+def _checks(
+    qtype: str,
+    form: QuestionForm,
+    tie: Callable[[str, Field], None],
+    sinks: dict[str, Sink],
+    messages: Messages,
+) -> list[dict[str, Any]]:
+    sinks["checks"] = messages.sink("checks")
+    rows = [r for r in form.checks if not _blank(r.form, ("answer", "expect", "misconception"))]
+    items: list[dict[str, Any]] = []
+    messages.check_rows = []
+    for n, row in enumerate(rows):
+        r = row.form
+        item: dict[str, Any] = {"answer": answer_value(qtype, r.answer.data or "")}
+        if not _text(r.answer):
+            item["answer"] = None  # the bank says it is required
+        item.update(expectation(_text(r.expect)))
+        if _text(r.misconception):
+            item["misconception"] = _text(r.misconception)
+        items.append(item)
+        path = f"checks[{n}]"
+        sinks[path] = messages.sink(row.name)
+        tie(f"{path}.answer", r.answer)
+        for name in ("fraction", "at_least", "at_most"):
+            tie(f"{path}.{name}", r.expect)
+        tie(f"{path}.misconception", r.misconception)
+        messages.check_rows.append(row.name)
+    return items
 
 
 def _otherwise(form: QuestionForm, spec: dict[str, Any], tie: Callable[[str, Field], None]) -> None:
@@ -325,6 +421,15 @@ def form_data(spec: Mapping[str, Any], article: Article) -> tuple[dict[str, Any]
             {k: shown(v) if k != "text" else v for k, v in item.items()}
             for item in spec.get(list_name) or []
         ]
+    data["checks"] = [
+        {
+            "answer": answer_text(c.get("answer")),
+            "expect": expectation_text(c),
+            "misconception": c.get("misconception", ""),
+        }
+        for c in spec.get("checks") or []
+        if isinstance(c, Mapping)
+    ]
     picks = Picks()
     for list_name, role in (("sentences", "right"), ("distractors", "distractor")):
         for item in spec.get(list_name) or []:

@@ -13,6 +13,7 @@ from quiz import models as m
 from quiz import services
 from quiz.authoring import forms as f
 from quiz.authoring import operations as ops
+from quiz.authoring import quality
 from quiz.authoring.blueprint import bp, own_bank, seen_bank
 from quiz.authoring.dump import dump_yaml, stored_document
 from quiz.authoring.specs import Messages
@@ -144,8 +145,10 @@ def bank(bank_id: int) -> str:
     bank = seen_bank(bank_id)
     db = get_session()
     questions = services.live_questions(db, bank)
+    review, _ = quality.review(stored_document(db, bank))
     return render_template(
         "authoring/bank.html",
+        review=review or quality.Review(),
         bank=bank,
         own=bank.owner_id == g.teacher.id,
         article=services.article_of(bank.article),
