@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from quiz.forms import Form as FlaskForm
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 1000  # scrypt copes with any length; this only bounds the work per try

@@ -1,0 +1,71 @@
+"""Characters a database cannot hold (NUL; lone surrogates) are refused with a
+message beside the field on SQLite and PostgreSQL alike, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from wtforms.validators import ValidationError
+
+from quiz import models as m
+from quiz.db import session_scope
+from quiz.forms import UNSTORABLE_MESSAGE, storable
+from tests.factories import gen_class, gen_teacher, join, login
+from tests.helpers import csrf
+
+
+def _refused_beside_the_field(response) -> None:  # noqa: ANN001
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in page
+    assert "cannot be stored (a NUL byte" in page
+
+
+def test_a_nul_in_a_students_name_is_refused_on_both_databases(app: Flask) -> None:
+    with session_scope(app) as s:
+        code = gen_class(s, gen_teacher(s)).join_code
+    _refused_beside_the_field(join(app.test_client(), code, "Ada\x00Lovelace"))
+    with session_scope(app) as s:
+        assert s.scalar(select(func.count()).select_from(m.Student)) == 0
+    assert join(app.test_client(), code, "Ada Lovelace").status_code == 303
+
+
+def test_a_nul_in_a_practice_name_is_refused(app: Flask) -> None:
+    client = app.test_client()
+    home = client.get("/").get_data(as_text=True)
+    data = {"csrf_token": csrf(home), "display_name": "\x00"}
+    _refused_beside_the_field(client.post("/practice/ice-assaults-500", data=data))
+
+
+def test_a_nul_in_a_teachers_fields_is_refused(app: Flask) -> None:
+    client = app.test_client()
+    page = client.get("/teacher/signup").get_data(as_text=True)
+    data = {
+        "csrf_token": csrf(page),
+        "display_name": "Ada\x00",
+        "email": "ada@school.example",
+        "password": "long enough\x00 password",
+        "confirm": "long enough\x00 password",
+    }
+    _refused_beside_the_field(client.post("/teacher/signup", data=data))
+    with session_scope(app) as s:
+        gen_teacher(s)
+    teacher = app.test_client()
+    assert login(teacher).status_code in (302, 303)
+    dashboard = teacher.get("/teacher/").get_data(as_text=True)
+    created = teacher.post(
+        "/teacher/classes", data={"csrf_token": csrf(dashboard), "name": "Year\x009"}
+    )
+    _refused_beside_the_field(created)
+    with session_scope(app) as s:
+        assert s.scalar(select(func.count()).select_from(m.Klass)) == 0
+
+
+def test_the_validator_refuses_lone_surrogates_too() -> None:
+    class Field:
+        data = "a\ud800b"
+
+    with pytest.raises(ValidationError, match="cannot be stored"):
+        storable(None, Field())
+    assert "NUL" in UNSTORABLE_MESSAGE
