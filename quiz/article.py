@@ -41,6 +41,40 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
 
 
+def split_sentences(paragraph: str) -> list[str]:
+    """The sentences of one paragraph (whitespace already folded to single spaces,
+    none at either end), such that ``" ".join(result) == paragraph``: splitting
+    finds sentences and never changes the text.
+
+    A boundary the segmenter finds with no space after it (``=calc'!A0``, a quote
+    closed straight onto the next word) is not one: the two parts stay one sentence.
+    If the segmenter's parts cannot be found in the paragraph in order, the whole
+    paragraph is one sentence."""
+    starts: list[int] = []
+    pos = 0
+    for part in _segmenter().segment(paragraph):
+        part = part.strip()
+        if not part:
+            continue
+        at = paragraph.find(part, pos)
+        if at < 0:
+            return [paragraph] if paragraph else []
+        starts.append(at)
+        pos = at + len(part)
+    if not starts:
+        return []
+    starts[0] = 0
+    sentences: list[str] = []
+    for i, start in enumerate(starts):
+        piece = paragraph[start : starts[i + 1] if i + 1 < len(starts) else len(paragraph)]
+        if sentences and not sentences[-1].endswith(" "):
+            sentences[-1] += piece
+        else:
+            sentences.append(piece)
+    sentences = [s.strip() for s in sentences]
+    return sentences if " ".join(sentences) == paragraph else [paragraph]
+
+
 def normalise(text: str) -> str:
     """Fold typography so that a quote typed with straight quotes still matches."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTE_CHARS)
@@ -67,12 +101,11 @@ class Article:
         paragraphs: list[tuple[Sentence, ...]] = []
         blocks = [b.strip() for b in _PARAGRAPH_BREAK.split(text.replace("\r\n", "\n"))]
         for p_no, block in enumerate((b for b in blocks if b), start=1):
-            flat = _SPACE.sub(" ", block)
-            parts = [s.strip() for s in _segmenter().segment(flat)]
+            parts = split_sentences(_SPACE.sub(" ", block))
             paragraphs.append(
                 tuple(
                     Sentence(id=f"p{p_no}-s{s_no}", paragraph=p_no, index=s_no, text=s)
-                    for s_no, s in enumerate((p for p in parts if p), start=1)
+                    for s_no, s in enumerate(parts, start=1)
                 )
             )
         return cls(title=title.strip(), source=source.strip(), paragraphs=tuple(paragraphs))

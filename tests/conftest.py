@@ -12,12 +12,15 @@ import logging
 import os
 import re
 import secrets
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -26,6 +29,14 @@ from quiz import create_app
 from quiz.banks import LoadedBank, check_paths
 from quiz.db import Base, dispose_engines, session_scope
 from quiz.services import import_bank
+
+# Property-based tests keep nothing in the work tree (no example database, and
+# Hypothesis's own files under the system's temporary directory), take no time
+# limit per example (a page on PostgreSQL can be slow on a shared machine) and few
+# examples unless a test asks for more.
+set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "quiz-hypothesis"))
+hypothesis_settings.register_profile("quiz", database=None, deadline=None, max_examples=25)
+hypothesis_settings.load_profile("quiz")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_BANKS = ROOT / "question_banks"

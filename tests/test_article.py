@@ -1,5 +1,8 @@
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from quiz.article import Article, normalise
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_699683b372f2aec4.txt"
@@ -51,3 +54,41 @@ def test_the_seed_article_ends_a_sentence_with_us():
     assert len(ends) == 2
     following = a.sentence(f"p{ends[1].paragraph}-s{ends[1].index + 1}")
     assert following is not None and following.text.startswith("The issues faced by ICE officers")
+
+
+# Splitting never changes the text.
+
+
+def test_a_mark_with_no_space_after_it_is_not_a_sentence_end():
+    article = Article.from_text("T", "", "Type =calc'!A0 into the cell. Then go.")
+    assert [s.text for s in article.sentences] == ["Type =calc'!A0 into the cell.", "Then go."]
+    assert article.text == "Type =calc'!A0 into the cell. Then go."
+
+
+def test_joining_a_paragraphs_sentences_gives_the_paragraph_back():
+    text = 'He said "Stop!"She left. Up 500%!Really? Yes. Mr. Smith went.  Dr.Who came.'
+    article = Article.from_text("T", "", text)
+    assert article.text == " ".join(text.split())
+
+
+_PARAGRAPH = st.text(
+    st.one_of(
+        st.sampled_from(list(" .!?\"'()-:;…“”‘’%0123456789")),
+        st.characters(exclude_categories=("Cs", "Zl", "Zp", "Cc")),
+    ),
+    max_size=120,
+)
+
+
+@settings(max_examples=150)
+@given(st.lists(_PARAGRAPH, min_size=1, max_size=3))
+def test_splitting_is_lossless(paragraphs: list[str]) -> None:
+    """Whatever the text, the stored sentences joined give each paragraph back, with
+    only whitespace folded (a run of spaces is one, ends trimmed)."""
+    text = "\n\n".join(paragraphs)
+    article = Article.from_text("T", "", text)
+    expected = [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n")]
+    assert [" ".join(s.text for s in para) for para in article.paragraphs] == [
+        p for p in expected if p
+    ]
+    assert all(s.text and s.text == s.text.strip() for s in article.sentences)
