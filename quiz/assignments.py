@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -132,11 +132,12 @@ def start(
     )
     if assignment.attempts_allowed and used >= assignment.attempts_allowed:
         raise services.NotAllowed("You have used every attempt this assignment allows.")
-    deadline = assignment.closes_at
-    if assignment.time_limit_minutes:
-        minutes = assignment.time_limit_minutes + classes.extra_minutes(session, student.id)
-        limit = now + timedelta(minutes=minutes)
-        deadline = limit if deadline is None else min(deadline, limit)
+    # Stored as it stands at the start, for the record; pages and saves judge the
+    # deadline afresh on each request (services.deadline_of).
+    extra = classes.extra_minutes(session, student.id) if assignment.time_limit_minutes else 0
+    deadline = services.effective_deadline(
+        assignment.closes_at, now, assignment.time_limit_minutes, extra
+    )
     rng = rng or random.Random()
     attempt = services.start_attempt(
         session,
@@ -168,9 +169,27 @@ def start(
     return attempt
 
 
+def finish_overdue(session: Session, assignment: m.Assignment, now: datetime | None = None) -> int:
+    """Submit every attempt of the assignment whose time is up (``finish_if_overdue``),
+    as the teacher's pages do before showing results: after the close was moved into
+    the past, say. Returns how many were submitted."""
+    attempts = session.scalars(
+        select(m.Attempt).where(
+            m.Attempt.assignment_id == assignment.id,
+            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
+        )
+    ).all()
+    if attempts and assignment.time_limit_minutes:
+        # Their students' extra time, in one query (deadline_of finds it in the session).
+        session.scalars(
+            select(m.ExtraTime).where(m.ExtraTime.student_id.in_({a.student_id for a in attempts}))
+        ).all()
+    return sum(1 for attempt in attempts if finish_if_overdue(session, attempt, now))
+
+
 def finish_if_overdue(session: Session, attempt: m.Attempt, now: datetime | None = None) -> bool:
-    """Submit an attempt whose time is up, with the answers saved so far. True if
-    the attempt is (now) submitted."""
+    """Submit an attempt whose time is up (``services.time_is_up``: its deadline as it
+    stands now), with the answers saved so far. True if the attempt is (now) submitted."""
     if attempt.submitted:
         return True
     if services.time_is_up(attempt, now):

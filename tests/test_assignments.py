@@ -127,7 +127,7 @@ def test_time_limit_with_extra_time(app, client):
         limit = attempt.deadline_at - before
         assert timedelta(minutes=29, seconds=50) < limit <= timedelta(minutes=30, seconds=5)
         slot = attempt.slots[0]
-        attempt.deadline_at = utcnow() - timedelta(minutes=1)
+        attempt.started_at = utcnow() - timedelta(minutes=31)  # 20 + 10 minutes are past
         s.flush()
         with pytest.raises(services.NotAllowed):
             services.save_answer(s, attempt, slot, slot_question(slot).key_form(slot.state))

@@ -109,8 +109,8 @@ def test_question_page_hands_in_an_attempt_whose_time_is_up(app, client):
     attempt_id = int(client.get(started.headers["Location"]).headers["Location"].split("/")[2])
     first = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
     assert "Save answer" in first and "Hand in by" in first
-    with session_scope(app) as s:
-        s.get_one(m.Attempt, attempt_id).deadline_at = utcnow() - timedelta(minutes=5)
+    with session_scope(app) as s:  # started 25 minutes ago: the 20-minute limit is past
+        s.get_one(m.Attempt, attempt_id).started_at = utcnow() - timedelta(minutes=25)
 
     page = client.get(f"/attempts/{attempt_id}/q/2")
     assert page.status_code == 200

@@ -17,10 +17,13 @@ Split by feature, and imported here so that callers write ``services.save_answer
 from __future__ import annotations
 
 from quiz.services.answers import (
+    GRACE,
     NotAllowed,
     NotInTransaction,
     SaveResult,
     answers_locked,
+    deadline_of,
+    effective_deadline,
     feedback_due,
     save_answer,
     time_is_up,
@@ -62,6 +65,7 @@ from quiz.services.reads import (
 )
 
 __all__ = [
+    "GRACE",
     "AnswerHead",
     "AnyAnswer",
     "AnyAttempt",
@@ -82,6 +86,8 @@ __all__ = [
     "attempt_at",
     "attempt_for_student",
     "create_student",
+    "deadline_of",
+    "effective_deadline",
     "feedback_due",
     "import_bank",
     "list_banks",

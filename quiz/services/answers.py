@@ -10,14 +10,21 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from quiz import models as m
 from quiz.article import Article
 from quiz.db import DriverStatement, utcnow
 from quiz.questions import Grade, Question, Unreadable
 from quiz.services.content import article_of, question_of
-from quiz.services.reads import AnswerHead, AnyAnswer, AnyAttempt, AnySlot, _version_of
+from quiz.services.reads import (
+    AnswerHead,
+    AnyAnswer,
+    AnyAttempt,
+    AnySlot,
+    AttemptHead,
+    _version_of,
+)
 
 
 class NotAllowed(Exception):
@@ -47,12 +54,59 @@ def answers_locked(attempt: AnyAttempt, answer: AnyAnswer | None) -> bool:
     return attempt.feedback == m.FEEDBACK_IMMEDIATE and answer is not None
 
 
+# An answer sent just as the clock ran out still counts: the one grace period, used
+# by every page, save and hand-in through ``time_is_up``.
+GRACE = timedelta(seconds=30)
+
+
+def effective_deadline(
+    closes_at: datetime | None,
+    started_at: datetime,
+    time_limit_minutes: int | None,
+    extra_minutes: int,
+) -> datetime | None:
+    """When an assignment's attempt must be handed in: the assignment's close, or
+    the start plus the time limit and the student's extra time, whichever is first
+    (None: no close and no limit). The one definition of an attempt's deadline."""
+    ends = [closes_at] if closes_at is not None else []
+    if time_limit_minutes:
+        ends.append(started_at + timedelta(minutes=time_limit_minutes + extra_minutes))
+    return min(ends) if ends else None
+
+
+def deadline_of(attempt: AnyAttempt) -> datetime | None:
+    """The attempt's deadline judged now, from the assignment's close and time limit
+    and the student's extra time as they stand when the request arrives (a teacher
+    may move them while the attempt runs); a practice attempt keeps the deadline
+    stored at its start (none, as practice is started)."""
+    if isinstance(attempt, AttemptHead):
+        if attempt.assignment_id is None:
+            return attempt.deadline_at
+        return effective_deadline(
+            attempt.closes_at,
+            attempt.started_at,
+            attempt.time_limit_minutes,
+            attempt.extra_minutes or 0,
+        )
+    assignment = attempt.assignment
+    if assignment is None:
+        return attempt.deadline_at
+    extra = 0
+    if assignment.time_limit_minutes:
+        session = object_session(attempt)
+        row = session.get(m.ExtraTime, attempt.student_id) if session is not None else None
+        extra = row.minutes if row is not None else 0
+    return effective_deadline(
+        assignment.closes_at, attempt.started_at, assignment.time_limit_minutes, extra
+    )
+
+
 def time_is_up(attempt: AnyAttempt, now: datetime | None = None) -> bool:
-    """Past the attempt's deadline (time limit or close), with 30 s of grace for
-    an answer sent just as the clock ran out."""
-    if attempt.deadline_at is None:
+    """Past the attempt's deadline (``deadline_of``, judged now), with ``GRACE``."""
+    deadline = deadline_of(attempt)
+    if deadline is None:
         return False
-    return (now or utcnow()) > attempt.deadline_at + timedelta(seconds=30)
+    return (now or utcnow()) > deadline + GRACE
 
 
 @dataclass

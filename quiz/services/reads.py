@@ -76,12 +76,18 @@ _ATTEMPT_AT = (
         m.Article.sha256,
         m.Bank.id,
         m.Bank.sha256,
+        # What the deadline is judged from when the request arrives (deadline_of).
+        m.Attempt.assignment_id,
+        m.Attempt.started_at,
+        m.Assignment.time_limit_minutes,
+        m.ExtraTime.minutes,
     )
     .join(m.AttemptSlot, m.AttemptSlot.attempt_id == m.Attempt.id)
     .join(m.QuestionVersion, m.QuestionVersion.id == m.AttemptSlot.question_version_id)
     .join(m.Article, m.Article.id == m.QuestionVersion.article_id)
     .join(m.Bank, m.Bank.id == m.Attempt.bank_id)
     .outerjoin(m.Assignment, m.Assignment.id == m.Attempt.assignment_id)
+    .outerjoin(m.ExtraTime, m.ExtraTime.student_id == m.Attempt.student_id)
     .outerjoin(m.Answer, _answer_of_slot)
     .where(
         m.Attempt.id == bindparam("attempt_id"),
@@ -167,8 +173,12 @@ class AttemptHead:
     student_id: int
     status: str
     feedback: str
-    deadline_at: datetime | None
-    closes_at: datetime | None  # the assignment's close, if any
+    deadline_at: datetime | None  # as stored at the start; see answers.deadline_of
+    closes_at: datetime | None  # the assignment's close, if any, as it is now
+    assignment_id: int | None
+    started_at: datetime
+    time_limit_minutes: int | None  # the assignment's, as it is now
+    extra_minutes: int | None  # the student's extra time, as it is now
 
     @property
     def submitted(self) -> bool:
@@ -239,7 +249,7 @@ def attempt_at(
         *row, count, answered = row
         done = {int(p) for p in (answered or "").split(",") if p}
         nav = [NavItem(p, p in done) for p in range(1, count + 1)]
-    attempt = AttemptHead(*row[0:6])
+    attempt = AttemptHead(*row[0:6], *row[19:23])
     slot = SlotHead(*row[6:11])
     answer = AnswerHead(*row[11:14]) if row[11] is not None else None
     # The question's version, the article it was written against (the attempt's, in

@@ -139,6 +139,13 @@ def _question_at(attempt_id: int, n: int, *, page: bool = False) -> services.Que
         abort(404)
 
 
+TIME_UP = (
+    "Time is up for this attempt (the assignment has closed, or its time limit has "
+    "passed), so this answer was not saved. The answers you saved before were handed in."
+)
+HANDED_IN = "This attempt has been handed in; answers can no longer change. This one was not saved."
+
+
 def _overdue(at: services.QuestionAt) -> bool:
     return not at.attempt.submitted and services.time_is_up(at.attempt)
 
@@ -162,6 +169,7 @@ def _question_page(
     return render_template(
         "student/question.html",
         attempt=attempt,
+        deadline=services.deadline_of(attempt),
         bank=at.bank,
         slot=at.slot,
         slot_count=len(nav),
@@ -212,8 +220,10 @@ def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
     attempt = at.attempt
     if _overdue(at):  # time is up: hand in the answers saved so far
         _hand_in_overdue(attempt_id)
+        flash(TIME_UP)
         return redirect(url_for("student.results", attempt_id=attempt.id))
     if attempt.submitted:
+        flash(HANDED_IN)
         return redirect(url_for("student.results", attempt_id=attempt.id))
     form = request.form.to_dict(flat=False)
     saved = dict(stored=at.answer, question=at.question, article=at.article)
@@ -227,7 +237,8 @@ def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
             # one transaction.
             with session_scope(current_app) as tx:
                 result = services.save_answer(tx, attempt, at.slot, form, **saved)
-    except services.NotAllowed:
+    except services.NotAllowed as exc:
+        flash(f"{exc} This answer was not saved.")
         return redirect(url_for("student.results", attempt_id=attempt.id))
     if result.error:
         return _question_page(at, error=result.error, echo=result.response), 422
