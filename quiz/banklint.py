@@ -11,6 +11,7 @@ The rules are documented, each with a bad and a good example, in
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,8 @@ KEY_LONGER_RATIO = 1.3
 KEY_LONGER_CHARS = 12
 #: share of the bank's single-choice items whose key is the longest option (chance: ~1/4)
 KEY_LONGEST_SHARE = 0.5
+#: ...and this many times as often as chance would make it (for the key-position rule too)
+OVER_CHANCE = 1.5
 #: share of choice items whose (first) key sits in the same position
 KEY_POSITION_SHARE = 0.5
 #: bank-wide share rules need this many items to mean anything
@@ -44,6 +47,8 @@ PLAIN_SHARE_MIN = 0.25
 REUSED_PAIR_MAX = 3
 #: numbers below this are not counted for reuse (paragraph numbers, "6 times")
 REUSED_NUMBER_MIN = 10
+#: whole numbers in this range are taken for years (a setting's dates), not reused figures
+YEARS = (1900, 2100)
 
 
 @dataclass(frozen=True)
@@ -129,12 +134,14 @@ def key_longest_share(bank: LoadedBank) -> Iterator[Warning]:
     if len(items) < MIN_ITEMS_FOR_SHARE:
         return
     longest = []
+    chance = 0.0  # how many keys would be the longest if lengths were drawn at random
     for _, q in items:
         options = _options(q)
         key = max(range(len(options)), key=lambda i: options[i].credit)
+        chance += 1 / len(options)
         if all(len(options[key].text) > len(o.text) for i, o in enumerate(options) if i != key):
             longest.append(q.id)
-    if len(longest) > KEY_LONGEST_SHARE * len(items):
+    if len(longest) > KEY_LONGEST_SHARE * len(items) and len(longest) >= OVER_CHANCE * chance:
         yield _bank_wide(
             bank,
             "key-longest-share",
@@ -150,6 +157,7 @@ def key_longest_share(bank: LoadedBank) -> Iterator[Warning]:
 def key_position(bank: LoadedBank) -> Iterator[Warning]:
     """With shuffling off (an assignment setting) a key always in one place is free marks."""
     positions: dict[int, list[str]] = defaultdict(list)
+    chance: dict[int, float] = defaultdict(float)  # expected count in a random order
     count = 0
     for q in bank.questions:
         if q.type not in ("single", "multiple"):
@@ -160,10 +168,13 @@ def key_position(bank: LoadedBank) -> Iterator[Warning]:
             continue
         count += 1
         positions[right[0]].append(q.id)
+        n, k = len(options), len(right)
+        for p in range(n - k + 1):  # the first right option is at p: k - 1 more after it
+            chance[p] += math.comb(n - p - 1, k - 1) / math.comb(n, k)
     if count < MIN_ITEMS_FOR_SHARE:
         return
     where, ids = max(positions.items(), key=lambda kv: len(kv[1]))
-    if len(ids) > KEY_POSITION_SHARE * count:
+    if len(ids) > KEY_POSITION_SHARE * count and len(ids) >= OVER_CHANCE * chance[where]:
         yield _bank_wide(
             bank,
             "key-position",
@@ -396,13 +407,17 @@ def _numbers(text: str) -> set[float]:
     return out
 
 
+def _year(x: float) -> bool:
+    return x.is_integer() and YEARS[0] <= x <= YEARS[1]
+
+
 def _item_numbers(q: Question, exclude: set[float]) -> set[float]:
     texts = [q.prompt]
     texts += [o.text for o in getattr(q, "options", ()) or ()]
     texts += [getattr(a, "text", "") for a in getattr(q, "answers", ()) or ()]
     found = set().union(*(_numbers(t) for t in texts))
     found |= {a.value for a in getattr(q, "answers", ()) or () if hasattr(a, "value")}
-    return {x for x in found - exclude if x >= REUSED_NUMBER_MIN}
+    return {x for x in found - exclude if x >= REUSED_NUMBER_MIN and not _year(x)}
 
 
 def reused_numbers(bank: LoadedBank) -> Iterator[Warning]:

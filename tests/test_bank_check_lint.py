@@ -192,3 +192,45 @@ def test_json_carries_warnings(runner, tmp_path):
     result = runner.invoke(args=["bank", "check", "--json", "--strict", str(path)])
     assert result.exit_code == 1
     assert json.loads(result.output)["strict"] is True
+
+
+def _multiple(qid, right, wrong, right_first=True):
+    options = [{"text": t, "correct": True, "feedback": "Yes."} for t in right]
+    others = [{"text": t, "feedback": "No.", "misconception": "RATIO"} for t in wrong]
+    return {
+        "id": qid,
+        "type": "multiple",
+        "skill": "percent",
+        "prompt": "Which?",
+        "options": options + others if right_first else others + options,
+        "explanation": "Because.",
+    }
+
+
+def test_key_position_allows_for_chance():
+    # three right options of four: the first option is right three times in four by chance
+    data = bank_data(questions=[_multiple(f"m{i}", ["a", "b", "c"], ["d"]) for i in range(4)])
+    assert _rules(data, "key-position") == []
+    # two right of five, always listed first: far more often than chance
+    data = bank_data(questions=[_multiple(f"m{i}", ["a", "b"], ["c", "d", "e"]) for i in range(4)])
+    (w,) = _rules(data, "key-position")
+    assert "option 1 in 4 of 4" in w.message
+    data = bank_data(
+        questions=[_multiple(f"m{i}", ["a", "b"], ["c", "d", "e"], i % 2 == 0) for i in range(4)]
+    )
+    assert _rules(data, "key-position") == []
+
+
+def test_key_longest_share_allows_for_chance_with_two_options():
+    items = [
+        _single(f"s{i}", "the longer key" if i < 2 else "key", ["a middle one"]) for i in range(4)
+    ]
+    assert _rules(bank_data(questions=items), "key-longest-share") == []  # 2 of 4: chance
+
+
+def test_years_are_not_reused_numbers():
+    data = bank_data()
+    for i in range(5):
+        data["questions"].append(_single(f"s{i}", f"{30 + i}", ["50"], key_at=i % 2))
+        data["questions"][-1]["prompt"] = "Between 2019 and 2023 the count rose. Which?"
+    assert _rules(data, "reused-numbers") == []
