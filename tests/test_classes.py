@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from datetime import timedelta
+from html import unescape
 
+import pytest
 from sqlalchemy import func, select
 
 from quiz import classes, services
 from quiz import models as m
 from quiz.db import session_scope, utcnow
-from tests.factories import gen_assignment, gen_class, gen_teacher, join
+from tests.factories import gen_assignment, gen_class, gen_teacher, join, login
 from tests.helpers import csrf
 
 
@@ -76,7 +80,8 @@ def test_roster_import_is_all_or_nothing(app):
     with session_scope(app) as s:
         klass = s.get(m.Klass, class_id)
         bad = classes.import_roster(s, klass, "name\nAda\n\n" + "x" * 61 + "\n")
-        assert bad.errors and not bad.created
+        assert bad.errors == [f"Line 4: the name is longer than 60 characters ({'x' * 20}…)."]
+        assert not bad.created
     with session_scope(app) as s:
         assert s.scalar(select(func.count()).select_from(m.Student)) == 0
         klass = s.get(m.Klass, class_id)
@@ -161,3 +166,89 @@ def test_delete_class_removes_everything_in_it(app):
         for model in (m.Klass, m.Student, m.Assignment, m.Attempt, m.AttemptSlot, m.Answer):
             assert s.scalar(select(func.count()).select_from(model)) == 0, model
         assert s.scalar(select(func.count()).select_from(m.Teacher)) == 1
+
+
+# Rosters: pasted names one per line, files as CSV with a header; the names are
+# shown before they are added; a bad line is named, never cut.
+
+
+def _roster_post(app, client, class_id: int, text: str = "", file: bytes | None = None):
+    page = client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+    data: dict = {"csrf_token": csrf(page), "text": text}
+    if file is not None:
+        data["file"] = (io.BytesIO(file), "roster.csv")
+    return client.post(
+        f"/teacher/classes/{class_id}/roster", data=data, content_type="multipart/form-data"
+    )
+
+
+def _teacher_client(app):
+    client = app.test_client()
+    assert login(client).status_code in (302, 303)
+    return client
+
+
+def _student_names(app, class_id: int) -> list[str]:
+    with session_scope(app) as s:
+        return sorted(
+            s.scalars(select(m.Student.display_name).where(m.Student.class_id == class_id))
+        )
+
+
+def test_pasted_names_are_shown_then_added_whole(app):
+    class_id, _ = _setup(app)
+    client = _teacher_client(app)
+    shown = _roster_post(app, client, class_id, "Smith, John\rO'Brien, Mary-Kate\r\n\n  Ada   L ")
+    assert shown.status_code == 200
+    page = shown.get_data(as_text=True)
+    assert "Add these 3 students" in page and "Nothing is added yet" in page
+    assert "<li>Smith, John</li>" in page and "<li>O&#39;Brien, Mary-Kate</li>" in page
+    assert _student_names(app, class_id) == []
+    names = re.findall(r'<input type="hidden" name="name" value="([^"]*)">', page)
+    confirm = {"csrf_token": csrf(page), "step": "confirm", "name": [unescape(n) for n in names]}
+    added = client.post(f"/teacher/classes/{class_id}/roster", data=confirm)
+    assert added.status_code == 303
+    assert _student_names(app, class_id) == ["Ada L", "O'Brien, Mary-Kate", "Smith, John"]
+    assert "3 students added" in client.get(added.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "file", "message"),
+    [
+        ("", b"name\rAda\rBob\r", None),  # old Mac line endings
+        ("", b'name\n"' + b"x" * 300 * 1024 + b'"\n', "larger than 256 KiB"),
+        ("", b'name\n"' + b"x" * 200 * 1024 + b'"\n', "Line 2: this is not readable as CSV"),
+        ("", b"Ada\nBob\n", "Line 1: the first line must be a header with a “name” column"),
+        ("", b"name,group\nAda,1\n,2\n", "Line 3: no name."),
+        ("", b"name\nAda\x00\n", "Line 2: a character that cannot be stored"),
+        ("Ada\r" + "y" * 300 * 1024, None, "Line 2: the name is longer than 60 characters"),
+        ("Ada\x00", None, "cannot be stored (a NUL byte"),
+        ("\n \n", None, "There are no names."),
+    ],
+    ids=["cr", "big-file", "big-cell", "header", "no-name", "nul-file", "long", "nul", "empty"],
+)
+def test_hostile_rosters_are_named_not_a_500(app, text, file, message):
+    class_id, _ = _setup(app)
+    client = _teacher_client(app)
+    response = _roster_post(app, client, class_id, text, file)
+    page = unescape(response.get_data(as_text=True))
+    if message is None:
+        assert response.status_code == 200 and "<li>Ada</li><li>Bob</li>" in page
+    else:
+        assert response.status_code == 422, page[:2000]
+        assert message in page and 'aria-invalid="true"' in page
+        assert '<details class="more" open>' in page
+    assert _student_names(app, class_id) == []
+
+
+def test_the_confirm_step_checks_the_names_again(app):
+    class_id, _ = _setup(app)
+    client = _teacher_client(app)
+    page = client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+    data = {"csrf_token": csrf(page), "step": "confirm", "name": ["Ada", "z" * 61]}
+    response = client.post(f"/teacher/classes/{class_id}/roster", data=data)
+    assert response.status_code == 422
+    assert "Line 2: the name is longer than 60 characters" in response.get_data(as_text=True)
+    assert _student_names(app, class_id) == []
+    no_token = client.post(f"/teacher/classes/{class_id}/roster", data={"step": "confirm"})
+    assert no_token.status_code == 400

@@ -58,8 +58,8 @@ class DeleteClassForm(FlaskForm):
 
 
 class RosterForm(FlaskForm):
-    file = FileField("A CSV file with a “name” column (or one name per line)")
-    text = TextAreaField("…or paste names, one per line")
+    file = FileField("A CSV file whose first line is a header with a “name” column")
+    text = TextAreaField("…or paste names, one per line (a comma is part of a name)")
 
 
 class StudentNameForm(FlaskForm):

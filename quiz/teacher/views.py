@@ -147,26 +147,52 @@ def delete_class(class_id: int) -> Response | str | tuple[str, int]:
 
 @bp.post("/classes/<int:class_id>/roster")
 def import_roster(class_id: int) -> Response | tuple[str, int]:
+    """Two steps: the names read from the file or the pasted text are shown for the
+    teacher to confirm (nothing is added yet); the confirm step adds them."""
     klass = own_class(class_id)
+    if request.form.get("step") == "confirm":
+        return _add_roster(klass)
     form = f.RosterForm()
     if not form.validate_on_submit():
-        abort(400)
-    text = form.text.data or ""
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _class_page(klass, 422, roster_form=form)
     upload = form.file.data
     if upload and getattr(upload, "filename", ""):
+        target = form.file
+        raw = upload.read(classes.MAX_ROSTER_BYTES + 1)
+        if len(raw) > classes.MAX_ROSTER_BYTES:
+            form.file.errors = ["The file is larger than 256 KiB: split it, or paste the names."]
+            return _class_page(klass, 422, roster_form=form)
         try:
-            text = upload.read(256 * 1024).decode("utf-8-sig")
+            outcome = classes.parse_roster_csv(raw.decode("utf-8-sig"))
         except UnicodeDecodeError:
             form.file.errors = ["The file must be UTF-8 text (CSV)."]
             return _class_page(klass, 422, roster_form=form)
-    db = get_session()
-    outcome = classes.import_roster(db, klass, text)
+    else:
+        target = form.text
+        outcome = classes.parse_pasted_roster(form.text.data or "")
     if outcome.errors:
-        db.rollback()
+        target.errors = outcome.errors
+        return _class_page(klass, 422, roster_form=form)
+    page = render_template(
+        "teacher/roster_confirm.html", klass=klass, names=outcome.names, plain=f.PlainForm()
+    )
+    return page, 200
+
+
+def _add_roster(klass: m.Klass) -> Response | tuple[str, int]:
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    outcome = classes.check_roster_names(request.form.getlist("name"))
+    if outcome.errors:
+        form = f.RosterForm(formdata=None)
         form.text.errors = outcome.errors
         return _class_page(klass, 422, roster_form=form)
+    db = get_session()
+    created = classes.add_students(db, klass, outcome.names)
     db.commit()
-    flash(f"{len(outcome.created)} students added, each with a personal re-entry code.")
+    flash(f"{len(created)} students added, each with a personal re-entry code.")
     return redirect(url_for("teacher.class_page", class_id=klass.id, _anchor="students"), code=303)
 
 
