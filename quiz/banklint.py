@@ -49,6 +49,8 @@ REUSED_PAIR_MAX = 3
 REUSED_NUMBER_MIN = 10
 #: whole numbers in this range are taken for years (a setting's dates), not reused figures
 YEARS = (1900, 2100)
+#: numbers of formulas, not of examples ("÷ 100")
+FORMULA_NUMBERS = frozenset({100.0})
 
 
 @dataclass(frozen=True)
@@ -412,31 +414,45 @@ def _year(x: float) -> bool:
 
 
 def _item_numbers(q: Question, exclude: set[float]) -> set[float]:
-    texts = [q.prompt]
+    """The numbers an item works with: in its prompt, options, answers, feedback and
+    explanation (worked examples count: a student meets them too)."""
+    texts = [text for _, text in _texts(q)]
     texts += [o.text for o in getattr(q, "options", ()) or ()]
     texts += [getattr(a, "text", "") for a in getattr(q, "answers", ()) or ()]
     found = set().union(*(_numbers(t) for t in texts))
     found |= {a.value for a in getattr(q, "answers", ()) or () if hasattr(a, "value")}
-    return {x for x in found - exclude if x >= REUSED_NUMBER_MIN and not _year(x)}
+    return {x for x in found - exclude - FORMULA_NUMBERS if x >= REUSED_NUMBER_MIN and not _year(x)}
 
 
 def reused_numbers(bank: LoadedBank) -> Iterator[Warning]:
-    """The same made-up numbers in many items let students recall rather than work."""
+    """The same made-up numbers in many items let students recall rather than work. Pairs
+    that share a number (10 and 50, 10 and 60) make one warning."""
     article = _numbers(f"{bank.article.title} {bank.article.text}")
     pairs: dict[tuple[float, float], list[str]] = defaultdict(list)
     for q in bank.questions:
         for pair in itertools.combinations(sorted(_item_numbers(q, article)), 2):
             pairs[pair].append(q.id)
-    reported: set[frozenset[str]] = set()
-    for (a, b), ids in sorted(pairs.items(), key=lambda kv: -len(kv[1])):
-        if len(ids) <= REUSED_PAIR_MAX or frozenset(ids) in reported:
-            continue
-        reported.add(frozenset(ids))
+    groups: list[tuple[set[float], list[tuple[float, float]]]] = []
+    for pair in sorted(p for p, ids in pairs.items() if len(ids) > REUSED_PAIR_MAX):
+        joined = [g for g in groups if g[0] & set(pair)]
+        numbers, members = set(pair), [pair]
+        for g in joined:
+            groups.remove(g)
+            numbers |= g[0]
+            members += g[1]
+        groups.append((numbers, members))
+    order = {q.id: n for n, q in enumerate(bank.questions)}
+    for numbers, members in groups:
+        ids = sorted({i for pair in members for i in pairs[pair]}, key=order.__getitem__)
+        most = max(members, key=lambda p: len(pairs[p]))
+        shown = [_plain(x) for x in sorted(numbers)]
+        listed = ", ".join(shown[:-1]) + f" and {shown[-1]}"
         yield _bank_wide(
             bank,
             "reused-numbers",
-            f"the numbers {_plain(a)} and {_plain(b)} appear together in {len(ids)} items "
-            f"({_ids(ids)}): students recall the answer instead of working it; vary them",
+            f"the numbers {listed} recur across {len(ids)} items ({_ids(ids)}; "
+            f"{_plain(most[0])} with {_plain(most[1])} in {len(pairs[most])}): "
+            "students recall the answer instead of working it; vary them",
             ids,
         )
 

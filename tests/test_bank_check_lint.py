@@ -133,7 +133,9 @@ def test_reused_numbers():
         data["questions"].append(_single(f"s{i}", "60", ["50", str(20 + i)], key_at=i % 3))
         data["questions"][-1]["prompt"] = "A count went from 10 to 60. What is it?"
     found = _rules(data, "reused-numbers")
-    assert found and "the numbers 10 and 60 appear together in 4 items" in found[0].message
+    (w,) = found
+    assert "the numbers 10 and 60 recur across 4 items (s0, s1, s2, s3; " in w.message
+    assert w.questions == ("s0", "s1", "s2", "s3")
     fair = copy.deepcopy(data)
     fair["questions"][-1]["prompt"] = "A count went from 20 to 70. What is it?"
     fair["questions"][-1]["options"][0]["text"] = "70"
@@ -234,3 +236,14 @@ def test_years_are_not_reused_numbers():
         data["questions"].append(_single(f"s{i}", f"{30 + i}", ["50"], key_at=i % 2))
         data["questions"][-1]["prompt"] = "Between 2019 and 2023 the count rose. Which?"
     assert _rules(data, "reused-numbers") == []
+
+
+def test_reused_numbers_that_share_a_number_make_one_warning():
+    data = bank_data()
+    for i in range(5):
+        data["questions"].append(_single(f"s{i}", "60", ["40", str(20 + i)], key_at=i % 3))
+        data["questions"][-1]["prompt"] = "A count went from 10 to 60."
+        data["questions"][-1]["explanation"] = "10 + 5 × 10 = 60, not 40. ÷ 100 twice."
+    (w,) = _rules(data, "reused-numbers")
+    assert w.message.startswith("the numbers 10, 40 and 60 recur across 5 items")
+    assert "100" not in w.message
