@@ -3,9 +3,14 @@
 No scripts, no ``<style>`` and no ``style=`` (the Content-Security-Policy forbids
 inline styles): presentation attributes only. Each chart is an image with a
 <title> and a <desc> that a screen reader reads (``role="img"`` and
-``aria-labelledby``), scales with its container (a viewBox and ``width="100%"``),
-draws on its own white background with dark text (contrast far above 4.5:1),
-and writes every number beside its bar.
+``aria-labelledby``), draws on its own white background with dark text (contrast
+far above 4.5:1), and writes every number beside its bar.
+
+The charts fill their container's width without a viewBox: horizontal positions
+and widths are percentages of the chart's width, heights and font sizes are CSS
+pixels. So the text never shrinks with the screen: it is ``MIN_FONT`` pixels or
+more on a phone as on a projector (a viewBox would scale a 13-unit label on a
+640-unit chart down to about 7 pixels on a 375-pixel phone).
 """
 
 from __future__ import annotations
@@ -16,15 +21,17 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH = 640  # histogram; bar charts are narrower, so their text stays large on a phone
-BAR_WIDTH = 480
+from quiz.rendering import plural
+
+MIN_FONT = 12  # CSS pixels: the smallest text any chart draws, at any width
 BACKGROUND = "#ffffff"
 TEXT = "#1a1a1a"  # 17.4:1 on white
 MUTED = "#4d4d4d"  # 8.5:1 on white
 BAR = "#1f5f99"  # 6.9:1 on white: bars stand out too
 AXIS = "#595959"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-MAX_LABEL = 52  # characters drawn; the full label is in the description
+MAX_LABEL = 36  # characters drawn (about 260 px at 14 px); the full label is in the description
+MAX_TICKS = 6  # axis labels under a histogram (0, 20, ... 100), apart even on a small phone
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
@@ -40,52 +47,55 @@ def histogram(
 ) -> Markup:
     """Vertical bars counting ``values`` (percentages) in ``bins`` equal bins from
     ``lo`` to ``hi``; ``hi`` itself falls in the last bin, values outside the range
-    in the nearest end bin. Each bar is labelled "0–10%" etc. with its count above."""
+    in the nearest end bin. Each bar has its count above it; the axis is labelled at
+    the bins' edges (0, 20, ... 100: at most ``MAX_TICKS`` labels), the description
+    names each bin ("0–10%: 3")."""
     if bins < 1:
         raise ValueError("bins must be at least 1")
     if not hi > lo:
         raise ValueError("hi must be greater than lo")
     counts = bin_counts(values, bins=bins, lo=lo, hi=hi)
     labels = bin_labels(bins=bins, lo=lo, hi=hi)
-    top, bottom, left, right = 36, 56, 16, 16
-    plot_h = 200
+    top, plot_h, bottom = 30, 160, 52  # pixels
     height = top + plot_h + bottom
-    slot = (WIDTH - left - right) / bins
+    left, right = 6.0, 6.0  # percent of the width: room for the end labels on a phone
+    slot = (100.0 - left - right) / bins
     peak = max(counts) or 1
-    font = 13 if bins <= 10 else max(7, int(130 / bins))
+    base = top + plot_h
     parts = []
-    for n, (label, count) in enumerate(zip(labels, counts, strict=True)):
+    for n, count in enumerate(counts):
         x = left + n * slot
         h = plot_h * count / peak
-        y = top + plot_h - h
-        cx = x + slot / 2
+        y = base - h
         if count:
             parts.append(
-                f'<rect x="{_n(x + 3)}" y="{_n(y)}" width="{_n(slot - 6)}" '
+                f'<rect x="{_p(x + slot * 0.1)}" y="{_n(y)}" width="{_p(slot * 0.8)}" '
                 f'height="{_n(h)}" fill="{BAR}"/>'
             )
         parts.append(
-            f'<text x="{_n(cx)}" y="{_n(y - 6)}" text-anchor="middle" '
-            f'font-size="15" font-weight="bold" fill="{TEXT}">{count}</text>'
+            f'<text x="{_p(x + slot / 2)}" y="{_n(y - 6)}" text-anchor="middle" '
+            f'font-size="14" font-weight="bold" fill="{TEXT}">{count}</text>'
         )
-        parts.append(
-            f'<text x="{_n(cx)}" y="{top + plot_h + 20}" text-anchor="middle" '
-            f'font-size="{font}" fill="{TEXT}">{escape(label)}</text>'
-        )
-    base = top + plot_h
     parts.append(
-        f'<line x1="{left}" y1="{base}" x2="{WIDTH - right}" y2="{base}" '
+        f'<line x1="{_p(left)}" y1="{base}" x2="{_p(100 - right)}" y2="{base}" '
         f'stroke="{AXIS}" stroke-width="1"/>'
     )
+    step = math.ceil(bins / (MAX_TICKS - 1))  # label every step-th edge
+    edges = (hi - lo) / bins
+    for n in range(0, bins + 1, step):
+        parts.append(
+            f'<text x="{_p(left + n * slot)}" y="{base + 18}" text-anchor="middle" '
+            f'font-size="13" fill="{TEXT}">{_fmt(lo + n * edges)}</text>'
+        )
     total = sum(counts)
     parts.append(
-        f'<text x="{WIDTH / 2:g}" y="{height - 10}" text-anchor="middle" font-size="13" '
-        f'fill="{MUTED}">Number of attempts by score ({total} in all)</text>'
+        f'<text x="50%" y="{height - 10}" text-anchor="middle" font-size="13" '
+        f'fill="{MUTED}">Score (%) · {plural(total, "attempt")}</text>'
     )
     desc = f"{total} attempts. " + "; ".join(
         f"{label}: {count}" for label, count in zip(labels, counts, strict=True)
     )
-    return _svg(id_prefix, title, desc, WIDTH, height, parts)
+    return _svg(id_prefix, title, desc, height, parts)
 
 
 def bin_counts(
@@ -119,8 +129,8 @@ def bar_chart(
     value written after it; ``None`` shows "no data"."""
     if not max_value > 0:
         raise ValueError("max_value must be positive")
-    left, right, top, row_h, bar_h = 16, 80, 12, 52, 20
-    plot_w = BAR_WIDTH - left - right
+    left, top, row_h, bar_h = 4, 12, 52, 20  # pixels
+    frame = 74.0  # percent of the width; the value is written after it
     height = top + row_h * max(1, len(items)) + 8
     parts = []
     described = []
@@ -128,51 +138,54 @@ def bar_chart(
         y = top + n * row_h
         shown = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
         parts.append(
-            f'<text x="{left}" y="{y + 16}" font-size="15" fill="{TEXT}">{escape(shown)}</text>'
+            f'<text x="{left}" y="{y + 16}" font-size="14" fill="{TEXT}">{escape(shown)}</text>'
         )
         bar_y = y + 24
         parts.append(
-            f'<rect x="{left}" y="{bar_y}" width="{plot_w}" height="{bar_h}" '
+            f'<rect x="{left}" y="{bar_y}" width="{_p(frame)}" height="{bar_h}" '
             f'fill="none" stroke="{AXIS}" stroke-width="1"/>'
         )
         if value is None:
-            text, text_x = "no data", left + 8  # inside the empty frame
+            text, text_x = "no data", str(left + 8)  # inside the empty frame
         else:
-            w = plot_w * min(1.0, max(0.0, value / max_value))
+            w = frame * min(1.0, max(0.0, value / max_value))
             if w > 0:
                 parts.append(
-                    f'<rect x="{left}" y="{bar_y}" width="{_n(w)}" height="{bar_h}" fill="{BAR}"/>'
+                    f'<rect x="{left}" y="{bar_y}" width="{_p(w)}" height="{bar_h}" fill="{BAR}"/>'
                 )
-            text, text_x = f"{_fmt(value)}{unit}", left + plot_w + 8  # after the frame
+            text, text_x = f"{_fmt(value)}{unit}", _p(frame + 4)  # after the frame
         parts.append(
-            f'<text x="{text_x}" y="{bar_y + 15}" font-size="15" font-weight="bold" '
+            f'<text x="{text_x}" y="{bar_y + 15}" font-size="14" font-weight="bold" '
             f'fill="{TEXT}">{escape(text)}</text>'
         )
         described.append(f"{label}: {text}")
     if not items:
         parts.append(
-            f'<text x="{BAR_WIDTH / 2:g}" y="{top + 30}" text-anchor="middle" font-size="15" '
+            f'<text x="50%" y="{top + 30}" text-anchor="middle" font-size="14" '
             f'fill="{TEXT}">No data</text>'
         )
     desc = "; ".join(described) if described else "No data"
-    return _svg(id_prefix, title, desc, BAR_WIDTH, height, parts)
+    return _svg(id_prefix, title, desc, height, parts)
 
 
-def _svg(
-    id_prefix: str, title: str, desc: str, width: int, height: int, parts: list[str]
-) -> Markup:
+def _svg(id_prefix: str, title: str, desc: str, height: int, parts: list[str]) -> Markup:
     if not _ID.match(id_prefix):
         raise ValueError(f"id_prefix {id_prefix!r}: letters, digits, - and _ only")
     t_id, d_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     body = "".join(parts)
     return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{t_id} {d_id}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" '
+        f'role="img" aria-labelledby="{t_id} {d_id}" '
         f'font-family="{FONT}" class="chart">'
         f'<title id="{t_id}">{escape(title)}</title><desc id="{d_id}">{escape(desc)}</desc>'
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="{BACKGROUND}"/>'
+        f'<rect x="0" y="0" width="100%" height="100%" fill="{BACKGROUND}"/>'
         f"{body}</svg>"
     )
+
+
+def _p(v: float) -> str:
+    """A horizontal position or width, in percent of the chart's width."""
+    return f"{v:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def _n(v: float) -> str:

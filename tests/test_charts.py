@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import Markup
 
-from quiz.charts import MAX_LABEL, bar_chart, bin_counts, bin_labels, histogram
+from quiz.charts import MAX_LABEL, MIN_FONT, bar_chart, bin_counts, bin_labels, histogram
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -23,10 +23,25 @@ def texts(root: ET.Element) -> list[str]:
     return [t.text or "" for t in root.iter(f"{NS}text")]
 
 
+def counts_shown(root: ET.Element) -> list[str]:
+    """The bold numbers above a histogram's bars."""
+    return [t.text or "" for t in root.iter(f"{NS}text") if t.get("font-weight") == "bold"]
+
+
+def pct(value: str | None) -> float:
+    """A horizontal length, written in percent of the chart's width."""
+    assert value is not None and value.endswith("%"), value
+    return float(value[:-1])
+
+
 def check_accessible(root: ET.Element, prefix: str, title: str) -> str:
     """role, <title> and <desc> with unique ids named by aria-labelledby; returns desc."""
     assert root.get("role") == "img"
-    assert root.get("width") == "100%" and root.get("viewBox", "").startswith("0 0 ")
+    # The width of its container, no viewBox: text is drawn in CSS pixels, never scaled.
+    assert root.get("width") == "100%" and int(root.get("height", "")) > 0
+    assert root.get("viewBox") is None
+    for text in root.iter(f"{NS}text"):
+        assert int(text.get("font-size", "0")) >= MIN_FONT >= 12
     assert root.get("aria-labelledby") == f"{prefix}-title {prefix}-desc"
     found_title = root.find(f"{NS}title")
     found_desc = root.find(f"{NS}desc")
@@ -50,15 +65,17 @@ def test_histogram_counts_bins_including_100():
     assert "0–10%: 3" in desc and "90–100%: 3" in desc and desc.startswith("8 attempts")
     bars = [r for r in root.iter(f"{NS}rect") if r.get("fill") == "#1f5f99"]
     assert len(bars) == 4  # empty bins draw no bar
-    shown = texts(root)
-    for label in bin_labels():
-        assert label in shown
+    # The axis is labelled at the edges of the bins.
+    axis = [t.text for t in root.iter(f"{NS}text") if t.get("font-weight") != "bold"]
+    assert axis == ["0", "20", "40", "60", "80", "100", "Score (%) · 8 attempts"]
     # Every bin's count is written: 3 1 0 0 0 1 0 0 0 3.
-    counts = [t for t in shown if t.isdigit()]
-    assert counts == ["3", "1", "0", "0", "0", "1", "0", "0", "0", "3"]
+    assert counts_shown(root) == ["3", "1", "0", "0", "0", "1", "0", "0", "0", "3"]
     # Bars in bin order, 3 1 1 3: the single ones a third as tall.
     heights = [float(b.get("height", 0)) for b in bars]
-    assert heights == pytest.approx([200, 200 / 3, 200 / 3, 200], abs=0.1)
+    assert heights == pytest.approx([160, 160 / 3, 160 / 3, 160], abs=0.1)
+    # Across the width in percent: the first bar near the left edge, the last near the right.
+    xs = [pct(b.get("x")) for b in bars]
+    assert xs == sorted(xs) and xs[0] < 10 and xs[-1] + pct(bars[-1].get("width")) < 100
 
 
 def test_histogram_other_bins_and_out_of_range():
@@ -66,7 +83,13 @@ def test_histogram_other_bins_and_out_of_range():
     assert bin_labels(bins=4) == ["0–25%", "25–50%", "50–75%", "75–100%"]
     assert bin_labels(bins=3) == ["0–33.3%", "33.3–66.7%", "66.7–100%"]
     root = parse(histogram([], bins=5, title="None yet", id_prefix="h0"))
-    assert [t for t in texts(root) if t.isdigit()] == ["0"] * 5
+    assert counts_shown(root) == ["0"] * 5
+    # Many bins: no more than MAX_TICKS axis labels, so they never overlap.
+    root = parse(histogram([50], bins=40, title="Fine", id_prefix="h40"))
+    check_accessible(root, "h40", "Fine")
+    axis = [t for t in root.iter(f"{NS}text") if t.get("font-weight") != "bold"]
+    assert 2 <= len(axis) - 1 <= 6 and axis[0].text == "0" and axis[-2].text == "100"
+    assert axis[-1].text == "Score (%) · 1 attempt"
     with pytest.raises(ValueError):
         histogram([1], bins=0, title="x", id_prefix="h")
     with pytest.raises(ValueError):
@@ -86,7 +109,7 @@ def test_bar_chart_labels_values_and_no_data():
     assert len(filled) == 1  # 0 and None draw no filled bar
     frames = [r for r in root.iter(f"{NS}rect") if r.get("fill") == "none"]
     assert len(frames) == 3
-    assert float(filled[0].get("width", 0)) == pytest.approx(0.725 * float(frames[0].get("width")))
+    assert pct(filled[0].get("width")) == pytest.approx(0.725 * pct(frames[0].get("width")))
 
 
 def test_bar_chart_scale_and_unit():
@@ -95,8 +118,8 @@ def test_bar_chart_scale_and_unit():
     )
     filled = [r for r in root.iter(f"{NS}rect") if r.get("fill") == "#1f5f99"]
     frame = next(r for r in root.iter(f"{NS}rect") if r.get("fill") == "none")
-    widths = [float(r.get("width", 0)) for r in filled]
-    assert widths == pytest.approx([float(frame.get("width")) / 2, float(frame.get("width"))])
+    widths = [pct(r.get("width")) for r in filled]
+    assert widths == pytest.approx([pct(frame.get("width")) / 2, pct(frame.get("width"))])
     assert "3 pts" in texts(root) and "12 pts" in texts(root)  # over the scale: full bar
     root = parse(bar_chart([], title="Nothing", id_prefix="empty"))
     assert check_accessible(root, "empty", "Nothing") == "No data"
