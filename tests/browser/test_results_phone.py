@@ -111,6 +111,10 @@ def test_a_phone_shows_every_score_and_readable_charts(browser, live_server, sho
         outside = [m["text"] for m in measured if not m["inside"]]
         assert not outside, (viewport_width, outside)  # nothing cut off at the edge
         assert page.evaluate(OVERLAPS_JS) == [], viewport_width
+    # On a wide screen the whole table fits: nothing to scroll.
+    wrap = "document.querySelector('#students .table-wrap')"
+    assert page.evaluate(f"{wrap}.scrollWidth <= {wrap}.clientWidth")
+    shot(page, "results-desktop")
     small = [s for s in sizes if s["px"] < MIN_FONT or s["height"] < MIN_FONT]
     assert not small, small[:5]
     assert MIN_FONT >= 12
