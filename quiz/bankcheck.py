@@ -84,6 +84,11 @@ class Outcome:
     misconceptions: tuple[str, ...]
     message: str  # "" when passed
 
+    @property
+    def answer(self) -> str:
+        """The check's answer in one line."""
+        return describe(self.check.answer)
+
 
 def number(x: float) -> str:
     """``1``, ``0``, ``0.5``, ``0.333``: a fraction as the messages show it."""

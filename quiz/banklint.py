@@ -2,7 +2,7 @@
 test-wise students free marks. Warnings, not errors: ``flask --app quiz bank check``
 prints them and exits 0 unless ``--strict``.
 
-Each rule is a small function taking the bank and yielding ``Warning``s; the
+Each rule is a small function taking the bank and yielding ``BankWarning``s; the
 thresholds are the named constants below. Pure Python: no Flask, no database.
 The rules are documented, each with a bad and a good example, in
 ``question_banks/README.md``.
@@ -54,7 +54,7 @@ FORMULA_NUMBERS = frozenset({100.0})
 
 
 @dataclass(frozen=True)
-class Warning:  # noqa: A001 - the bank check's own kind of warning
+class BankWarning:
     file: str
     line: int
     question: str | None  # None: about the bank as a whole
@@ -80,15 +80,15 @@ class Warning:  # noqa: A001 - the bank check's own kind of warning
         return self.question == question_id or question_id in self.questions
 
 
-Rule = Callable[[LoadedBank], Iterable[Warning]]
+Rule = Callable[[LoadedBank], Iterable[BankWarning]]
 
 
-def _at(bank: LoadedBank, n: int, q: Question, rule: str, message: str, *path: Any) -> Warning:
-    return Warning(bank.file, bank.line(("questions", n, *path)), q.id, rule, message)
+def _at(bank: LoadedBank, n: int, q: Question, rule: str, message: str, *path: Any) -> BankWarning:
+    return BankWarning(bank.file, bank.line(("questions", n, *path)), q.id, rule, message)
 
 
-def _bank_wide(bank: LoadedBank, rule: str, message: str, ids: Iterable[str]) -> Warning:
-    return Warning(bank.file, bank.line(("questions",)), None, rule, message, tuple(ids))
+def _bank_wide(bank: LoadedBank, rule: str, message: str, ids: Iterable[str]) -> BankWarning:
+    return BankWarning(bank.file, bank.line(("questions",)), None, rule, message, tuple(ids))
 
 
 def _ids(ids: list[str], most: int = 6) -> str:
@@ -108,7 +108,7 @@ def _singles(bank: LoadedBank) -> Iterator[tuple[int, Question]]:
 # -- key length ------------------------------------------------------------------------
 
 
-def key_longest(bank: LoadedBank) -> Iterator[Warning]:
+def key_longest(bank: LoadedBank) -> Iterator[BankWarning]:
     """A single-choice key much longer than every distractor is picked unread."""
     for n, q in _singles(bank):
         options = _options(q)
@@ -130,7 +130,7 @@ def key_longest(bank: LoadedBank) -> Iterator[Warning]:
             )
 
 
-def key_longest_share(bank: LoadedBank) -> Iterator[Warning]:
+def key_longest_share(bank: LoadedBank) -> Iterator[BankWarning]:
     """Over the bank, the key should be the longest option about as often as chance."""
     items = list(_singles(bank))
     if len(items) < MIN_ITEMS_FOR_SHARE:
@@ -156,7 +156,7 @@ def key_longest_share(bank: LoadedBank) -> Iterator[Warning]:
 # -- key position ----------------------------------------------------------------------
 
 
-def key_position(bank: LoadedBank) -> Iterator[Warning]:
+def key_position(bank: LoadedBank) -> Iterator[BankWarning]:
     """With shuffling off (an assignment setting) a key always in one place is free marks."""
     positions: dict[int, list[str]] = defaultdict(list)
     chance: dict[int, float] = defaultdict(float)  # expected count in a random order
@@ -269,7 +269,7 @@ def _purports(fragment: str, source_words: list[str]) -> bool:
     return best >= QUOTE_RUN_WORDS and best >= QUOTE_RUN_SHARE * len(words)
 
 
-def misquote(bank: LoadedBank) -> Iterator[Warning]:
+def misquote(bank: LoadedBank) -> Iterator[BankWarning]:
     """A passage in quotation marks that reads as the article's words must be verbatim."""
     source = normalise(f"{bank.article.title}\n{bank.article.text}")
     source_words = _words(source)
@@ -314,7 +314,7 @@ def _path(path: Path) -> str:
 # -- classify: the plain category --------------------------------------------------------
 
 
-def plain_share(bank: LoadedBank) -> Iterator[Warning]:
+def plain_share(bank: LoadedBank) -> Iterator[BankWarning]:
     """Blanket suspicion (label nothing plain) should not score well on a classify item."""
     plain = bank.plain_category
     if not plain:
@@ -353,7 +353,7 @@ def _wrong_answers(q: Question) -> Iterator[tuple[Path, Any]]:
             yield ("answers", i), a
 
 
-def misconception_skill(bank: LoadedBank) -> Iterator[Warning]:
+def misconception_skill(bank: LoadedBank) -> Iterator[BankWarning]:
     """A wrong answer's misconception should belong to the skill the item teaches."""
     skills = bank.misconception_skills
     if not skills:
@@ -375,7 +375,7 @@ def misconception_skill(bank: LoadedBank) -> Iterator[Warning]:
                 )
 
 
-def untagged(bank: LoadedBank) -> Iterator[Warning]:
+def untagged(bank: LoadedBank) -> Iterator[BankWarning]:
     """An item whose wrong answers carry no misconception diagnoses nothing."""
     for n, q in enumerate(bank.questions):
         wrong = list(_wrong_answers(q))
@@ -424,7 +424,7 @@ def _item_numbers(q: Question, exclude: set[float]) -> set[float]:
     return {x for x in found - exclude - FORMULA_NUMBERS if x >= REUSED_NUMBER_MIN and not _year(x)}
 
 
-def reused_numbers(bank: LoadedBank) -> Iterator[Warning]:
+def reused_numbers(bank: LoadedBank) -> Iterator[BankWarning]:
     """The same made-up numbers in many items let students recall rather than work. Pairs
     that share a number (10 and 50, 10 and 60) make one warning."""
     article = _numbers(f"{bank.article.title} {bank.article.text}")
@@ -473,13 +473,13 @@ RULES: dict[str, Rule] = {
 }
 
 
-def lint(bank: LoadedBank) -> list[Warning]:
+def lint(bank: LoadedBank) -> list[BankWarning]:
     """Every rule's warnings for the bank, in file order."""
     found = [w for rule in RULES.values() for w in rule(bank)]
     return sorted(found, key=lambda w: w.line)
 
 
-def counts(warnings: Iterable[Warning]) -> dict[str, int]:
+def counts(warnings: Iterable[BankWarning]) -> dict[str, int]:
     return dict(Counter(w.rule for w in warnings))
 
 

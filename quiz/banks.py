@@ -534,7 +534,10 @@ def question_from_spec(
     if ctx.problems:
         raise ValueError(f"stored question {spec['id']} no longer parses: {ctx.problems}")
     if spec.get("checks"):
-        checks = parse_checks(spec, question, ctx)
+        try:
+            checks = parse_checks(spec, question, ctx)
+        except (TypeError, ValueError, KeyError, AttributeError):  # defensive
+            return question
         if not ctx.problems:  # checks are run by the editor only: never fail a stored question
             question = dataclasses.replace(question, checks=tuple(checks))
     return question

@@ -44,7 +44,7 @@ def bank_check(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
     checks through the grader and warn about item-writing flaws. Exit 1 on any problem
     or failed check (with --strict, on any warning too)."""
     banks, errors = check_paths(_paths(paths))
-    warnings: list[banklint.Warning] = []
+    warnings: list[banklint.BankWarning] = []
     ran: dict[str, int] = {}
     for bank in banks:
         ran[bank.file], failures = banklint.failed_checks(bank)

@@ -59,7 +59,9 @@ def test_checks_are_saved_run_and_shown_with_pass_or_fail(app, client):
     assert 'value="at least 0.5"' in page
     # the preview lists them too
     page = text_of(client.get(f"/teacher/banks/{bank_id}/preview/1"))
-    assert "This question's checks" in page and "Passes:" in page and "Fails:" in page
+    assert "This question's checks" in page
+    assert "Passes:</strong> “60”, fraction 1" in page
+    assert 'Fails:</strong> expected at least 0.5, got 0 ("50")' in page
 
 
 def test_checks_survive_download_and_upload(app, client):

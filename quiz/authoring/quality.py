@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quiz.bankcheck import Outcome, run_checks
-from quiz.banklint import Warning, lint
+from quiz.banklint import BankWarning, lint
 from quiz.banks import BankError, parse_bank_data
 from quiz.rendering import plural
 
@@ -22,15 +22,15 @@ FORM = "form"
 
 @dataclass
 class Review:
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[BankWarning] = field(default_factory=list)
     outcomes: dict[str, list[Outcome]] = field(default_factory=dict)  # question id -> runs
 
-    def about(self, question_id: str) -> list[Warning]:
+    def about(self, question_id: str) -> list[BankWarning]:
         """The warnings about one question, bank-wide ones that name it included."""
         return [w for w in self.warnings if w.concerns(question_id)]
 
     @property
-    def bank_wide(self) -> list[Warning]:
+    def bank_wide(self) -> list[BankWarning]:
         return [w for w in self.warnings if w.question is None]
 
     def summary(self, question_id: str) -> str:

@@ -25,7 +25,7 @@ from quiz.authoring.specs import (
 )
 from quiz.authoring.util import all_keys
 from quiz.bankcheck import Outcome, run_checks
-from quiz.banklint import Warning
+from quiz.banklint import BankWarning
 from quiz.db import get_session
 from quiz.questions import TYPES, Unreadable
 from quiz.questions.classify import sentence_label
@@ -132,7 +132,7 @@ class Checked:
 
     def __init__(self) -> None:
         self.results: dict[str, Outcome] = {}  # check row name -> its run
-        self.warnings: list[Warning] = []
+        self.warnings: list[BankWarning] = []
         self.ran = ""  # the line that says the checks were run, when they were
 
     def show(self, review: quality.Review, qid: str, rows: list[str]) -> None:
