@@ -47,6 +47,12 @@ def parse(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text[1:], newline="")))
 
 
+def records(text: str) -> list[dict[str, str]]:
+    """The rows of a CSV export read by the header's column names, never by position."""
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:], newline="")))
+
+
 @dataclass
 class Book:
     """The ids of a gradebook built in the database."""
@@ -154,22 +160,26 @@ def test_grades_csv_cells_match_the_database(app: Flask) -> None:
     assert body == expected
     # RFC 4180 quoting of a name with a comma and quotes, times to the second in UTC.
     assert '"Year 9, ""English"""' in text
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body[0][12])
-    assert body[0][12] == "2026-11-28T10:15:00Z"
+    started = records(text)[0]["started_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", started)
+    assert started == "2026-11-28T10:15:00Z"
 
 
 def test_grades_csv_single_assignment_has_its_own_skills_only(app: Flask) -> None:
     book = build_book(app)
     with session_scope(app) as session:
         a2 = session.get_one(m.Assignment, book.assignments[1])
-        rows = parse("".join(exports.grades_csv(session, [a2])))
+        text = "".join(exports.grades_csv(session, [a2]))
+    rows = parse(text)
     assert rows[0][len(GRADES_COLUMNS) :] == [
         "skill_reporting_percent",
         "skill_percent_percent",
         "skill_context_percent",
     ]
-    assert [r[3] for r in rows[1:]] == ["Ada", "bob", "Zed"]
-    assert rows[1][len(GRADES_COLUMNS) :] == ["75.0", "50.0", ""]
+    ada = records(text)[0]
+    assert [r["student_name"] for r in records(text)] == ["Ada", "bob", "Zed"]
+    skills = ("skill_reporting_percent", "skill_percent_percent", "skill_context_percent")
+    assert [ada[k] for k in skills] == ["75.0", "50.0", ""]
 
 
 def test_grades_csv_with_nothing_to_export_is_a_header(app: Flask) -> None:
@@ -238,16 +248,29 @@ def test_responses_csv_cells_match_the_database(app: Flask) -> None:
     assert body == expected
     assert len(body) == n_answers < n_slots  # unanswered questions have no row
 
-    first = body[0]  # Ada, A1, attempt 1, position 1: the misconception option
-    assert first[3] == "Ada" and first[6] == "1" and first[9] == "1"
-    assert first[7] == "q-single" and first[10] == "percent" and first[11] == "single"
-    assert (first[12], first[13], first[14], first[15]) == ("15", "1.0", "1.0", "1.0")
-    wrong = next(r for r in body if r[5] == str(book.attempts[("A2", "Ada", 2)]) and r[9] == "1")
-    assert (wrong[12], wrong[13], wrong[16]) == ("5", "0.0", "MULT_OFFBYONE")
-    half = next(r for r in body if r[7] == "q-classify" and r[13] == "0.5")
-    assert half[14] == "0.5" and half[15] == "1.0"
-    assert [r[3] for r in body if r[4] == str(book.assignments[2])][:1] == ["Chen"]
-    assert {r[3] for r in body} == {"Ada", "bob", "Chen", "Émile"}  # Zed answered nothing
+    named = records(text)
+    first = named[0]  # Ada, A1, attempt 1, position 1: the misconception option
+    assert (first["student_name"], first["attempt_number"], first["position"]) == ("Ada", "1", "1")
+    assert (first["question_id"], first["skill"], first["type"]) == (
+        "q-single",
+        "percent",
+        "single",
+    )
+    marks = ("response", "fraction", "points", "max_points")
+    assert tuple(first[k] for k in marks) == ("15", "1.0", "1.0", "1.0")
+    second = str(book.attempts[("A2", "Ada", 2)])
+    wrong = next(r for r in named if r["attempt_id"] == second and r["position"] == "1")
+    assert (wrong["response"], wrong["fraction"], wrong["misconception"]) == (
+        "5",
+        "0.0",
+        "MULT_OFFBYONE",
+    )
+    half = next(r for r in named if r["question_id"] == "q-classify" and r["fraction"] == "0.5")
+    assert half["points"] == "0.5" and half["max_points"] == "1.0"
+    a3 = str(book.assignments[2])
+    assert [r["student_name"] for r in named if r["assignment_id"] == a3][:1] == ["Chen"]
+    names = {r["student_name"] for r in named}
+    assert names == {"Ada", "bob", "Chen", "Émile"}  # Zed answered nothing
 
 
 # -- formula injection -----------------------------------------------------------------------
@@ -308,20 +331,20 @@ def test_formula_payloads_are_neutralised_and_numbers_kept(app: Flask) -> None:
         grades = "".join(exports.grades_csv(session, [assignment]))
         responses = "".join(exports.responses_csv(session, [assignment]))
 
-    g = parse(grades)[1:]
-    assert sorted(r[3] for r in g) == sorted("'" + p for p in PAYLOADS)
-    assert {r[0] for r in g} == {"'@Year 9"}
-    assert {r[5] for r in g} == {"'=HYPERLINK(1)"}
-    assert {r[9] for r in g} == {"1.0"}  # numbers stay numbers
-    r = parse(responses)[1:]
-    typed = {row[3]: row for row in r if row[7] == "q-text"}
+    g = records(grades)
+    assert sorted(r["student_name"] for r in g) == sorted("'" + p for p in PAYLOADS)
+    assert {r["class"] for r in g} == {"'@Year 9"}
+    assert {r["assignment_title"] for r in g} == {"'=HYPERLINK(1)"}
+    assert {r["score"] for r in g} == {"1.0"}  # numbers stay numbers
+    r = records(responses)
+    typed = {row["student_name"]: row for row in r if row["question_id"] == "q-text"}
     assert set(typed) == {"'" + p for p in PAYLOADS}
     for payload in PAYLOADS:
-        assert typed["'" + payload][12] == "'" + payload
-    assert typed["'-2+3"][14] == "-2.5"  # a negative number is not text: no apostrophe
-    assert typed["'=1+1"][14] == "0.0"
-    singles = [row for row in r if row[7] == "q-single"]
-    assert {row[12] for row in singles} == {"15"}
+        assert typed["'" + payload]["response"] == "'" + payload
+    assert typed["'-2+3"]["points"] == "-2.5"  # a negative number is not text: no apostrophe
+    assert typed["'=1+1"]["points"] == "0.0"
+    singles = [row for row in r if row["question_id"] == "q-single"]
+    assert {row["response"] for row in singles} == {"15"}
     assert "\t" in responses and "'\rCR" in responses
 
 
@@ -344,15 +367,19 @@ def test_every_text_cell_is_escaped_even_values_validation_would_refuse(app: Fla
         session.execute(update(m.Answer).values(misconception="\rCODE"))
         session.flush()
         session.expire_all()
-        grades = parse("".join(exports.grades_csv(session, [assignment])))[1:]
-        responses = parse("".join(exports.responses_csv(session, [assignment])))[1:]
+        grades = records("".join(exports.grades_csv(session, [assignment])))
+        responses = records("".join(exports.responses_csv(session, [assignment])))
 
-    assert [(r[1], r[6]) for r in grades] == [("'=CODE", "'+slug")]
+    assert [(r["class_code"], r["bank"]) for r in grades] == [("'=CODE", "'+slug")]
     assert responses
     for row in responses:
-        assert row[1] == "'=CODE"
-        assert row[7].startswith("'-q-")
-        assert (row[10], row[11], row[16]) == ("'@skill", "'\tsingle", "'\rCODE")
+        assert row["class_code"] == "'=CODE"
+        assert row["question_id"].startswith("'-q-")
+        assert (row["skill"], row["type"], row["misconception"]) == (
+            "'@skill",
+            "'\tsingle",
+            "'\rCODE",
+        )
 
 
 def test_times_are_cut_to_the_second_in_utc(app: Flask) -> None:
@@ -367,8 +394,8 @@ def test_times_are_cut_to_the_second_in_utc(app: Flask) -> None:
         take_attempt(session, student, assignment, 1, {"q-single": "right"})
         session.execute(update(m.Answer).values(answered_at=late))
         session.flush()
-        rows = parse("".join(exports.responses_csv(session, [assignment])))[1:]
-    assert rows and {r[17] for r in rows} == {"2026-11-28T23:59:59Z"}
+        rows = records("".join(exports.responses_csv(session, [assignment])))
+    assert rows and {r["answered_at"] for r in rows} == {"2026-11-28T23:59:59Z"}
     assert exports.iso_utc(late) == "2026-11-28T23:59:59Z"
 
 
@@ -477,39 +504,42 @@ def _invoke(app: Flask, *args: str) -> Result:
     return app.test_cli_runner().invoke(args=["export", *args])
 
 
-def _stdout_rows(result: Result) -> list[list[str]]:
+def _stdout_rows(result: Result) -> list[dict[str, str]]:
+    """The command's CSV, read by column name."""
     assert result.exit_code == 0, result.output
     data = result.stdout_bytes
     assert data.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in data and b"\r\r\n" not in data
-    return parse(data.decode("utf-8"))
+    return records(data.decode("utf-8"))
 
 
 def test_cli_exports_everything_without_filters(app: Flask) -> None:
     book = build_book(app)
     rows = _stdout_rows(_invoke(app, "grades"))
-    assert [int(r[4]) for r in rows[1:]] == [book.assignments[i] for i in (0, 0, 0, 1, 1, 1, 2, 2)]
+    order = [book.assignments[i] for i in (0, 0, 0, 1, 1, 1, 2, 2)]
+    assert [int(r["assignment_id"]) for r in rows] == order
     rows = _stdout_rows(_invoke(app, "responses"))
-    assert {int(r[4]) for r in rows[1:]} == set(book.assignments)
+    assert {int(r["assignment_id"]) for r in rows} == set(book.assignments)
 
 
 def test_cli_class_filter(app: Flask) -> None:
     book = build_book(app)
     rows = _stdout_rows(_invoke(app, "grades", "--class", "secondcl"))
-    assert {r[1] for r in rows[1:]} == {"SECONDCL"}
-    assert [r[3] for r in rows[1:]] == ["Chen", "Émile"]
+    assert {r["class_code"] for r in rows} == {"SECONDCL"}
+    assert [r["student_name"] for r in rows] == ["Chen", "Émile"]
     rows = _stdout_rows(_invoke(app, "responses", "--class", book.codes[0]))
-    assert {r[1] for r in rows[1:]} == {"RSLTCODE"}
-    assert {int(r[4]) for r in rows[1:]} == set(book.assignments[:2])
+    assert {r["class_code"] for r in rows} == {"RSLTCODE"}
+    assert {int(r["assignment_id"]) for r in rows} == set(book.assignments[:2])
 
 
 def test_cli_assignment_filter(app: Flask) -> None:
     book = build_book(app)
     a2 = book.assignments[1]
     rows = _stdout_rows(_invoke(app, "responses", "--assignment", str(a2)))
-    assert rows[1:] and {int(r[4]) for r in rows[1:]} == {a2}
+    assert rows and {int(r["assignment_id"]) for r in rows} == {a2}
     rows = _stdout_rows(_invoke(app, "grades", "--class", "RSLTCODE", "--assignment", str(a2)))
-    assert [(r[3], int(r[4])) for r in rows[1:]] == [("Ada", a2), ("bob", a2), ("Zed", a2)]
+    pairs = [(r["student_name"], int(r["assignment_id"])) for r in rows]
+    assert pairs == [("Ada", a2), ("bob", a2), ("Zed", a2)]
 
 
 def test_cli_writes_a_file(app: Flask, tmp_path: Path) -> None:
