@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -109,15 +109,20 @@ def start(
     now = now or utcnow()
     if student.class_id != assignment.class_id:
         raise services.NotAllowed("This assignment is not for your class.")
+    assignment_id, student_id = assignment.id, student.id
+    _one_start_at_a_time(session, student_id, now)
     current = session.scalar(
         select(m.Attempt).where(
-            m.Attempt.assignment_id == assignment.id,
-            m.Attempt.student_id == student.id,
+            m.Attempt.assignment_id == assignment_id,
+            m.Attempt.student_id == student_id,
             m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
         )
     )
-    if current is not None and not finish_if_overdue(session, current, now):
-        return current
+    if current is not None:
+        if not finish_if_overdue(session, current, now):
+            session.commit()
+            return current
+        _one_start_at_a_time(session, student_id, now)  # the hand-in committed
     st = state(assignment, now)
     if st != OPEN:
         raise services.NotAllowed(
@@ -139,27 +144,30 @@ def start(
         assignment.closes_at, now, assignment.time_limit_minutes, extra
     )
     rng = rng or random.Random()
-    attempt = services.start_attempt(
-        session,
-        student,
-        assignment.bank,
-        feedback=assignment.feedback,
-        rng=rng,
-        questions=select_questions(session, assignment, rng),
-        shuffle_options=assignment.shuffle_options,
-        assignment=assignment,
-        number=used + 1,
-        deadline_at=deadline,
-    )
     try:
+        attempt = services.start_attempt(
+            session,
+            student,
+            assignment.bank,
+            feedback=assignment.feedback,
+            rng=rng,
+            questions=select_questions(session, assignment, rng),
+            shuffle_options=assignment.shuffle_options,
+            assignment=assignment,
+            number=used + 1,
+            deadline_at=deadline,
+        )
         session.commit()
     except IntegrityError:
-        # A double click started the same attempt number in another request.
+        # Another click (a double click, a second tab) started the same attempt
+        # number first: the unique (student, assignment, number) constraint refused
+        # this one, at a flush inside start_attempt or at the commit. Read the
+        # winner's attempt in a fresh transaction, which sees its commit.
         session.rollback()
         current = session.scalar(
             select(m.Attempt).where(
-                m.Attempt.assignment_id == assignment.id,
-                m.Attempt.student_id == student.id,
+                m.Attempt.assignment_id == assignment_id,
+                m.Attempt.student_id == student_id,
                 m.Attempt.number == used + 1,
             )
         )
@@ -167,6 +175,20 @@ def start(
             raise
         return current
     return attempt
+
+
+def _one_start_at_a_time(session: Session, student_id: int, now: datetime) -> None:
+    """Begin the start's writing transaction by touching the student's row (their
+    last activity): a second Start of the same student, sent at once (a double click,
+    a second tab), waits on that row (PostgreSQL) or on the write lock (SQLite) until
+    the first commits, then finds its attempt. The unique (student, assignment,
+    number) constraint stays the last word (``start``)."""
+    session.execute(
+        update(m.Student)
+        .where(m.Student.id == student_id)
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def finish_overdue(session: Session, assignment: m.Assignment, now: datetime | None = None) -> int:
