@@ -32,6 +32,7 @@ from sqlalchemy import String, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from quiz import models as m
+from quiz import timeutil
 from quiz.classes import normalise_code
 from quiz.db import session_scope
 from quiz.rendering import plural
@@ -642,8 +643,11 @@ def select_assignments(
     return list(session.scalars(query))
 
 
+GRADEBOOK = "grades-by-question"
+
+
 @click.command("export")
-@click.argument("kind", type=click.Choice(sorted(EXPORTS)))
+@click.argument("kind", type=click.Choice([*sorted(EXPORTS), GRADEBOOK]))
 @click.option("--class", "class_code", metavar="CODE", help="Only this class (its join code).")
 @click.option("--assignment", "assignment_id", type=int, metavar="ID", help="Only this assignment.")
 @click.option(
@@ -656,16 +660,32 @@ def select_assignments(
 def export_command(
     kind: str, class_code: str | None, assignment_id: int | None, output: str | None
 ) -> None:
-    """Export grades or responses as CSV (UTF-8 with BOM, CRLF; see docs/csv.md).
+    """Export grades, responses or grades-by-question as CSV (UTF-8 with BOM, CRLF;
+    see docs/csv.md).
 
-    Without --class or --assignment, every assignment is exported."""
+    Without --class or --assignment, every assignment is exported. Grades by
+    question are of one assignment (--assignment), as CSV, or as an Excel
+    workbook when the output file's name ends in .xlsx."""
     with session_scope(current_app) as session:
+        if kind == GRADEBOOK and assignment_id is None:
+            click.echo("grades-by-question is of one assignment: give --assignment ID.", err=True)
+            sys.exit(1)
         try:
             chosen = select_assignments(session, class_code, assignment_id)
         except LookupError as exc:
             click.echo(str(exc), err=True)
             sys.exit(1)
-        chunks = EXPORTS[kind](session, chosen)
+        if kind == GRADEBOOK:
+            book = gradebook(session, chosen[0], timeutil.zone())
+            if output and output.lower().endswith(".xlsx"):
+                with open(output, "wb") as fh:
+                    for data in gradebook_xlsx(book):
+                        fh.write(data)
+                click.echo(f"Exported {kind} of assignment {assignment_id} to {output}.", err=True)
+                return
+            chunks: Iterator[str] = gradebook_csv(book)
+        else:
+            chunks = EXPORTS[kind](session, chosen)
         if output:
             with open(output, "w", encoding="utf-8", newline="") as fh:
                 for chunk in chunks:

@@ -773,3 +773,21 @@ def test_docs_list_the_grades_by_question_columns() -> None:
     assert _documented("grades by question") == [*fixed, "<skill name> (%)", "Q<n> (/<marks>)"]
     text = DOCS.read_text(encoding="utf-8")
     assert "YYYY-MM-DD HH:MM:SS" in text and "QUIZ_TIMEZONE" in text and ".xlsx" in text
+
+
+def test_cli_grades_by_question(app: Flask, tmp_path: Path) -> None:
+    book = build_book(app)
+    app.config["TIMEZONE"] = "America/New_York"
+    a1 = str(book.assignments[0])
+    rows = _stdout_rows(_invoke(app, "grades-by-question", "--assignment", a1))
+    assert [r["Student"] for r in rows] == ["Ada", "bob", "Zed"]
+    assert rows[0]["Started (America/New_York)"] == "2026-11-28 05:15:00"
+    assert rows[0]["Q2 (/1)"] == "0.5"
+    out = tmp_path / "grades.xlsx"
+    result = _invoke(app, "grades-by-question", "--assignment", a1, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out).active
+    assert [c.value for c in sheet["A"]] == ["Student", "Ada", "bob", "Zed"]
+    result = _invoke(app, "grades-by-question", "--class", "RSLTCODE")
+    assert result.exit_code == 1 and "give --assignment ID" in result.stderr
+    assert result.stdout == ""
