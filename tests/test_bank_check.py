@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from quiz.bankcheck import MAX_ANSWER_ITEMS, MAX_CHECKS, run_checks
-from quiz.banklint import failed_checks
+from quiz.banklint import failed_checks, lint
 from tests.bank_check_data import load, loaded, question, with_checks
 
 
@@ -291,3 +291,14 @@ def test_failed_checks_counts_and_reports():
     assert [str(f).split(": ", 1)[1] for f in failures] == [
         'question q-single: checks[1]: expected fraction 1, got 0 ("5")'
     ]
+
+
+def test_the_shipped_bank_passes_bank_check_strict(shipped_banks):
+    """Every shipped check holds and no item-writing warning is left (issue #15)."""
+    for bank in shipped_banks:
+        ran, failures = failed_checks(bank)
+        assert failures == [], [str(f) for f in failures]
+        assert lint(bank) == [], [str(w) for w in lint(bank)]
+        typed = [q for q in bank.questions if q.type in ("numeric", "text")]
+        assert all(q.checks for q in typed), [q.id for q in typed if not q.checks]
+        assert ran >= len(typed)
