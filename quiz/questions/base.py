@@ -331,9 +331,14 @@ class Question:
         return f"questions/{self.type}.html"
 
 
+# Characters no text column holds on PostgreSQL (NUL) or encodes (lone surrogates):
+# removed from a typed answer, so an answer is kept the same on both databases.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def first(form: FormData, key: str) -> str:
     values = form.get(key) or ()
-    return values[0] if values else ""
+    return _UNSTORABLE.sub("", values[0]) if values else ""
 
 
 def letters(n: int) -> list[str]:
