@@ -381,3 +381,52 @@ def test_a_hostile_prompt_is_kept_or_named(value: str) -> None:
         assert errors and all(e.line > 0 and e.message for e in errors)
     else:
         assert bank.questions[0].to_spec()["prompt"] == value.strip()
+
+
+@PROPERTY
+@given(code=HOSTILE)
+def test_typing_a_class_or_reentry_code(app: Flask, code: str) -> None:
+    client = app.test_client()
+    token = csrf(client.get("/join").get_data(as_text=True))
+    joined = post_raw(client, "/join", {"csrf_token": token, "code": code, "display_name": "Ada"})
+    refused_beside_a_field(joined)
+    assert joined.status_code in (422, 429)
+    back = post_raw(client, "/reenter", {"csrf_token": token, "reentry_code": code})
+    refused_beside_a_field(back)
+    assert back.status_code in (422, 429)
+
+
+@PROPERTY
+@given(value=HOSTILE)
+def test_the_other_teacher_forms(app: Flask, value: str) -> None:
+    """Renaming a student, confirming a class's deletion, the bank's settings and
+    its article: never a 5xx, a 422 names its field."""
+    client = teacher_client(app)
+    with session_scope(app) as s:
+        teacher = s.scalars(select(m.Teacher).order_by(m.Teacher.id.desc())).first()
+        klass = gen_class(s, teacher)
+        student = classes.add_students(s, klass, ["Ada"])[0]
+        class_id, student_id = klass.id, student.id
+    bank_id = new_bank(client)
+    page = client.get(f"/teacher/students/{student_id}").get_data(as_text=True)
+    token = csrf(page)
+    posts = [
+        (f"/teacher/students/{student_id}/rename", {"name": value}),
+        (f"/teacher/students/{student_id}/extra-time", {"minutes": value}),
+        (f"/teacher/classes/{class_id}/retention", {"retention_days": value}),
+        (f"/teacher/classes/{class_id}/delete", {"confirm": value}),
+        (f"/teacher/banks/{bank_id}/settings/info", {"info-title": value}),
+        (f"/teacher/banks/{bank_id}/settings/skills", {"skills-new_key": value}),
+        (
+            f"/teacher/banks/{bank_id}/settings/skills",
+            {"skills-new_key": "k", "skills-new_label": value},
+        ),
+        (f"/teacher/banks/{bank_id}/article", {"article_title": value, "text": "One. Two."}),
+        (f"/teacher/banks/{bank_id}/article", {"article_title": "T", "text": value}),
+    ]
+    for url, fields in posts:
+        response = post_raw(client, url, {"csrf_token": token, **fields})
+        refused_beside_a_field(response)
+    with session_scope(app) as s:
+        name = s.get(m.Student, student_id).display_name
+    assert name in ("Ada", squash(received(value)))
