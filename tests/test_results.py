@@ -280,6 +280,7 @@ def test_the_page_leads_with_what_students_got_wrong(app: Flask, client) -> None
             'id="wrong-title"',
             "Misconceptions, most frequent first",
             "Question by question, hardest first",
+            'id="downloads-title"',
             'id="overview-title"',
             'id="items-title"',
         )
