@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -110,7 +110,7 @@ def start(
     if student.class_id != assignment.class_id:
         raise services.NotAllowed("This assignment is not for your class.")
     assignment_id, student_id = assignment.id, student.id
-    _one_start_at_a_time(session, student_id, now)
+    services.one_start_at_a_time(session, student_id, now)
     current = session.scalar(
         select(m.Attempt).where(
             m.Attempt.assignment_id == assignment_id,
@@ -122,7 +122,7 @@ def start(
         if not finish_if_overdue(session, current, now):
             session.commit()
             return current
-        _one_start_at_a_time(session, student_id, now)  # the hand-in committed
+        services.one_start_at_a_time(session, student_id, now)  # the hand-in committed
     st = state(assignment, now)
     if st != OPEN:
         raise services.NotAllowed(
@@ -175,20 +175,6 @@ def start(
             raise
         return current
     return attempt
-
-
-def _one_start_at_a_time(session: Session, student_id: int, now: datetime) -> None:
-    """Begin the start's writing transaction by touching the student's row (their
-    last activity): a second Start of the same student, sent at once (a double click,
-    a second tab), waits on that row (PostgreSQL) or on the write lock (SQLite) until
-    the first commits, then finds its attempt. The unique (student, assignment,
-    number) constraint stays the last word (``start``)."""
-    session.execute(
-        update(m.Student)
-        .where(m.Student.id == student_id)
-        .values(last_seen_at=now)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def finish_overdue(session: Session, assignment: m.Assignment, now: datetime | None = None) -> int:

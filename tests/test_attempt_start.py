@@ -114,9 +114,26 @@ def test_a_start_that_loses_the_race_returns_the_winners_attempt(app, monkeypatc
         return real(session, *args, **kwargs)
 
     monkeypatch.setattr(services, "start_attempt", start_after_another)
-    monkeypatch.setattr(assign, "_one_start_at_a_time", lambda *_args: None)
+    monkeypatch.setattr(services, "one_start_at_a_time", lambda *_args: None)
     with session_scope(app) as s:
         attempt = assign.start(s, s.get_one(m.Student, sid), s.get_one(m.Assignment, aid))
         assert [attempt.id] == winner
     with session_scope(app) as s:
         assert s.scalars(select(m.Attempt.id)).all() == winner
+
+
+def test_concurrent_practice_starts_land_on_one_attempt(app, served):
+    from quiz import services
+
+    browser = lc.Browser(served, retry=lc.NO_RETRY)
+    first = lc.start_practice(browser, "Practiser")  # the browser now has its student
+    with session_scope(app) as s:  # handed in: the home page offers Start again
+        services.submit_attempt(s, s.get_one(m.Attempt, first))
+    home = lc.expect(browser.get("home", "/"), 200, "home page")
+    click = partial(browser.post, "start", f"/practice/{lc.SLUG}", {"csrf_token": home.csrf()})
+    pages = _at_once([click] * CLICKS)
+    assert [p.status for p in pages] == [302] * CLICKS
+    locations = {p.location for p in pages}
+    assert len(locations) == 1 and not locations.pop().endswith(f"/attempts/{first}")
+    with session_scope(app) as s:
+        assert len(s.scalars(select(m.Attempt.id)).all()) == 2

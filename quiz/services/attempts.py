@@ -26,6 +26,21 @@ def create_student(session: Session, display_name: str) -> m.Student:
     return student
 
 
+def one_start_at_a_time(session: Session, student_id: int, now: datetime | None = None) -> None:
+    """Begin a start's writing transaction by touching the student's row (their last
+    activity): a second Start of the same student sent at once (a double click, a
+    second tab) waits on that row (PostgreSQL) or on the write lock (SQLite) until
+    the first commits, then finds its attempt. For an assignment, the unique
+    (student, assignment, number) constraint has the last word
+    (``assignments.start``)."""
+    session.execute(
+        update(m.Student)
+        .where(m.Student.id == student_id)
+        .values(last_seen_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def open_attempt(session: Session, student_id: int, bank_id: int) -> m.Attempt | None:
     return session.scalar(
         select(m.Attempt)

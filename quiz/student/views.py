@@ -110,10 +110,11 @@ def start(slug: str) -> Response | tuple[str, int]:
         session["student_id"] = student.id
     elif not AnswerForm().validate_on_submit():
         abort(400)
+    services.one_start_at_a_time(db, student.id)  # a double click: one attempt
     attempt = services.open_attempt(db, student.id, bank.id)
     if attempt is None:
         attempt = services.start_attempt(db, student, bank)
-        db.commit()
+    db.commit()
     return redirect(url_for("student.resume", attempt_id=attempt.id))
 
 
