@@ -180,27 +180,45 @@ def start(
 def finish_overdue(session: Session, assignment: m.Assignment, now: datetime | None = None) -> int:
     """Submit every attempt of the assignment whose time is up (``finish_if_overdue``),
     as the teacher's pages do before showing results: after the close was moved into
-    the past, say. Returns how many were submitted."""
+    the past, say. Returns how many were submitted. Reads nothing while no attempt
+    can be overdue (no time limit, and the close, if any, not past)."""
+    now = now or utcnow()
+    closes, limit = assignment.closes_at, assignment.time_limit_minutes
+    if not limit and (closes is None or now <= closes + services.GRACE):
+        return 0
     attempts = session.scalars(
         select(m.Attempt).where(
             m.Attempt.assignment_id == assignment.id,
             m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
         )
     ).all()
-    if attempts and assignment.time_limit_minutes:
-        # Their students' extra time, in one query (deadline_of finds it in the session).
-        session.scalars(
-            select(m.ExtraTime).where(m.ExtraTime.student_id.in_({a.student_id for a in attempts}))
-        ).all()
-    return sum(1 for attempt in attempts if finish_if_overdue(session, attempt, now))
+    extra: dict[int, int] = {}
+    if attempts and limit:  # their students' extra time, in one query
+        rows = session.execute(
+            select(m.ExtraTime.student_id, m.ExtraTime.minutes).where(
+                m.ExtraTime.student_id.in_({a.student_id for a in attempts})
+            )
+        )
+        extra = {student_id: minutes for student_id, minutes in rows}
+    return sum(
+        1
+        for attempt in attempts
+        if finish_if_overdue(session, attempt, now, extra.get(attempt.student_id, 0))
+    )
 
 
-def finish_if_overdue(session: Session, attempt: m.Attempt, now: datetime | None = None) -> bool:
+def finish_if_overdue(
+    session: Session,
+    attempt: m.Attempt,
+    now: datetime | None = None,
+    extra_minutes: int | None = None,
+) -> bool:
     """Submit an attempt whose time is up (``services.time_is_up``: its deadline as it
-    stands now), with the answers saved so far. True if the attempt is (now) submitted."""
+    stands now), with the answers saved so far. True if the attempt is (now) submitted.
+    ``extra_minutes``: the student's extra time, if the caller has read it."""
     if attempt.submitted:
         return True
-    if services.time_is_up(attempt, now):
+    if services.time_is_up(attempt, now, extra_minutes):
         services.submit_attempt(session, attempt)
         return True
     return False

@@ -184,3 +184,26 @@ def test_deadline_of_reads_the_same_for_a_page_row_and_a_mapped_attempt(app, cli
             assert services.deadline_of(row.attempt) == mapped
             assert mapped == (min(closes, limit) if closes else limit)
             assert not assign.finish_if_overdue(s, attempt)
+
+
+def test_the_results_page_hand_in_counts_each_students_extra_time(app):
+    with session_scope(app) as s:
+        klass = gen_class(s, gen_teacher(s))
+        a = gen_assignment(s, klass, time_limit_minutes=20)
+        students = [m.Student(display_name=n, klass=klass) for n in ("Kept", "Late")]
+        s.add_all(students)
+        s.flush()
+        classes.set_extra_time(s, students[0], 10)
+        started = utcnow() - timedelta(minutes=25)  # past 20 minutes, within 30
+        for student in students:
+            attempt = assign.start(s, student, a)
+            attempt.started_at = started
+        s.commit()
+        assert assign.finish_overdue(s, a) == 1
+        status = {t.student.display_name: t.status for t in s.scalars(select(m.Attempt))}
+        assert status == {"Kept": m.ATTEMPT_IN_PROGRESS, "Late": m.ATTEMPT_SUBMITTED}
+        # With no time limit and the close ahead, nothing can be overdue: nothing read.
+        a.time_limit_minutes = None
+        s.commit()
+        assert assign.finish_overdue(s, a) == 0
+        assert status == {t.student.display_name: t.status for t in s.scalars(select(m.Attempt))}

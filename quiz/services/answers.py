@@ -74,11 +74,13 @@ def effective_deadline(
     return min(ends) if ends else None
 
 
-def deadline_of(attempt: AnyAttempt) -> datetime | None:
+def deadline_of(attempt: AnyAttempt, extra_minutes: int | None = None) -> datetime | None:
     """The attempt's deadline judged now, from the assignment's close and time limit
     and the student's extra time as they stand when the request arrives (a teacher
     may move them while the attempt runs); a practice attempt keeps the deadline
-    stored at its start (none, as practice is started)."""
+    stored at its start (none, as practice is started). ``extra_minutes``: the
+    student's extra time if the caller has read it (else a mapped attempt's session
+    reads it, when the assignment has a time limit)."""
     if isinstance(attempt, AttemptHead):
         if attempt.assignment_id is None:
             return attempt.deadline_at
@@ -91,8 +93,8 @@ def deadline_of(attempt: AnyAttempt) -> datetime | None:
     assignment = attempt.assignment
     if assignment is None:
         return attempt.deadline_at
-    extra = 0
-    if assignment.time_limit_minutes:
+    extra = extra_minutes or 0
+    if assignment.time_limit_minutes and extra_minutes is None:
         session = object_session(attempt)
         row = session.get(m.ExtraTime, attempt.student_id) if session is not None else None
         extra = row.minutes if row is not None else 0
@@ -101,9 +103,11 @@ def deadline_of(attempt: AnyAttempt) -> datetime | None:
     )
 
 
-def time_is_up(attempt: AnyAttempt, now: datetime | None = None) -> bool:
+def time_is_up(
+    attempt: AnyAttempt, now: datetime | None = None, extra_minutes: int | None = None
+) -> bool:
     """Past the attempt's deadline (``deadline_of``, judged now), with ``GRACE``."""
-    deadline = deadline_of(attempt)
+    deadline = deadline_of(attempt, extra_minutes)
     if deadline is None:
         return False
     return (now or utcnow()) > deadline + GRACE
