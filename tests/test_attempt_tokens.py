@@ -242,3 +242,33 @@ def test_an_attempt_started_before_tokens_keeps_working_with_the_ids(app, client
     with session_scope(app) as s:
         stored = s.scalars(select(m.Answer).where(m.Answer.attempt_id == attempt_id)).one()
         assert stored.response == {"choice": right} and stored.fraction == 1.0
+
+
+def test_hostile_values_are_asked_again_never_a_5xx(app, client):
+    attempt_id = _practice(app, client, 6, "Mallory")
+    with session_scope(app) as s:
+        slots = {
+            sl.question_version.type: (sl.position, sl.state)
+            for sl in s.get_one(m.Attempt, attempt_id).slots
+        }
+    hostile = ["\x00", "a\x00", "é", "<script>alert(1)</script>", "' OR 1=1 --", "-1"]
+    for kind, field in (("single", "choice"), ("multiple", "choices")):
+        n, state = slots[kind]
+        token = next(iter(state["tokens"].values()))
+        for value in hostile:
+            reply = answer(client, attempt_id, n, {field: [value]})
+            assert reply.status_code == 422, (kind, value, reply.status_code)
+            assert "<script>alert(1)</script>" not in reply.get_data(as_text=True)
+        many = answer(client, attempt_id, n, {field: [*(f"x{i}" for i in range(2000)), token]})
+        assert many.status_code == 422
+        # Bytes that are not UTF-8 (a lone surrogate's encoding), sent as a raw body.
+        page = client.get(f"/attempts/{attempt_id}/q/{n}").get_data(as_text=True)
+        raw = f"csrf_token={csrf(page)}&{field}=%ED%A0%80&{field}=%FF".encode()
+        reply = client.post(
+            f"/attempts/{attempt_id}/q/{n}",
+            data=raw,
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert reply.status_code in (400, 422), reply.status_code
+    with session_scope(app) as s:
+        assert s.scalars(select(m.Answer).where(m.Answer.attempt_id == attempt_id)).all() == []
