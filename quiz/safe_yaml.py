@@ -10,6 +10,7 @@ only what was read so far exists:
 - nesting deeper than ``MAX_DEPTH`` lists and mappings;
 - more than ``MAX_ALIASES`` aliases (``*name``);
 - an alias to a value that is still open (a document that contains itself);
+- a list or a mapping used as a mapping's key;
 - a document of more than ``MAX_NODES`` values or ``MAX_CHARS`` characters of
   text, each alias counted as the values it repeats (about 600 bytes of memory a
   value while the file is read: the bounds keep any file under the upload limit
@@ -131,6 +132,18 @@ class BoundedLoader(yaml.SafeLoader):
         event = super().get_event()
         self._counter.see(event)
         return event
+
+    def compose_mapping_node(self, anchor: str | None) -> yaml.MappingNode:
+        """A mapping whose keys are text (a list or a mapping as a key, ``{[1]: 2}``,
+        has no use in a bank and cannot be looked up)."""
+        node: yaml.MappingNode = super().compose_mapping_node(anchor)
+        for key, _value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise YAMLLimitError(
+                    problem="a key must be text, not a list or a mapping",
+                    problem_mark=key.start_mark,
+                )
+        return node
 
 
 def compose(text: str) -> yaml.Node | None:

@@ -31,6 +31,8 @@ CASES = [
     ("deep-flow", DEEP_FLOW, 1, "nested more than 40 levels deep"),
     ("deep-block", DEEP_BLOCK, 41, "nested more than 40 levels deep"),
     ("self", SELF, 1, "inside the value it names"),
+    ("list-key", "title: x\nskills:\n  [a]: b\n", 3, "a key must be text"),
+    ("map-key", "{{}}\n", 1, "a key must be text"),
 ]
 IDS = [c[0] for c in CASES]
 
