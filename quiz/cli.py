@@ -20,6 +20,7 @@ db_cli = AppGroup("db", help="Database schema migrations.")
 
 def init_app(app: Flask) -> None:
     from quiz.auth.commands import create_teacher_command, set_password_command
+    from quiz.drafting.command import draft_command
     from quiz.exports import export_command
 
     app.cli.add_command(bank_cli)
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_teacher_command)
     app.cli.add_command(set_password_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(draft_command)
 
 
 def _paths(paths: tuple[str, ...]) -> list[str]:

@@ -14,6 +14,10 @@ from quiz.drafting.split import split_sentences
 
 MAX_BYTES = 512 * 1024  # about 80,000 words: a long article is 10 to 50 KB
 MAX_TITLE = 300
+_TOO_BIG = (
+    f"The article is larger than {MAX_BYTES // 1024} KB (about 80,000 words): the drafter "
+    "reads one article at a time; paste or save just the article."
+)
 _SPACE = re.compile(r"\s+")
 _BLANK = re.compile(r"\n[ \t]*\n")
 
@@ -52,10 +56,7 @@ def _fold(text: str) -> str:
 def read_article(data: bytes) -> ParsedArticle:
     """Decode and parse an uploaded or read file (UTF-8, a BOM allowed)."""
     if len(data) > MAX_BYTES:
-        raise ArticleInputError(
-            f"The file is {len(data) / 1048576:.1f} MB; the drafter reads articles up to "
-            f"{MAX_BYTES // 1024} KB (about 80,000 words)."
-        )
+        raise ArticleInputError(_TOO_BIG)
     if b"\x00" in data:
         raise ArticleInputError(
             "This is not a text file (it contains NUL bytes): save it as plain text (UTF-8)."
@@ -72,11 +73,8 @@ def read_article(data: bytes) -> ParsedArticle:
 
 def parse_article(text: str) -> ParsedArticle:
     """Parse article text: the first line is the title, then the paragraphs."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise ArticleInputError(
-            f"The text is {len(text.encode('utf-8', 'surrogatepass')) / 1048576:.1f} MB; the "
-            f"drafter reads articles up to {MAX_BYTES // 1024} KB (about 80,000 words)."
-        )
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise ArticleInputError(_TOO_BIG)
     bad = next((c for c in text if c == "\x00" or "\ud800" <= c <= "\udfff"), None)
     if bad is not None:
         raise ArticleInputError(

@@ -1,0 +1,211 @@
+"""Score the article drafter (quiz.drafting) on the hand-labelled set.
+
+    .venv/bin/python bench/drafter.py [--data tests/data/drafting] [--per-article]
+
+Prints one JSON line: sentence split accuracy, claim precision/recall/F1 (and
+kind accuracy over matched claims), accuracy of each of the five checks over
+matched claims (and false "missing" flags on the control article), voice
+macro-F1 and accuracy, loaded-word precision/recall/F1, and the time to
+annotate and draft a bank from a 1,500-word article. Labels: tests/data/drafting/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+from _common import ROOT, emit, machine  # noqa: F401  (puts the project on sys.path)
+
+from quiz.drafting import annotate, parse_article  # noqa: E402
+from quiz.drafting.bankdraft import draft_bank_yaml  # noqa: E402
+from quiz.drafting.checks import CHECKS  # noqa: E402
+
+JSON_CHECK = {
+    "baseline": "baseline_given",
+    "period": "period_given",
+    "definition": "definition_given",
+    "denominator": "denominator_given",
+    "source": "source_named",
+}
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    title = data["title"]
+    paragraphs = data["paragraphs"]
+    text = title[2] + "\n\n" + "\n\n".join(" ".join(s[2] for s in p) for p in paragraphs)
+    gold: dict[str, dict[str, Any]] = {
+        "p0-s1": {"voice": title[0], "loaded": title[1], "text": title[2]}
+    }
+    for p, para in enumerate(paragraphs, 1):
+        for i, (voice, loaded, sentence) in enumerate(para, 1):
+            gold[f"p{p}-s{i}"] = {"voice": voice, "loaded": loaded, "text": sentence}
+    return {"name": path.stem, "text": text, "sentences": gold, "claims": data.get("claims") or []}
+
+
+def _span(sentence: str, part: str) -> tuple[int, int]:
+    at = sentence.find(part)
+    if at < 0:
+        raise SystemExit(f"label span {part!r} is not in {sentence!r}")
+    return at, at + len(part)
+
+
+def score(articles: list[dict[str, Any]]) -> dict[str, Any]:
+    split_hit = split_total = 0
+    claim_tp = claim_fp = claim_fn = kind_ok = 0
+    check_ok = dict.fromkeys(CHECKS, 0)
+    check_n = 0
+    control_false_missing = 0
+    voice_pairs: list[tuple[str, str]] = []
+    lw_tp = lw_fp = lw_fn = 0
+    per_article = []
+    for art in articles:
+        ann = annotate(parse_article(art["text"]))
+        js = ann.to_json()
+        predicted = {s["id"]: s for s in js["sentences"]}
+        gold = art["sentences"]
+        # split: a gold sentence counts when one predicted sentence has exactly its text
+        texts = {s["text"] for s in js["sentences"]}
+        split_hit += sum(1 for g in gold.values() if g["text"] in texts)
+        split_total += max(len(gold), len(js["sentences"]))
+        for sid, g in gold.items():
+            p = predicted.get(sid)
+            if p is None or p["text"] != g["text"]:
+                voice_pairs.append((g["voice"], "(missplit)"))
+                lw_fn += len(g["loaded"])
+                continue
+            voice_pairs.append((g["voice"], p["voice"]))
+            gl = [w.lower() for w in g["loaded"]]
+            pl = [w.lower() for w in p["loaded_words"]]
+            matched = {w for w in gl if any(w in q or q in w for q in pl)}
+            lw_tp += len(matched)
+            lw_fn += len(gl) - len(matched)
+            lw_fp += sum(1 for q in pl if not any(w in q or q in w for w in gl))
+        # claims: the same sentence and overlapping spans, one to one
+        unmatched = list(js["claims"])
+        a_tp = a_fn = 0
+        for gc in art["claims"]:
+            sentence = gold[gc["sentence"]]["text"]
+            g0, g1 = _span(sentence, gc["span"])
+            hit = None
+            for pc in unmatched:
+                if pc["sentence_id"] != gc["sentence"]:
+                    continue
+                at = sentence.find(pc["text_span"])
+                if at >= 0 and at < g1 and g0 < at + len(pc["text_span"]):
+                    hit = pc
+                    break
+            if hit is None:
+                claim_fn += 1
+                a_fn += 1
+                continue
+            unmatched.remove(hit)
+            claim_tp += 1
+            a_tp += 1
+            kind_ok += hit["kind"] == gc["kind"]
+            check_n += 1
+            for c in CHECKS:
+                ok = hit[JSON_CHECK[c]] == gc[c]
+                check_ok[c] += ok
+                if art["name"].startswith("control") and gc[c] and not hit[JSON_CHECK[c]]:
+                    control_false_missing += 1
+        claim_fp += len(unmatched)
+        per_article.append(
+            {
+                "article": art["name"],
+                "claims_matched": a_tp,
+                "claims_missed": a_fn,
+                "claims_extra": [(c["sentence_id"], c["text_span"]) for c in unmatched],
+            }
+        )
+    precision = claim_tp / (claim_tp + claim_fp) if claim_tp + claim_fp else 0.0
+    recall = claim_tp / (claim_tp + claim_fn) if claim_tp + claim_fn else 0.0
+    labels = sorted({g for g, _ in voice_pairs})
+    f1s = []
+    for label in labels:
+        tp = sum(1 for g, p in voice_pairs if g == label and p == label)
+        fp = sum(1 for g, p in voice_pairs if g != label and p == label)
+        fn = sum(1 for g, p in voice_pairs if g == label and p != label)
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    lw_p = lw_tp / (lw_tp + lw_fp) if lw_tp + lw_fp else 0.0
+    lw_r = lw_tp / (lw_tp + lw_fn) if lw_tp + lw_fn else 0.0
+    return {
+        "articles": len(articles),
+        "sentences": split_total,
+        "split_accuracy": round(split_hit / split_total, 4),
+        "claims_gold": claim_tp + claim_fn,
+        "claim_precision": round(precision, 4),
+        "claim_recall": round(recall, 4),
+        "claim_f1": round(2 * precision * recall / (precision + recall), 4)
+        if precision + recall
+        else 0.0,
+        "kind_accuracy": round(kind_ok / claim_tp, 4) if claim_tp else 0.0,
+        "check_accuracy": {c: round(check_ok[c] / check_n, 4) if check_n else 0.0 for c in CHECKS},
+        "control_false_missing": control_false_missing,
+        "voice_macro_f1": round(statistics.fmean(f1s), 4) if f1s else 0.0,
+        "voice_accuracy": round(sum(g == p for g, p in voice_pairs) / len(voice_pairs), 4),
+        "voice_labels": {lab: round(f, 3) for lab, f in zip(labels, f1s, strict=True)},
+        "loaded_precision": round(lw_p, 4),
+        "loaded_recall": round(lw_r, 4),
+        "loaded_f1": round(2 * lw_p * lw_r / (lw_p + lw_r), 4) if lw_p + lw_r else 0.0,
+        "per_article": per_article,
+    }
+
+
+def timing(articles: list[dict[str, Any]], words: int = 1500, repeat: int = 5) -> dict[str, Any]:
+    """Annotate and draft a bank from an article of ``words`` words (the labelled
+    articles' paragraphs, repeated as needed): the best of ``repeat`` runs."""
+    paragraphs: list[str] = []
+    count = 0
+    while count < words:
+        for art in articles:
+            for para in art["text"].split("\n\n")[1:]:
+                if count >= words:
+                    break
+                paragraphs.append(para)
+                count += len(para.split())
+    text = "A long article for timing\n\n" + "\n\n".join(paragraphs)
+    best_annotate = best_draft = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        ann = annotate(parse_article(text))
+        t1 = time.perf_counter()
+        draft_bank_yaml(ann, source="timing")
+        t2 = time.perf_counter()
+        best_annotate = min(best_annotate, t1 - t0)
+        best_draft = min(best_draft, t2 - t1)
+    return {
+        "words": count,
+        "annotate_s": round(best_annotate, 4),
+        "annotate_and_draft_s": round(best_annotate + best_draft, 4),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(ROOT / "tests" / "data" / "drafting"))
+    parser.add_argument("--per-article", action="store_true", help="Keep the per-article detail.")
+    args = parser.parse_args(argv)
+    articles = [load(p) for p in sorted(Path(args.data).glob("*.yaml"))]
+    if not articles:
+        print(f"no labelled articles in {args.data}", file=sys.stderr)
+        return 1
+    record = {
+        "bench": "drafter",
+        **score(articles),
+        "timing": timing(articles),
+        "machine": machine(),
+    }
+    if not args.per_article:
+        record.pop("per_article")
+    emit(record)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
