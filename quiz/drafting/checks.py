@@ -151,7 +151,7 @@ _PERIOD = re.compile(
 _DEFINITION = re.compile(
     r"\bdefin(?:e|es|ed|ing|ition)\b|\b(?:counts?|counted|classif(?:y|ies|ied)|"
     r"categori[sz](?:e|es|ed)|record(?:s|ed)?|measur(?:e|es|ed))\s+(?:as|only|any|all|every|"
-    r"each|a\s+\w+\s+as|when|if|where|those|people|cases|incidents)\b|\brefers?\s+to\b|"
+    r"each|an?\s+[\w-]+\s+(?:as|when|if|only)|when|if|where|those|people|cases|incidents)\b|\brefers?\s+to\b|"
     r"\b(?:includes?|including|excludes?|excluding)\s+(?:only|any|all|every|both|those|"
     r"cases|people|incidents|attacks|crimes|deaths|patients)\b|\bmeaning\s+(?:any|a|an|that|"
     r"those)\b|\bis\s+(?:counted|recorded|classed|logged)\s+(?:as|when|if|only)\b|"
@@ -236,7 +236,8 @@ def _related(claim: Claim, sentence: Sentence, article: ParsedArticle) -> list[S
     return out
 
 
-def _counts(text: str) -> list[tuple[str, str]]:
+def _counts(text: str) -> list[tuple[str, str, str]]:
+    """(number, the word after it, the words as written) for each plain count."""
     out = []
     for m in _COUNT.finditer(text):
         n = m.group("n")
@@ -248,7 +249,7 @@ def _counts(text: str) -> list[tuple[str, str]]:
         after = text[m.end() : m.end() + 10]
         if re.match(r"\s*(?:a\.m|p\.m|am\b|pm\b|years? old|-year-old)", after, re.I):
             continue
-        out.append((n, (m.group("noun") or "").lower()))
+        out.append((n, (m.group("noun") or "").lower(), m.group(0).strip()))
     return out
 
 
@@ -303,7 +304,7 @@ def _baseline(claim: Claim, related: list[Sentence]) -> CheckResult:
         m = _ABSOLUTE_RISK.search(s.text)
         if m and (s.id != claim.sentence_id or m.group(0) not in claim.text_span):
             return CheckResult(True, f"absolute numbers are given in {s.id} (“{m.group(0)}”)", s.id)
-        for n, noun in _counts(s.text):
+        for n, noun, written in _counts(s.text):
             if s.id == claim.sentence_id and n in claim.text_span:
                 continue
             if (
@@ -313,7 +314,7 @@ def _baseline(claim: Claim, related: list[Sentence]) -> CheckResult:
                 continue  # a count of the exposed is a denominator, not a baseline
             return CheckResult(
                 True,
-                f"absolute numbers are given in {s.id} (“{n} {noun}”)".replace(" ”", "”"),
+                f"absolute numbers are given in {s.id} (“{written}”)",
                 s.id,
             )
     if claim.kind in ("share", "rate"):

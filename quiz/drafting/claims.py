@@ -90,10 +90,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "X ..., up from Y": X is the first value of the clause (see _up_from)
     (
         "up_from",
         re.compile(
-            rf"(?P<b>{_VALN})(?:(?!{_VALN})[^.;:!?]){{0,70}}?,?\s+(?:up|down)\s+(?:sharply\s+|slightly\s+)?from\s+"
+            rf",?\s+(?:up|down)\s+(?:sharply\s+|slightly\s+|markedly\s+)?from\s+"
             rf"(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|just\s+)?(?P<a>{_VAL})",
             re.I,
         ),
@@ -322,12 +323,36 @@ def _value(name: str, m: re.Match[str]) -> str:
     return m.group(0)
 
 
+_UP_FROM_WHOLE = re.compile(
+    rf"(?P<b>{_VALN}).*?,?\s+(?:up|down)\s+(?:sharply\s+|slightly\s+|markedly\s+)?from\s+"
+    rf"(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|just\s+)?(?P<a>{_VAL})",
+    re.I | re.S,
+)
+_CLAUSE_END = re.compile(r"[,;:—–]\s|\(")
+
+
+def _up_from(m: re.Match[str], sentence: str) -> re.Match[str] | None:
+    """The whole of "X ..., up from Y": X is the first value (not a year) of the clause
+    that ends at ", up from" (34 goals in 15 games, up from 17: 34, not 15)."""
+    head = sentence[: m.start()]
+    start = 0
+    for c in _CLAUSE_END.finditer(head):
+        start = c.end()
+    first = re.compile(_VALN, re.I).search(sentence, start, m.start())
+    if first is None:
+        return None
+    return _UP_FROM_WHOLE.fullmatch(sentence, first.start(), m.end())
+
+
 def find_claims(sentence_id: str, sentence: str) -> list[Claim]:
     """The numeric claims of one sentence, in order of position."""
     taken: list[tuple[int, int]] = []
     found: list[Claim] = []
     for name, pattern in _PATTERNS:
-        for m in pattern.finditer(sentence):
+        for raw in pattern.finditer(sentence):
+            m = _up_from(raw, sentence) if name == "up_from" else raw
+            if m is None:
+                continue
             start, end = m.span()
             if any(start < e and s < end for s, e in taken):
                 continue

@@ -47,7 +47,8 @@ _ANALYSIS = re.compile(rf"\b(?:{_alternation(lexicon.ANALYSIS)})\b", re.I)
 _BACKGROUND = re.compile(rf"\b(?:{_alternation(lexicon.BACKGROUND)})\b", re.I)
 _QUOTE = re.compile(r"[\"“][^\"”]{12,}[\"”]")
 _PRONOUN_SOURCE = re.compile(
-    r"\b(?:he|she|they|the (?:agency|department|ministry|office|bureau|council|company|firm|"
+    r"\b(?:he|she|they|the (?:[\w'’-]+ ){0,3}?(?:agency|office|department|ministry|bureau|"
+    r"council|company|firm|"
     r"study|report|survey|review|researchers|authors|analysis|paper|team|police|court|"
     r"commission|committee|board|regulator|government|institute|centre|center|university|"
     r"hospital|union|charity|club|league|federation|association|spokes(?:man|woman|person)|"
@@ -232,7 +233,7 @@ def classify(text: str, *, is_title: bool = False) -> VoiceLabel:
         )
     ana = _ANALYSIS.search(text)
     loaded = loaded_words(text)
-    if loaded and not ana and not _has_number(text):
+    if loaded and not ana and not _has_number(text) and not _CHANGE.search(text):
         return VoiceLabel(
             "analysis_opinion", f"the writer's own verdict in loaded words (“{loaded[0]}”)"
         )
@@ -249,6 +250,11 @@ def classify(text: str, *, is_title: bool = False) -> VoiceLabel:
         "unattributed_assertion",
         "a checkable statement in the writer's own voice, with no source",
     )
+
+
+_CHANGE = re.compile(
+    rf"\b(?:{_alternation(lexicon.CHANGE_VERBS)}|doubles|triples|twice|half)\b", re.I
+)
 
 
 def _has_number(text: str) -> bool:
