@@ -213,15 +213,15 @@ class CheckResult:
 
 
 def _related(claim: Claim, sentence: Sentence, article: ParsedArticle) -> list[Sentence]:
-    """The claim's sentence first, then its paragraph and the one before it (the
+    """The claim's sentence first, then its paragraph and the ones either side (the
     headline goes with the first paragraph), then sentences about the same thing:
     repeating its figure or sharing two content words with it."""
     mine = content_words(sentence.text)
     value = re.escape(re.sub(r"\s+", " ", claim.stated_value.strip()))
     same_value = re.compile(rf"(?<![\w.]){value}(?!\w)", re.I) if len(value) > 1 else None
-    near = {sentence.paragraph, sentence.paragraph - 1}
-    if sentence.paragraph == 0 or sentence.paragraph == 1:
-        near = {0, 1}
+    near = {sentence.paragraph - 1, sentence.paragraph, sentence.paragraph + 1}
+    if sentence.paragraph in (0, 1):
+        near = {0, 1, 2}
     out = [sentence]
     for s in article.sentences:
         if s.id == sentence.id:

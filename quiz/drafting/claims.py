@@ -384,6 +384,7 @@ def _merge_levels(claims: list[Claim], sentence: str) -> list[Claim]:
                 and c.kind in ("share", "rate", "count_change")
                 and (
                     re.fullmatch(
+                        r"(?:\s+(?:in|on|during|over|for|last|this)\s+[\w ]{1,24}?)?"
                         r"\s*,?\s*(?:to|at|from|reaching|hitting)\s+(?:about\s+|a record\s+)?",
                         gap,
                         re.I,
