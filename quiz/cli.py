@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from quiz.auth.commands import create_teacher_command, set_password_command
     from quiz.drafting.command import draft_command
     from quiz.exports import export_command
+    from quiz.interchange.cli import add_commands as add_interchange_commands
 
     app.cli.add_command(bank_cli)
     app.cli.add_command(db_cli)
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(set_password_command)
     app.cli.add_command(export_command)
     app.cli.add_command(draft_command)
+    add_interchange_commands(bank_cli)
 
 
 def _paths(paths: tuple[str, ...]) -> list[str]:
