@@ -296,8 +296,16 @@ class Question:
         showed left out: to show an entry again beside its error message."""
         return form
 
+    def incomplete(self, response: Mapping[str, Any] | None) -> str | None:
+        """How a response falls short of a whole answer, in words a student reads
+        ("2 of 4 labelled"), or None when it is complete (Moodle's
+        ``is_complete_response``). A response of None (nothing given) is not
+        incomplete but unanswered: None here too. By default any response is
+        complete: one choice, one number, one ticked sentence answers the question."""
+        return None
+
     def is_complete(self, response: Mapping[str, Any]) -> bool:
-        return True
+        return self.incomplete(response) is None
 
     def grade(self, response: Mapping[str, Any], article: Article) -> Grade:
         raise NotImplementedError
@@ -305,6 +313,12 @@ class Question:
     def summarise(self, response: Mapping[str, Any], article: Article) -> str:
         """Plain text of a response, as reports and CSV show it."""
         raise NotImplementedError
+
+    def describe(self, response: Mapping[str, Any], article: Article) -> str:
+        """A response as a student reads it: sentences by their (shortened) text,
+        never their ids. ``summarise`` keeps the ids for reports and CSV; for types
+        whose summary is already words (options, typed text) the two are the same."""
+        return self.summarise(response, article)
 
     def right_answer(self, article: Article) -> str:
         """Plain text of the right answer."""

@@ -46,6 +46,11 @@ def sentence_label(article: Article, sentence_id: str, words: int = 8) -> str:
     return f"¶{s.paragraph} “{' '.join(parts[:words])}{'…' if len(parts) > words else ''}”"
 
 
+def _shorten(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
 @dataclass(frozen=True)
 class Labelled:
     sentence: str  # sentence id
@@ -151,7 +156,13 @@ class Classify(Question):
         sentences = []
         for s in self.sentences:
             found = article.sentence(s.sentence)
-            sentences.append({"id": s.sentence, "text": found.text if found else s.quote})
+            sentences.append(
+                {
+                    "id": s.sentence,
+                    "text": found.text if found else s.quote,
+                    "paragraph": found.paragraph if found else None,
+                }
+            )
         return {
             "categories": [{"key": k, "label": label} for k, label in self.categories],
             "sentences": sentences,
@@ -168,15 +179,19 @@ class Classify(Question):
                 continue
             if value not in keys:
                 raise Unreadable(
-                    f"The label for sentence {s.sentence} is not one of the categories; "
-                    "please choose again."
+                    f"The label for the sentence “{_shorten(s.quote)}” is not one of the "
+                    "categories; please choose again."
                 )
             labels[s.sentence] = value
         return {"labels": labels} if labels else None
 
-    def is_complete(self, response: Mapping[str, Any]) -> bool:
+    def incomplete(self, response: Mapping[str, Any] | None) -> str | None:
+        """Some sentences left unlabelled: "2 of 4 labelled"."""
+        if not response:
+            return None
         labels = response.get("labels") or {}
-        return all(labels.get(s.sentence) for s in self.sentences)
+        done = sum(1 for s in self.sentences if labels.get(s.sentence))
+        return None if done >= len(self.sentences) else f"{done} of {len(self.sentences)} labelled"
 
     def grade(self, response: Mapping[str, Any], article: Article) -> Grade:
         labels: Mapping[str, str] = response.get("labels") or {}
@@ -212,6 +227,13 @@ class Classify(Question):
         labels: Mapping[str, str] = response.get("labels") or {}
         return "; ".join(
             f"{sid}: {self._label(labels[sid])}" for sid in sorted(labels, key=sentence_order)
+        )
+
+    def describe(self, response: Mapping[str, Any], article: Article) -> str:
+        labels: Mapping[str, str] = response.get("labels") or {}
+        return "; ".join(
+            f"{sentence_label(article, sid)}: {self._label(labels[sid])}"
+            for sid in sorted(labels, key=sentence_order)
         )
 
     def right_answer(self, article: Article) -> str:

@@ -196,6 +196,10 @@ class Highlight(Question):
     def summarise(self, response: Mapping[str, Any], article: Article) -> str:
         return ", ".join(sorted(response.get("sentences") or (), key=sentence_order))
 
+    def describe(self, response: Mapping[str, Any], article: Article) -> str:
+        ids = sorted(response.get("sentences") or (), key=sentence_order)
+        return "; ".join(sentence_label(article, sid) for sid in ids)
+
     def right_answer(self, article: Article) -> str:
         ids = sorted((s.sentence for s in self.sentences), key=sentence_order)
         return "; ".join(sentence_label(article, sid) for sid in ids)

@@ -165,8 +165,36 @@ def test_read_response(parse):
     assert q.is_complete(partial) is False
     full = {f"label-{s.sentence}": ["advocacy"] for s in q.sentences}
     assert q.is_complete(q.read_response(full)) is True
-    with pytest.raises(Unreadable, match="p2-s1"):
+    # The message names the sentence by its words, not its id (issue #17, item 4).
+    with pytest.raises(Unreadable, match="“results from a confluence”") as raised:
         q.read_response({"label-p1-s1": ["attributed"], "label-p2-s1": ["gossip"]})
+    assert "p2-s1" not in str(raised.value)
+
+
+def test_incomplete_says_how_many_are_labelled(parse):
+    """Moodle's is_complete_response: a classify answer with sentences unlabelled is
+    incomplete, and says how far it got (issue #17, item 2)."""
+    q = parse(Classify, spec())
+    two = q.read_response({"label-p1-s1": ["attributed"], "label-p2-s2": ["advocacy"]})
+    assert q.incomplete(two) == "2 of 4 labelled"
+    assert q.is_complete(two) is False
+    full = q.read_response({f"label-{s.sentence}": ["advocacy"] for s in q.sentences})
+    assert q.incomplete(full) is None and q.is_complete(full) is True
+    assert q.incomplete(None) is None  # nothing given: unanswered, not incomplete
+
+
+def test_describe_names_sentences_by_their_words(parse, article):
+    """Students read the sentence, shortened, with its paragraph; the stored summary
+    (reports, CSV) keeps the ids (issue #17, item 4)."""
+    q = parse(Classify, spec())
+    response = {"labels": {"p2-s2": "advocacy", "p1-s1": "analysis"}}
+    said = q.describe(response, article)
+    assert said == (
+        "¶1 “DHS recently disclosed a 500% increase in assaults…”: Unattributed analysis; "
+        "¶2 “Stakeholders must act now.”: Advocacy"
+    )
+    assert "p1-s1" not in said
+    assert q.summarise(response, article) == "p1-s1: Unattributed analysis; p2-s2: Advocacy"
 
 
 def test_grade(parse, article):
@@ -236,7 +264,9 @@ def test_template_nests_a_fieldset_per_sentence(parse, article, render):
     assert html.count('type="radio"') == 4 * 3
     legends = re.findall(r"<legend>(.*?)</legend>", html, re.S)
     sentence = "Officials in the U.S. capital called the trend alarming."
-    assert f'{sentence} <small class="sentence-id">p1-s2</small>' in legends
+    # The legend is the sentence and its paragraph, never its id.
+    assert f'{sentence} <small class="sentence-id">(paragraph 1)</small>' in legends
+    assert not any("p1-s2" in legend for legend in legends)
     assert 'name="label-p2-s1"' in html
     assert "FB-" not in html
     response = {"labels": {"p1-s1": "analysis", "p2-s2": "advocacy"}}

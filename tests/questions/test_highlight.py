@@ -207,3 +207,21 @@ def test_key_and_misconception_forms(parse, article):
     assert (form, code) == ({"sentences": ["p3-s1"]}, "REPORT_AS_VOICE")
     assert q.grade(q.read_response(form), article).misconception == code
     assert parse(Highlight, spec(distractors=None)).misconception_form({}) is None
+
+
+def test_describe_names_sentences_by_their_words(parse, article):
+    """Students read the ticked sentences by their words; the summary keeps the ids
+    for reports and CSV (issue #17, item 4)."""
+    q = parse(Highlight, spec())
+    response = {"sentences": ["p3-s3", "p2-s2"]}
+    said = q.describe(response, article)
+    assert said == "¶2 “Stakeholders must act now.”; ¶3 “A balanced approach is vital.”"
+    assert q.summarise(response, article) == "p2-s2, p3-s3"
+
+
+def test_one_ticked_sentence_is_a_complete_answer(parse):
+    """The question states no count, so any ticked sentence makes a complete answer
+    (issue #17, item 2: complete once anything is chosen)."""
+    q = parse(Highlight, spec())
+    one = q.read_response({"sentences": ["p2-s2"]})
+    assert q.incomplete(one) is None and q.is_complete(one)

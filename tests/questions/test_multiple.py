@@ -191,3 +191,12 @@ def test_key_and_misconception_forms(parse, article):
     assert g.fraction < 1 and g.misconception == code == "MULT_OFFBYONE"
     options = [o for o in spec()["options"] if "misconception" not in o]
     assert parse(Multiple, spec(options=options)).misconception_form({}) is None
+
+
+def test_one_choice_is_a_complete_answer(parse, article):
+    """Nothing in a multiple-select question says how many apply, so one choice is a
+    complete answer (issue #17, item 2); its description is the options' words."""
+    q = parse(Multiple, spec())
+    one = q.read_response({"choices": ["d"]})
+    assert q.incomplete(one) is None and q.is_complete(one)
+    assert q.describe(one, article) == q.summarise(one, article) == "five times as many"
