@@ -17,7 +17,9 @@ from quiz.interchange.common import MAX_BYTES, Imported, dump_yaml
 
 
 def add_commands(group: click.Group) -> None:
-    for command in (import_gift_command, export_gift_command):
+    from quiz.interchange.qti import export_qti_command
+
+    for command in (import_gift_command, export_gift_command, export_qti_command):
         group.add_command(command)
 
 
