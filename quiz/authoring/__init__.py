@@ -1,5 +1,6 @@
 """Authoring banks in the browser."""
 
+from quiz.authoring import draft_views  # noqa: F401  (registers "New bank from an article")
 from quiz.authoring.views import bp
 
 __all__ = ["bp"]

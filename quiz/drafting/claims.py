@@ -76,7 +76,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "from_to",
         re.compile(
             rf"\bfrom\s+(?:about\s+|around\s+|roughly\s+|just\s+)?(?P<a>{_VAL})"
-            rf"(?:\s+(?:in|a|per|on|during|for|last|the|this)\b[\w ,.-]{{0,24}}?)?\s+to\s+"
+            rf"(?:(?:\s+(?:in|a|per|on|during|for|last|the|this)\b[\w ,.-]{{0,24}}?)|(?:\s+[A-Za-z][\w'-]*){{1,4}}?)?\s+to\s+"
             rf"(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|just\s+)?(?P<b>{_VAL})",
             re.I,
         ),

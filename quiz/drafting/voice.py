@@ -48,6 +48,7 @@ _BACKGROUND = re.compile(rf"\b(?:{_alternation(lexicon.BACKGROUND)})\b", re.I)
 _QUOTE = re.compile(r"[\"“][^\"”]{12,}[\"”]")
 _PRONOUN_SOURCE = re.compile(
     r"\b(?:he|she|they|the (?:[\w'’-]+ ){0,3}?(?:agency|office|department|ministry|bureau|"
+    r"authority|service|trust|operator|utility|administration|watchdog|"
     r"council|company|firm|"
     r"study|report|survey|review|researchers|authors|analysis|paper|team|police|court|"
     r"commission|committee|board|regulator|government|institute|centre|center|university|"
@@ -59,6 +60,7 @@ _PRONOUN_SOURCE = re.compile(
 )
 _SPECIFIC_BODIES = re.compile(
     r"\b(?:police|prosecutors|the (?:agency|department|ministry|bureau|council|government|"
+    r"authority|service|trust|operator|utility|administration|watchdog|"
     r"regulator|court|company|researchers|authors|study|report|survey|team))\b",
     re.I,
 )
@@ -193,7 +195,7 @@ def attribution(text: str) -> tuple[str, str] | None:
             or _PRONOUN_SOURCE.match(target)
             or _SPECIFIC_BODIES.search(target[:30])
         ):
-            return ("named", f"according to {target[:40].strip()}")
+            return ("named", f"according to {target[:40].strip().rstrip('.')}")
         return ("vague", f"according to {target[:40].strip()}")
     evidence = verb.group(0)
     subject = _subject_window(text, verb.start())
