@@ -18,8 +18,15 @@ from quiz.interchange.common import MAX_BYTES, Imported, dump_yaml
 
 def add_commands(group: click.Group) -> None:
     from quiz.interchange.qti import export_qti_command
+    from quiz.interchange.sheets import export_sheet_command, import_sheet_command
 
-    for command in (import_gift_command, export_gift_command, export_qti_command):
+    for command in (
+        import_gift_command,
+        export_gift_command,
+        export_qti_command,
+        import_sheet_command,
+        export_sheet_command,
+    ):
         group.add_command(command)
 
 
