@@ -354,7 +354,8 @@ def test_the_seed_bank_has_each_kind_of_item() -> None:
     bank, errors = parse_bank(text, "draft.yaml")
     assert bank is not None and not errors
     ids = [q.id for q in bank.questions]
-    for prefix in ("pct-new", "pct-reverse", "base-missing", "voice-classify", "voice-loaded"):
+    prefixes = ("pct-new", "pct-multiplier", "pct-reverse", "base-missing", "voice-classify")
+    for prefix in (*prefixes, "voice-loaded"):
         assert any(i.startswith(prefix) for i in ids), ids
     assert "voice-advocacy" in ids
     assert "COMPLETE_AS_STATED" in text and "ASYMMETRY" in text

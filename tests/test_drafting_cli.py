@@ -69,12 +69,12 @@ def test_o_writes_a_draft_bank_that_bank_check_accepts(
     out = tmp_path / "draft.yaml"
     result = cli_app.test_cli_runner().invoke(args=["draft", str(article), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "draft bank (6 questions)" in result.output
+    assert "draft bank (7 questions)" in result.output
     text = out.read_text(encoding="utf-8")
-    assert text.count("# Draft:") >= 6
+    assert text.count("# Draft:") >= 7
     check = cli_app.test_cli_runner().invoke(args=["bank", "check", "--strict", str(out)])
     assert check.exit_code == 0, check.output
-    assert "6 questions, 12 checks run, 0 warnings" in check.output
+    assert "7 questions, 15 checks run, 0 warnings" in check.output
 
 
 def test_without_o_the_bank_goes_to_standard_output(cli_app: Flask, article: Path) -> None:

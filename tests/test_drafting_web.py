@@ -126,11 +126,11 @@ def test_creating_the_draft_bank_as_labelled(app, client) -> None:
     bank_url = response.headers["Location"]
     page = client.get(bank_url)
     html = unescape(page.get_data(as_text=True))
-    assert "Draft bank created: 6 questions" in html
+    assert "Draft bank created: 7 questions" in html
     assert "Draft: Stunning 500% Rise" in html
     with session_scope(app) as s:
         bank = s.scalars(select(m.Bank).where(m.Bank.owner_id.is_not(None))).one()
-        assert bank.title.startswith("Draft:") and len(bank.questions) == 6
+        assert bank.title.startswith("Draft:") and len(bank.questions) == 7
 
 
 def test_the_teachers_corrections_make_the_bank(app, client) -> None:

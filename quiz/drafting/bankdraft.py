@@ -73,6 +73,11 @@ MISCONCEPTIONS: dict[str, dict[str, str] | str] = {
         "text": "Confuses a change in percentage points with a percent change.",
         "skill": "percent",
     },
+    "PCT_AS_NUMBER": {
+        "text": "Uses a percentage as a plain number without dividing by 100 (a 500% rise "
+        "taken as ×500).",
+        "skill": "percent",
+    },
     "PCT_AS_COUNT": {
         "text": "Takes a percentage or a rate for a count of cases.",
         "skill": "percent",
@@ -273,7 +278,10 @@ class _Drafter:
     ) -> dict[str, Any] | None:
         """A numeric item, or None when no anticipated wrong value differs from the key."""
         answer = _round(answer)
-        tolerance = max(0.5, round(abs(answer) * 0.01, 1))
+        if unit == "times":  # 1.4 times must not accept 1
+            tolerance = max(0.01, round(abs(answer) * 0.01, 2))
+        else:
+            tolerance = max(0.5, round(abs(answer) * 0.01, 1))
         suffix = "%" if unit == "percent" else ""
         wrongs = []
         seen = {answer}
@@ -365,6 +373,30 @@ class _Drafter:
                     f"itself: new = old × (1 {'−' if fall else '+'} {_fmt(p)}/100). The "
                     f"article's own figure gives no starting count, which is why a made-up "
                     f"one is used here.",
+                ),
+            )
+            times = 1 + sign * p / 100
+            self.add(
+                f"multiplier item for {c.claim.sentence_id}",
+                self.numeric(
+                    self.new_id(f"pct-multiplier-{n}"),
+                    f"The article reports a {word} of {_fmt(p)}% ({where}). How many times the "
+                    "starting value is the new value?",
+                    "times",
+                    times,
+                    f"1 {'−' if fall else '+'} {_fmt(p)}/100 = {_fmt(_round(times))} times.",
+                    [
+                        (
+                            p / 100,
+                            f"{_fmt(p / 100)} times is {_fmt(p)}% *of* the start; the "
+                            f"{word} {'takes it from' if fall else 'adds it to'} the start.",
+                            "OF_VS_INCREASE" if fall else "MULT_OFFBYONE",
+                        ),
+                        (p, f"{_fmt(p)} is the percentage, not a multiplier.", "PCT_AS_NUMBER"),
+                    ],
+                    "The new value is the start times (1 ± the percentage ÷ 100).",
+                    f"A {word} of {_fmt(p)}% makes the new value {_fmt(_round(times))} times "
+                    "the start.",
                 ),
             )
             back = p / (100 + p) * 100 if not fall else p / (100 - p) * 100

@@ -102,4 +102,4 @@ def test_the_drafter_works_without_javascript(browser, live_server):  # noqa: AN
     assert page.locator("#p1-s1 mark", has_text="staggering").is_visible()
     page.get_by_role("button", name="Create the draft bank").click()
     page.wait_for_url(re.compile(r"/teacher/banks/\d+$"))
-    assert page.get_by_text("Draft bank created: 6 questions", exact=False).is_visible()
+    assert page.get_by_text("Draft bank created: 7 questions", exact=False).is_visible()
