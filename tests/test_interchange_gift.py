@@ -239,6 +239,7 @@ def test_types_map_onto_ours_and_what_changed_is_said():
 def test_an_imported_bank_says_it_has_no_article():
     result = _import("::a::Q {T}")
     assert result.document is not None
+    assert result.document["skills"] == {"imported": "Imported questions"}
     assert result.document["article"]["title"] == "No article yet"
     assert "has no article yet" in result.document["article"]["text"]
 

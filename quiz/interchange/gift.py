@@ -568,7 +568,8 @@ class _Mapping:
             label = category.rstrip("/").rsplit("/", 1)[-1].strip() or "Imported questions"
             if category.startswith("$") and "/" not in category:
                 label = "Imported questions"
-            key = unique(key_of(label, "imported"), set(self.skills))
+            stem = "imported" if label == "Imported questions" else key_of(label, "imported")
+            key = unique(stem, set(self.skills))
             self.skills[key] = label
             self.skill_of[category] = key
         return self.skill_of[category]
