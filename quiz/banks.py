@@ -404,7 +404,7 @@ def _parse_question(
     skill = item.get("skill")
     if skill is None:
         err(("skill",), f"is required (the bank's skills: {', '.join(ctx.skills)})")
-    elif skill not in ctx.skills:
+    elif not isinstance(skill, str) or skill not in ctx.skills:  # a list is unhashable
         err(("skill",), f"unknown skill {skill!r} (the bank's skills: {', '.join(ctx.skills)})")
     ctx.problems = []
     prompt = ctx.require_text(item, "prompt")

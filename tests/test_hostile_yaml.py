@@ -110,3 +110,11 @@ def test_bank_check_names_the_problem_without_a_traceback(app, tmp_path: Path) -
     assert isinstance(result.exception, SystemExit) and "Traceback" not in out
     for name, _text, line, message in CASES:
         assert f"{name}.yaml:{line}" in out and message in out, out
+
+
+def test_a_list_as_a_questions_skill_is_an_error_not_a_crash() -> None:
+    """Found by mutating every value of a good bank into a list, a mapping, a number."""
+    text = MINIMAL.replace("skill: percent", "skill: [percent]", 1)
+    assert text != MINIMAL
+    bank, errors = parse_bank(text, "skill.yaml")
+    assert bank is None and any("unknown skill ['percent']" in e.message for e in errors)
