@@ -6,6 +6,7 @@ never a 5xx, never a traceback (the conftest fails a test whose app logged one).
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 from html import unescape
@@ -14,6 +15,7 @@ from urllib.parse import quote_plus
 
 import pytest
 import werkzeug.urls  # noqa: F401 (registers the werkzeug.url_quote error handler)
+import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
@@ -22,7 +24,7 @@ from sqlalchemy import select
 
 from quiz import classes
 from quiz import models as m
-from quiz.banks import parse_bank
+from quiz.banks import parse_bank, parse_bank_data
 from quiz.db import session_scope
 from tests.factories import gen_class, gen_teacher, login
 from tests.helpers import csrf
@@ -432,3 +434,33 @@ def test_the_other_teacher_forms(app: Flask, value: str) -> None:
     with session_scope(app) as s:
         name = s.get(m.Student, student_id).display_name
     assert name in ("Ada", squash(received(value)))
+
+
+_ODD_VALUES = st.sampled_from(
+    [None, 0, -1, 2**70, 1.5, float("nan"), True, "", [], {}, [1], {"a": 1}, ["x"], "\x00"]
+)
+
+
+def _places(value: Any, path: tuple = ()) -> list[tuple]:
+    out = [path] if path else []
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            out += _places(item, (*path, key))
+    return out
+
+
+_MINIMAL_DOC = yaml.safe_load(MINIMAL)
+_MINIMAL_PLACES = _places(_MINIMAL_DOC)
+
+
+@settings(max_examples=60)
+@given(place=st.sampled_from(_MINIMAL_PLACES), value=_ODD_VALUES)
+def test_any_value_of_the_wrong_type_is_an_error_not_a_crash(place: tuple, value: Any) -> None:
+    doc = copy.deepcopy(_MINIMAL_DOC)
+    target = doc
+    for key in place[:-1]:
+        target = target[key]
+    target[place[-1]] = value
+    bank, errors = parse_bank_data(doc, "any.yaml")
+    assert bank is not None or errors
