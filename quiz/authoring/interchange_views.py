@@ -1,0 +1,119 @@
+"""Banks in and out on the authoring pages (issue #21): import a Moodle GIFT file or
+a Kahoot / Wayground spreadsheet as a new bank, and export a bank as GIFT, as a QTI
+2.1 package or as those spreadsheets. The work is done by ``quiz.interchange``;
+an import goes through the same validation as ``bank check`` and the YAML upload,
+and a file with any problem changes nothing."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask_wtf.file import FileField
+from werkzeug.utils import secure_filename
+from wtforms import BooleanField, RadioField
+
+from quiz.authoring import operations as ops
+from quiz.authoring.blueprint import bp, seen_bank
+from quiz.authoring.dump import stored_document
+from quiz.banks import LoadedBank, parse_bank_data
+from quiz.db import get_session
+from quiz.forms import Form
+from quiz.interchange import gift, qti, sheets
+from quiz.interchange.common import MAX_BYTES, Imported
+from quiz.teacher.forms import options
+
+KINDS = {
+    "gift": "Moodle GIFT (a .txt or .gift file)",
+    "sheet": "A Kahoot or Wayground (Quizizz) spreadsheet (.xlsx or .csv)",
+}
+MAX_NOTES = 20
+
+
+class ImportForm(Form):
+    kind = RadioField("What kind of file", choices=options(KINDS), default="gift")
+    file = FileField("The file (at most 1 MiB)")
+    skip_unsupported = BooleanField(
+        "Import the rest when some questions have no type of ours (essay, description, poll)"
+    )
+
+
+def _import(form: ImportForm) -> Imported | None:
+    upload = form.file.data
+    if not upload or not getattr(upload, "filename", ""):
+        form.file.errors = [*form.file.errors, "Choose a file to import."]
+        return None
+    name = secure_filename(upload.filename) or "upload"
+    raw = upload.stream.read(MAX_BYTES + 1)
+    skip = bool(form.skip_unsupported.data)
+    if form.kind.data == "sheet":
+        return sheets.import_sheet(raw, name, skip_unsupported=skip)
+    return gift.import_gift(raw, name, skip_unsupported=skip)[1]
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_bank() -> Response | tuple[str, int]:
+    form = ImportForm()
+    if not form.is_submitted():
+        return render_template("authoring/import.html", form=form, result=None), 200
+    form.validate()
+    if "csrf_token" in form.errors:
+        abort(400)
+    result = _import(form)
+    if result is None or result.errors or result.bank is None:
+        page = render_template("authoring/import.html", form=form, result=result)
+        return page, 422
+    db = get_session()
+    stored = ops.store(db, g.teacher, result.bank)
+    db.commit()
+    flash(
+        f"Imported {len(result.bank.questions)} questions into “{stored.title}”. "
+        "It has no article yet: attach one on its Article page before students take it."
+    )
+    for line in (result.skipped + result.notes)[:MAX_NOTES]:
+        flash(line)
+    return redirect(url_for("authoring.bank", bank_id=stored.id), code=303)
+
+
+def _loaded(bank_id: int) -> tuple[LoadedBank, str]:
+    bank = seen_bank(bank_id)
+    loaded, _ = parse_bank_data(stored_document(get_session(), bank), "form")
+    if loaded is None:  # a stored bank was valid when it was stored
+        abort(409, "This bank does not validate any more; download its YAML to see why.")
+    return loaded, bank.slug
+
+
+def _attachment(body: bytes, filename: str, content_type: str) -> Response:
+    return Response(
+        body,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/<int:bank_id>/export.gift")
+def export_gift(bank_id: int) -> Response:
+    loaded, slug = _loaded(bank_id)
+    text, skipped = gift.export_gift(loaded)
+    head = "".join(f"// not exported: {gift.escape(s)}\n" for s in skipped)
+    return _attachment((head + text).encode(), f"{slug}.gift", "text/plain; charset=utf-8")
+
+
+@bp.get("/<int:bank_id>/export-qti.zip")
+def export_qti(bank_id: int) -> Response:
+    loaded, slug = _loaded(bank_id)
+    data, _ = qti.export_qti(loaded)
+    return _attachment(data, f"{slug}-qti21.zip", "application/zip")
+
+
+@bp.get("/<int:bank_id>/export-<any(kahoot, wayground):layout>.<any(xlsx, csv):fmt>")
+def export_sheet(bank_id: int, layout: str, fmt: str) -> Response:
+    loaded, slug = _loaded(bank_id)
+    data, _ = sheets.export_sheet(loaded, layout, fmt)
+    kind = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    return _attachment(data, f"{slug}-{layout}.{fmt}", kind)
