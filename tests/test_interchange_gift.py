@@ -364,3 +364,51 @@ def test_yaml_is_written_as_a_bank_file():
     document = _import("::a::Q {T}").document
     assert document is not None
     assert yaml.safe_load(dump_yaml(document))["questions"][0]["id"] == "a"
+
+
+def test_export_lists_what_gift_would_misread_and_keeps_a_leading_percent():
+    document = _import("::a::Q {T}").document
+    assert document is not None
+    document["questions"] = [
+        {
+            "id": "pct",
+            "type": "single",
+            "skill": "imported",
+            "prompt": "Which?",
+            "options": [
+                {"text": "%50 of them", "correct": True, "feedback": "Yes."},
+                {"text": "%20 of them", "feedback": "No."},
+            ],
+            "explanation": "Half.",
+        },
+        {
+            "id": "all-right",
+            "type": "single",
+            "skill": "imported",
+            "prompt": "Either?",
+            "options": [
+                {"text": "a", "correct": True, "feedback": "Yes."},
+                {"text": "b", "correct": True, "feedback": "Yes."},
+            ],
+            "explanation": "Both.",
+        },
+        {
+            "id": "star",
+            "type": "text",
+            "skill": "imported",
+            "prompt": "Type 5*3",
+            "answers": [{"text": "5*3", "feedback": "Yes."}],
+            "explanation": "As typed.",
+        },
+    ]
+    bank, errors = parse_bank(dump_yaml(document), "x.yaml")
+    assert bank is not None, errors
+    text, skipped = gift.export_gift(bank)
+    assert [s.split()[1] for s in skipped] == ["all-right", "star"]
+    again = gift.import_gift(text.encode(), "t.gift")[1]
+    assert again.document is not None, again.errors
+    options = again.document["questions"][0]["options"]
+    assert [(o["text"], o.get("correct", False)) for o in options] == [
+        ("%50 of them", True),
+        ("%20 of them", False),
+    ]

@@ -397,7 +397,7 @@ def _multichoice(question: GiftQuestion, answertext: str, bad: Any, fmt: str) ->
         )
     for off, raw in pieces:
         answer = _trim(raw)
-        if answer.startswith("=%"):
+        if answer.startswith("=") and _WEIGHT.match(answer[1:]):
             raise bad("=%50% is not read as a weight: write ~%50% for partial credit", off)
         if answer.startswith("="):
             weight, answer = 1.0, answer[1:]
@@ -886,13 +886,17 @@ def _question_body(spec: dict[str, Any], bank: LoadedBank) -> tuple[list[str] | 
             if rf and not wf:
                 wf = "#"
             return [line + wf + rf], ""
+        if all(o.get("correct") for o in options):
+            return None, "every option is right: GIFT would read it as a short answer"
         lines = []
         for o in options:
             credit = 1.0 if o.get("correct") else float(o.get("credit", 0))
             if credit >= 1:
+                if _WEIGHT.match(o["text"]):
+                    return None, f"the right option {o['text'][:20]!r} reads as a weight in GIFT"
                 mark = "="
             elif credit == 0:
-                mark = "~"
+                mark = "~%0%" if o["text"].startswith("%") else "~"
             else:
                 weight = _weight_text(credit)
                 if weight is None:
@@ -912,6 +916,8 @@ def _question_body(spec: dict[str, Any], bank: LoadedBank) -> tuple[list[str] | 
             lines.append(f"\t{mark}{escape(o['text'])}{_feedback(o['feedback'], credit)}")
         return lines, ""
     if kind == "text":
+        if any("*" in a["text"] for a in [*spec["answers"], *spec.get("wrong", [])]):
+            return None, "an answer with * (Moodle reads * as a wildcard)"
         lines = []
         for a in spec["answers"]:
             credit = float(a.get("credit", 1))
