@@ -48,7 +48,7 @@ def test_student_sees_and_takes_an_open_assignment(app, client):
         form = slot_question(slot).key_form(slot.state)
     # Deferred feedback: saving moves on, no feedback yet, answer still changeable.
     saved = answer(client, attempt_id, 1, form)
-    assert saved.headers["Location"].endswith(f"/attempts/{attempt_id}/q/2")
+    assert saved.headers["Location"].endswith(f"/attempts/{attempt_id}/q/2#question")
     # ...and the next page says so, once (a student on a phone sees it first).
     following = client.get(saved.headers["Location"]).get_data(as_text=True)
     assert "Question 1: answer saved. You can change it until you submit." in following

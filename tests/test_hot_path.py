@@ -77,8 +77,14 @@ def test_question_page_and_answer_save_run_a_fixed_handful_of_statements(app, cl
 def test_navigation_links_are_relative_to_the_question_page(app, client):
     attempt_id = start_practice(client, "Linus")
     html = client.get(f"/attempts/{attempt_id}/q/2").get_data(as_text=True)
-    # /attempts/<id>/q/2 + "5" resolves to /attempts/<id>/q/5 in every browser.
-    assert '<a href="5" class="">5<span class="visually-hidden"> (not answered)</span>' in html
+    # While the attempt is open each is a button of the question form (go=5: what is
+    # on the page is saved first, issue #17); the form posts to "2", relative to
+    # /attempts/<id>/q/2 in every browser, and lands on /attempts/<id>/q/5.
+    assert (
+        '<button type="submit" form="question" name="go" value="5" class="qlink ">5'
+        '<span class="visually-hidden"> (not answered)</span>'
+    ) in html
+    assert '<form method="post" action="2" id="question"' in html
     assert 'aria-current="step">2<' in html
     assert client.get(f"/attempts/{attempt_id}/q/5").status_code == 200
     assert client.get(f"/attempts/{attempt_id}/q/999").status_code == 404

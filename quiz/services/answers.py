@@ -159,7 +159,7 @@ def save_answer(
         # graded, counted and exported never sees a token.
         response = question.read_response(form, slot.state)
     except Unreadable as exc:
-        return SaveResult(None, str(exc), _echo(question.decode_form(form, slot.state)))
+        return SaveResult(None, str(exc), echo_entry(question.decode_form(form, slot.state)))
     if response is None:
         return SaveResult(None, "Please answer the question before saving.")
     existing = _stored(session, attempt.id, slot.id) if stored is _LOOK_UP else stored
@@ -201,6 +201,50 @@ def save_answer(
         _ensure_open(session, attempt.id)
     session.commit()
     return SaveResult(answer)
+
+
+DRAFT = "draft"  # the key of an unchecked answer in its slot's state (see save_draft)
+
+
+def draft_of(slot: AnySlot) -> dict[str, Any] | None:
+    """The answer kept unchecked on this slot (``save_draft``), if any."""
+    draft = (slot.state or {}).get(DRAFT)
+    return draft if isinstance(draft, dict) and draft else None
+
+
+def save_draft(
+    session: Session, attempt: AnyAttempt, slot: AnySlot, response: dict[str, Any] | None
+) -> bool:
+    """Keep what the student gave on a question they leave without checking it, in
+    practice with immediate feedback (where a checked answer is final and shown its
+    feedback): not graded, stored in the slot's state beside the option tokens, shown
+    again on their return, and marked if the attempt is submitted before they check
+    it (``submit_attempt``). ``None`` forgets the draft. Only while the attempt is in
+    progress (the UPDATE says so), so a draft never lands in a marked attempt.
+    Commits. Returns whether anything changed."""
+    if draft_of(slot) == (response or None):
+        return False
+    state = {k: v for k, v in (slot.state or {}).items() if k != DRAFT}
+    if response:
+        state[DRAFT] = response
+    done = session.execute(
+        update(m.AttemptSlot)
+        .where(
+            m.AttemptSlot.id == slot.id,
+            m.AttemptSlot.attempt_id.in_(
+                select(m.Attempt.id).where(
+                    m.Attempt.id == attempt.id, m.Attempt.status == m.ATTEMPT_IN_PROGRESS
+                )
+            ),
+        )
+        .values(state=state)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        session.rollback()
+        raise NotAllowed("This attempt has been submitted; answers can no longer change.")
+    session.commit()
+    return True
 
 
 _ANSWER_TABLE = m.Answer.__table__
@@ -304,7 +348,7 @@ def _assign(answer: m.Answer, values: dict[str, Any], now: Any) -> None:
     answer.updated_at = now
 
 
-def _echo(form: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+def echo_entry(form: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     """The typed entry, shaped like a response, so the page can show it again."""
     echo: dict[str, Any] = {}
     for key, values in form.items():

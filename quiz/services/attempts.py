@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from quiz import models as m
 from quiz.db import utcnow
-from quiz.services.answers import _answer_values
+from quiz.services.answers import _answer_values, draft_of
 from quiz.services.content import article_of, question_of
 from quiz.services.reads import answers_by_slot
 
@@ -142,6 +142,7 @@ def submit_attempt(session: Session, attempt: m.Attempt) -> bool:
         session.rollback()
         session.refresh(attempt)
         return False
+    _mark_drafts(session, attempt.id)
     score = session.scalar(
         select(func.coalesce(func.sum(m.Answer.points), 0.0)).where(
             m.Answer.attempt_id == attempt.id
@@ -156,6 +157,42 @@ def submit_attempt(session: Session, attempt: m.Attempt) -> bool:
     session.commit()
     session.refresh(attempt)
     return True
+
+
+def _mark_drafts(session: Session, attempt_id: int) -> None:
+    """Inside the submitting transaction, after the status changed (so no answer can
+    be inserted meanwhile: the row is locked, see ``answers._INSERT_ANSWER_IF_OPEN``):
+    grade and store each draft (an answer kept, unchecked, when the student left its
+    question; ``answers.save_draft``) whose question has no answer. Nothing a student
+    gave is dropped at submission."""
+    answered = select(m.Answer.slot_id).where(m.Answer.attempt_id == attempt_id)
+    slots = session.scalars(
+        select(m.AttemptSlot)
+        .where(m.AttemptSlot.attempt_id == attempt_id, m.AttemptSlot.id.not_in(answered))
+        .options(selectinload(m.AttemptSlot.question_version))
+    ).all()
+    now = utcnow()
+    for slot in slots:
+        draft = draft_of(slot)
+        if draft is None:
+            continue
+        version = slot.question_version
+        question = question_of(version)
+        try:
+            grade = question.grade(draft, article_of(version.article))
+        except (KeyError, TypeError, ValueError):
+            continue  # a draft the question cannot read (edited since) is not marked
+        session.add(
+            m.Answer(
+                attempt_id=attempt_id,
+                slot_id=slot.id,
+                question_version_id=slot.question_version_id,
+                answered_at=now,
+                updated_at=now,
+                **_answer_values(grade, slot, draft),
+            )
+        )
+    session.flush()
 
 
 @dataclass

@@ -333,6 +333,18 @@ class QuestionRow:
         return self.question.right_answer(self.article)
 
     @property
+    def described(self) -> str:
+        """The answer as the student reads it: sentences by their words, not ids."""
+        if self.answer is None:
+            return ""
+        return self.question.describe(self.answer.response, self.article) or self.answer.summary
+
+    @property
+    def incomplete(self) -> str | None:
+        """How the answer falls short of a whole one ("2 of 4 labelled"), if it does."""
+        return self.question.incomplete(self.answer.response) if self.answer else None
+
+    @property
     def view(self) -> Any:
         """The question's inputs as the student saw them (their state: the order)."""
         return self.question.student_view(self.slot.state, self.article)

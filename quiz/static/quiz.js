@@ -154,6 +154,63 @@
     }
   }
 
+  // A question page saves what the student gives as they give it, in the
+  // background (the form's own fields plus autosave=1; the answer comes back in
+  // JSON), and says so beside the button: "Answer saved", or with immediate
+  // feedback "Kept (not checked yet)", or why not. Without this script every way
+  // off the page is a button of the same form and saves first anyway.
+  var question = document.querySelector("form[data-autosave]");
+  var status = document.getElementById("save-status");
+  if (question && status && window.fetch && window.FormData &&
+      question.getAttribute("data-autosave") !== "off") {
+    var pending = null, sending = false, again = false;
+    var say = function (text, kind) {
+      status.textContent = text;
+      status.className = "save-status" + (kind ? " " + kind : "");
+    };
+    var send = function () {
+      pending = null;
+      if (sending) { again = true; return; }
+      sending = true;
+      var data = new FormData(question);
+      data.delete("go");
+      data.append("autosave", "1");
+      say("Saving…");
+      window.fetch(question.action, {
+        method: "POST", body: data, credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          return { ok: response.ok, body: body };
+        }, function () {
+          return { ok: false, body: { message: "Not saved: reload the page and try again." } };
+        });
+      }).then(function (result) {
+        var body = result.body || {};
+        if (body.status === "closed" && body.redirect) { window.location.assign(body.redirect); return; }
+        if (result.ok && body.status === "empty") { say(""); return; }
+        say(body.message || (result.ok ? "Saved." : "Not saved."), result.ok ? "saved" : "failed");
+      }).catch(function () {
+        say("Not saved: no connection. Your answer is still here; try again.", "failed");
+      }).then(function () {
+        sending = false;
+        if (again) { again = false; send(); }
+      });
+    };
+    var soon = function (ms) {
+      if (pending) { window.clearTimeout(pending); }
+      pending = window.setTimeout(send, ms);
+    };
+    question.addEventListener("change", function () { soon(150); });
+    question.addEventListener("input", function (event) {
+      if (event.target.type === "text") { soon(1200); }
+    });
+    // Leaving by a button of the form sends it at once: no background save then.
+    question.addEventListener("submit", function () {
+      if (pending) { window.clearTimeout(pending); pending = null; }
+    });
+  }
+
   // One click sends a form once; the server is idempotent anyway.
   document.addEventListener("submit", function (event) {
     var form = event.target;

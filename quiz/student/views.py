@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -24,10 +25,14 @@ from quiz import classes, services
 from quiz import models as m
 from quiz.db import autocommit_connection, autocommit_session, get_session, session_scope, utcnow
 from quiz.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
-from quiz.questions import Grade
+from quiz.questions import Grade, Unreadable
 from quiz.rendering import article_html, question_inputs, question_links
+from quiz.results import misconception_text
 
 bp = Blueprint("student", __name__)
+# A misconception in the bank's words wherever feedback is shown (the student's pages,
+# the teacher's view of an attempt, the editor's preview): one helper, the results page's.
+bp.add_app_template_global(misconception_text, "misconception_text")
 
 
 def _student_id() -> int | None:
@@ -166,7 +171,8 @@ def _question_page(
     if nav is None:  # a page shown again after an answer it could not read
         nav = services.navigation(get_session(), attempt)
     locked = services.answers_locked(attempt, answer)
-    response = echo if echo is not None else (answer.response if answer else None)
+    draft = None if answer is not None else services.draft_of(at.slot)
+    response = echo if echo is not None else (answer.response if answer else draft)
     return render_template(
         "student/question.html",
         attempt=attempt,
@@ -184,13 +190,18 @@ def _question_page(
             grade=stored_grade,
         ),
         answer=answer,
+        draft=draft is not None and echo is None,
         grade=grade,
         right_answer=question.right_answer(article) if grade else None,
         locked=locked,
         error=error,
         article=article,
         article_html=article_html(article),
-        question_links=question_links(((i.position, i.answered) for i in nav), at.slot.position),
+        question_links=question_links(
+            ((i.position, i.answered) for i in nav),
+            at.slot.position,
+            form=None if attempt.submitted else "question",
+        ),
     )
 
 
@@ -214,19 +225,28 @@ def _hand_in_overdue(attempt_id: int) -> None:
 
 
 @bp.post("/attempts/<int:attempt_id>/q/<int:n>")
-def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
+def answer(attempt_id: int, n: int) -> Response | tuple[str, int] | tuple[Response, int]:
+    """Save the answer on a question page. "Save answer" or "Check my answer" saves
+    it (with immediate feedback, grades it: final); every way off the page (previous,
+    next, a question of the list, review: submit buttons of the same form, ``go``)
+    saves what is on it first, then goes there; the page's script saves in the
+    background (``autosave``) and is answered in JSON."""
     # CSRF is checked before any view (CSRFProtect); the question reads its own fields.
     db = autocommit_session()
     at = _question_at(attempt_id, n)
     attempt = at.attempt
+    form = request.form.to_dict(flat=False)
+    go = (form.pop("go", None) or [""])[0]
+    background = bool(form.pop("autosave", None))
+    results_url = url_for("student.results", attempt_id=attempt.id)
     if _overdue(at):  # time is up: hand in the answers saved so far
         _hand_in_overdue(attempt_id)
-        flash(TIME_UP)
-        return redirect(url_for("student.results", attempt_id=attempt.id))
+        return _left(background, TIME_UP, results_url)
     if attempt.submitted:
-        flash(HANDED_IN)
-        return redirect(url_for("student.results", attempt_id=attempt.id))
-    form = request.form.to_dict(flat=False)
+        return _left(background, HANDED_IN, results_url)
+    target = _destination(db, attempt, go) if go else None
+    if target is not None or background:
+        return _save_and_go(at, form, target, background)
     saved = dict(stored=at.answer, question=at.question, article=at.article)
     try:
         if attempt.feedback == m.FEEDBACK_IMMEDIATE:
@@ -240,7 +260,7 @@ def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
                 result = services.save_answer(tx, attempt, at.slot, form, **saved)
     except services.NotAllowed as exc:
         flash(f"{exc} This answer was not saved.")
-        return redirect(url_for("student.results", attempt_id=attempt.id))
+        return redirect(results_url)
     if result.error:
         return _question_page(at, error=result.error, echo=result.response), 422
     if attempt.feedback == m.FEEDBACK_IMMEDIATE:
@@ -249,10 +269,106 @@ def answer(attempt_id: int, n: int) -> Response | tuple[str, int]:
     # The student moves on: say on the next page that this answer is kept.
     flash(f"Question {n}: answer saved. You can change it until you submit.")
     if n < services.slot_count(db, attempt):
-        target = url_for("student.question", attempt_id=attempt.id, n=n + 1)
+        target = _question_url(attempt.id, n + 1)
     else:
         target = url_for("student.review", attempt_id=attempt.id)
     return redirect(target, code=303)
+
+
+def _question_url(attempt_id: int, n: int) -> str:
+    """A question page, opened at the question (on a phone the article is above it)."""
+    return url_for("student.question", attempt_id=attempt_id, n=n, _anchor="question")
+
+
+def _destination(db: Any, attempt: services.AttemptHead, go: str) -> str | None:
+    """Where a way off a question page leads: ``review`` or a question's position
+    (1 to the number of questions); None for anything else (then the button is a
+    plain save)."""
+    if go == "review":
+        return url_for("student.review", attempt_id=attempt.id)
+    number = int(go) if go.isascii() and go.isdigit() and len(go) <= 4 else 0
+    if 1 <= number <= services.slot_count(db, attempt):
+        return _question_url(attempt.id, number)
+    return None
+
+
+def _left(background: bool, message: str, url: str) -> Response | tuple[Response, int]:
+    """The attempt is closed: say so (a background save hears it in JSON)."""
+    if background:
+        return jsonify(status="closed", message=message, redirect=url), 409
+    flash(message)
+    return redirect(url)
+
+
+def _save_and_go(
+    at: services.QuestionAt, form: dict[str, list[str]], target: str | None, background: bool
+) -> Response | tuple[str, int] | tuple[Response, int]:
+    """Leaving a question (``target``) or the script's background save: keep what is
+    on the page first, never dropping it silently.
+
+    An entry the question cannot read is not left behind: the page comes back with
+    the message (a background save answers it in JSON). Nothing given, or the answer
+    already stored: nothing to save. With immediate feedback an unchecked answer is
+    kept as a draft (``services.save_draft``), not graded unseen; otherwise it is
+    saved as "Save answer" would."""
+    attempt, n, question = at.attempt, at.slot.position, at.question
+    try:
+        response = question.read_response(form, at.slot.state)
+    except Unreadable as exc:
+        if background:
+            return jsonify(status="error", message=f"Not saved: {exc}"), 422
+        echo = services.echo_entry(question.decode_form(form, at.slot.state))
+        return _question_page(at, error=str(exc), echo=echo), 422
+    status, said = "empty", ""
+    try:
+        if at.answer is not None and (
+            attempt.feedback == m.FEEDBACK_IMMEDIATE or response in (None, at.answer.response)
+        ):
+            status = "unchanged"  # checked and final, or nothing new: the answer stands
+        elif attempt.feedback == m.FEEDBACK_IMMEDIATE:
+            with session_scope(current_app) as tx:
+                services.save_draft(tx, attempt, at.slot, response)
+            if response is not None:
+                status, said = (
+                    "draft",
+                    (
+                        f"Question {n}: your answer is kept, not checked yet. Check it to see "
+                        "its feedback; if you submit first, it is marked as it stands."
+                    ),
+                )
+        elif response is not None:
+            with session_scope(current_app) as tx:
+                result = services.save_answer(
+                    tx,
+                    attempt,
+                    at.slot,
+                    form,
+                    stored=at.answer,
+                    question=question,
+                    article=at.article,
+                )
+            if result.error:  # not expected after read_response, but never dropped
+                if background:
+                    return jsonify(status="error", message=f"Not saved: {result.error}"), 422
+                return _question_page(at, error=result.error, echo=result.response), 422
+            status = "saved"
+            said = f"Question {n}: answer saved. You can change it until you submit."
+    except services.NotAllowed as exc:
+        results_url = url_for("student.results", attempt_id=attempt.id)
+        return _left(background, f"{exc} This answer was not saved.", results_url)
+    if background:
+        return jsonify(status=status, message=_BACKGROUND_SAID[status])
+    if said:
+        flash(said)
+    return redirect(target or _question_url(attempt.id, n), code=303)
+
+
+_BACKGROUND_SAID = {
+    "saved": "Answer saved.",
+    "draft": "Kept (not checked yet): check it to see its feedback.",
+    "empty": "Nothing chosen yet.",
+    "unchanged": "Saved.",
+}
 
 
 @bp.get("/attempts/<int:attempt_id>/review")
@@ -261,13 +377,25 @@ def review(attempt_id: int) -> str | Response:
     if attempt.submitted:
         return redirect(url_for("student.results", attempt_id=attempt.id))
     answers = services.answers_by_slot(attempt)
-    unanswered = [s for s in attempt.slots if s.id not in answers]
+    questions = {s.id: services.question_of(s.question_version) for s in attempt.slots}
+    drafts = {s.id: d for s in attempt.slots if s.id not in answers and (d := services.draft_of(s))}
+    unanswered = [s for s in attempt.slots if s.id not in answers and s.id not in drafts]
+    # Incomplete is not answered: "2 of 4 labelled" (the question type says what
+    # complete means: Question.incomplete, Moodle's is_complete_response).
+    incomplete = [
+        (s, why)
+        for s in attempt.slots
+        if (given := answers[s.id].response if s.id in answers else drafts.get(s.id))
+        and (why := questions[s.id].incomplete(given))
+    ]
     return render_template(
         "student/review.html",
         attempt=attempt,
         answers=answers,
         unanswered=unanswered,
-        questions={s.id: services.question_of(s.question_version) for s in attempt.slots},
+        drafts=[s for s in attempt.slots if s.id in drafts],
+        incomplete=incomplete,
+        questions=questions,
         form=ConfirmSubmitForm(),
     )
 
