@@ -232,7 +232,7 @@ def save_settings(bank_id: int, kind: str) -> Response | tuple[str, int]:
         form = _catalogue_form(bank, kind, True)
         _checked(form)
         ok = _apply_catalogue(doc, kind, form, messages)
-    if ok:
+    if ok and not form.errors:  # e.g. a NUL, refused beside its field
         saved, errors = ops.save_document(db, g.teacher, doc, bank)
         if saved is not None:
             db.commit()

@@ -14,6 +14,7 @@ accepted value that matches, else the first listed wrong value that matches
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -112,6 +113,8 @@ def read_number(text: str, unit: str) -> float:
     if pre and suf:  # "×6×", "×6%"
         raise Unreadable(_diagnose(s, shown, unit))
     value = float(num.replace(",", ""))
+    if not math.isfinite(value):  # 400 nines: no database's JSON holds Infinity
+        raise Unreadable(f"“{shown}” is too large a number. Please type the number again.")
     if m["sign"] == "-":
         value = -value
     form = "percent" if _PERCENT.fullmatch(suf) else "times" if pre or suf else "number"
