@@ -473,3 +473,30 @@ def test_any_value_of_the_wrong_type_is_an_error_not_a_crash(place: tuple, value
     target[place[-1]] = value
     bank, errors = parse_bank_data(doc, "any.yaml")
     assert bank is not None or errors
+
+
+@settings(PROPERTY, max_examples=8)
+@given(value=HOSTILE)
+def test_every_question_of_an_attempt(app: Flask, value: str) -> None:
+    """Every input of every question page of a practice attempt, sent the value."""
+    client = app.test_client()
+    home = client.get("/").get_data(as_text=True)
+    started = client.post(
+        "/practice/ice-assaults-500", data={"csrf_token": csrf(home), "display_name": "Ada"}
+    )
+    attempt_id = int(re.search(r"/attempts/(\d+)", started.headers["Location"]).group(1))
+    for n in range(1, 60):
+        page = client.get(f"/attempts/{attempt_id}/q/{n}")
+        if page.status_code == 404:
+            break
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        names = set(re.findall(r'<(?:input|textarea|select)[^>]* name="([^"]+)"', html))
+        fields = {name: value for name in names - {"csrf_token"}}
+        response = post_raw(
+            client, f"/attempts/{attempt_id}/q/{n}", {**fields, "csrf_token": csrf(html)}
+        )
+        refused_beside_a_field(response)
+    else:
+        raise AssertionError("the attempt never ended")
+    assert n > 5
