@@ -72,10 +72,13 @@ def article_html(article: Article) -> Markup:
 
 
 def question_links(
-    positions: Iterable[tuple[int, bool]], current: int, form: str | None = None
+    positions: Iterable[tuple[int, bool] | tuple[int, bool, bool]],
+    current: int,
+    form: str | None = None,
 ) -> Markup:
     """The list items of a question page's navigation: one link per question,
-    relative to the page (``/attempts/<id>/q/<n>``), marked answered or not. With
+    relative to the page (``/attempts/<id>/q/<n>``), marked answered or not (or
+    answered incompletely: a third item, true). With
     ``form`` (the question form's id, while the attempt is open), each is a submit
     button of that form (``go=<n>``), so that leaving saves what is on the page.
 
@@ -84,11 +87,14 @@ def question_links(
     (0.8 ms for 36 questions, measured), this loop under 0.02 ms. Only integers
     and fixed text go in, so there is nothing to escape."""
     items = []
-    for position, answered in positions:
+    for position, answered, *more in positions:
         n = int(position)
-        css = ("done" if answered else "") + (" current" if n == current else "")
+        partial = answered and bool(more and more[0])
+        css = ("partial" if partial else "done" if answered else "") + (
+            " current" if n == current else ""
+        )
         aria = ' aria-current="step"' if n == current else ""
-        state = " (answered)" if answered else " (not answered)"
+        state = " (incomplete)" if partial else " (answered)" if answered else " (not answered)"
         if form is None:
             items.append(
                 f'<li><a href="{n}" class="{css}"{aria}>{n}'

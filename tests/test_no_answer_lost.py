@@ -254,10 +254,20 @@ def test_review_says_incomplete_for_a_half_labelled_classify(app, client):
     assert "1 answer is incomplete" in review
     assert f"Question {n}</a>: incomplete: 2 of {total} labelled" in review
     assert "Every question has an answer" not in review
+    # The question list says so too, on every question page (the words are kept in
+    # the answer's grade, so the page's one query reads them).
+    assert _answers(app, attempt_id)[n].grade["incomplete"] == f"2 of {total} labelled"
+    page = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
+    assert f'value="{n}" class="qlink partial">{n}<span class="visually-hidden"> (incomplete)' in (
+        page
+    )
     # Completed, it is no longer listed.
     assert _post(client, attempt_id, n, q.key_form(state)).status_code == 303
     review = client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
     assert "incomplete" not in review
+    assert "incomplete" not in _answers(app, attempt_id)[n].grade
+    page = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
+    assert f'value="{n}" class="qlink done">{n}<span class="visually-hidden"> (answered)' in page
 
 
 # -- words, not ids (item 4) ---------------------------------------------------------------

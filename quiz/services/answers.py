@@ -169,7 +169,7 @@ def save_answer(
         article = article_of(_version_of(session, slot).article)
     grade = question.grade(response, article)
     now = utcnow()
-    values = _answer_values(grade, slot, response)
+    values = _answer_values(grade, slot, response, question)
     if existing is None:
         row = {
             "attempt_id": attempt.id,
@@ -329,14 +329,22 @@ def _stored(session: Session, attempt_id: int, slot_id: int) -> m.Answer | None:
     )
 
 
-def _answer_values(grade: Grade, slot: AnySlot, response: dict[str, Any]) -> dict[str, Any]:
+def _answer_values(
+    grade: Grade, slot: AnySlot, response: dict[str, Any], question: Question | None = None
+) -> dict[str, Any]:
+    """An answer's columns. ``question``: to keep in the grade, for the question
+    list, how the response falls short of a whole answer (``Question.incomplete``)."""
+    graded = grade.to_dict()
+    incomplete = question.incomplete(response) if question is not None else None
+    if incomplete:
+        graded["incomplete"] = incomplete
     return {
         "response": response,
         "summary": grade.summary,
         "fraction": grade.fraction,
         "points": grade.fraction * slot.points,
         "max_points": slot.points,
-        "grade": grade.to_dict(),
+        "grade": graded,
         "misconception": grade.misconception,
         "classification": grade.classification,
     }

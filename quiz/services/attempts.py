@@ -189,7 +189,7 @@ def _mark_drafts(session: Session, attempt_id: int) -> None:
                 question_version_id=slot.question_version_id,
                 answered_at=now,
                 updated_at=now,
-                **_answer_values(grade, slot, draft),
+                **_answer_values(grade, slot, draft, question),
             )
         )
     session.flush()
@@ -257,7 +257,7 @@ def regrade_assignment(session: Session, assignment: m.Assignment) -> int:
                 grade = question.grade(answer.response, article_of(version.article))
             except (KeyError, TypeError, ValueError):
                 continue  # a response the new version cannot read keeps its mark
-            values = _answer_values(grade, slot, answer.response)
+            values = _answer_values(grade, slot, answer.response, question)
             if abs(values["points"] - answer.points) > 1e-9:
                 changed += 1
             for key, value in values.items():

@@ -94,8 +94,11 @@ _ATTEMPT_AT = (
         m.AttemptSlot.position == bindparam("position"),
     )
 )
+# An answer whose question type found it incomplete ("2 of 4 labelled") carries the
+# words in its grade (``answers._answer_values``): the question list marks it.
+_INCOMPLETE = "incomplete"
 _NAVIGATION = (
-    select(m.AttemptSlot.position, m.Answer.id)
+    select(m.AttemptSlot.position, m.Answer.id, m.Answer.grade[_INCOMPLETE].as_string())
     .outerjoin(m.Answer, _answer_of_slot)
     .where(m.AttemptSlot.attempt_id == bindparam("attempt_id"))
     .order_by(m.AttemptSlot.position)
@@ -124,6 +127,20 @@ _QUESTION_PAGE = _ATTEMPT_AT.add_columns(
         ),
     )
     .where(_other_slot.attempt_id == m.Attempt.id)
+    .scalar_subquery(),
+    select(func.aggregate_strings(cast(_other_slot.position, String), ","))
+    .select_from(_other_slot)
+    .join(
+        _other_answer,
+        and_(
+            _other_answer.attempt_id == _other_slot.attempt_id,
+            _other_answer.slot_id == _other_slot.id,
+        ),
+    )
+    .where(
+        _other_slot.attempt_id == m.Attempt.id,
+        _other_answer.grade[_INCOMPLETE].as_string().is_not(None),
+    )
     .scalar_subquery(),
 )
 
@@ -162,6 +179,7 @@ class NavItem(NamedTuple):
 
     position: int
     answered: bool
+    incomplete: bool = False  # answered, but not completely ("2 of 4 labelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,9 +264,10 @@ def attempt_at(
         raise LookupError("no such attempt or question")
     nav = None
     if with_navigation:
-        *row, count, answered = row
+        *row, count, answered, partial = row
         done = {int(p) for p in (answered or "").split(",") if p}
-        nav = [NavItem(p, p in done) for p in range(1, count + 1)]
+        part = {int(p) for p in (partial or "").split(",") if p}
+        nav = [NavItem(p, p in done, p in part) for p in range(1, count + 1)]
     attempt = AttemptHead(*row[0:6], *row[19:23])
     slot = SlotHead(*row[6:11])
     answer = AnswerHead(*row[11:14]) if row[11] is not None else None
@@ -286,7 +305,10 @@ def navigation(session: Session, attempt: m.Attempt) -> list[NavItem]:
     """Every slot's position and whether it is answered, in one light query (plain
     rows, straight from the connection: no ORM objects to build)."""
     rows = session.connection().execute(_NAVIGATION, {"attempt_id": attempt.id})
-    return [NavItem(position, answer is not None) for position, answer in rows]
+    return [
+        NavItem(position, answer is not None, incomplete is not None)
+        for position, answer, incomplete in rows
+    ]
 
 
 def slot_count(session: Session, attempt: m.Attempt) -> int:

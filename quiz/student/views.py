@@ -198,7 +198,7 @@ def _question_page(
         article=article,
         article_html=article_html(article),
         question_links=question_links(
-            ((i.position, i.answered) for i in nav),
+            ((i.position, i.answered, i.incomplete) for i in nav),
             at.slot.position,
             form=None if attempt.submitted else "question",
         ),
