@@ -7,8 +7,10 @@ import json
 import pytest
 import yaml
 
+from quiz.authoring.dump import document, dump_yaml
 from quiz.bankcheck import MAX_ANSWER_ITEMS, MAX_CHECKS, run_checks
 from quiz.banklint import failed_checks, lint
+from quiz.banks import parse_bank
 from tests.bank_check_data import load, loaded, question, with_checks
 
 
@@ -302,3 +304,17 @@ def test_the_shipped_bank_passes_bank_check_strict(shipped_banks):
         typed = [q for q in bank.questions if q.type in ("numeric", "text")]
         assert all(q.checks for q in typed), [q.id for q in typed if not q.checks]
         assert ran >= len(typed)
+
+
+def test_document_keeps_plain_category_and_misconception_skills():
+    data = with_checks("q-single", [{"answer": "15", "fraction": 1}], plain_category="plain")
+    data["misconceptions"]["RATIO"] = {"text": "Ratio as percent.", "skill": "percent"}
+    bank = loaded(data)
+    text = dump_yaml(document(bank))
+    again, errors = parse_bank(text, "again.yaml")
+    assert errors == []
+    assert again.plain_category == "plain"
+    assert again.misconception_skills == {"RATIO": "percent"}
+    assert again.misconceptions == bank.misconceptions
+    assert list(yaml.safe_load(text)).index("plain_category") == 5  # after the categories
+    assert again.questions[0].checks == bank.questions[0].checks

@@ -70,8 +70,27 @@ def document(bank: LoadedBank) -> dict[str, Any]:
         bank.categories,
         bank.misconceptions,
     )
+    if bank.plain_category or bank.misconception_skills:
+        doc = _with_bank_notes(doc, bank)
     doc["questions"] = [q.to_spec() for q in bank.questions]
     return doc
+
+
+def _with_bank_notes(doc: dict[str, Any], bank: LoadedBank) -> dict[str, Any]:
+    """``plain_category`` after the categories, and each misconception with a skill in
+    its ``CODE: {text, skill}`` form (bank-file fields the database does not keep)."""
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key == "misconceptions":
+            skills = bank.misconception_skills
+            value = {
+                code: {"text": text, "skill": skills[code]} if code in skills else text
+                for code, text in value.items()
+            }
+        out[key] = value
+        if key == "categories" and bank.plain_category:
+            out["plain_category"] = bank.plain_category
+    return out
 
 
 def stored_document(session: Session, bank: m.Bank) -> dict[str, Any]:
