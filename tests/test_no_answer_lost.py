@@ -306,3 +306,23 @@ def test_results_show_sentences_and_misconceptions_in_words(app, client):
         assert sid not in said.group(0)
     # The CSV keeps the ids beside: the stored summary is unchanged.
     assert re.match(r"p\d+-s\d+: ", answers[n].summary)
+
+
+def test_the_sentences_a_question_quotes_are_shown_with_it(app, client, monkeypatch):
+    """On a phone the article is below the question: the sentences the prompt quotes
+    (Question.refers_to) are shown with the question, linked to their place."""
+    import quiz.student.views
+    from quiz.questions.single import Single
+
+    monkeypatch.setattr(quiz.student.views, "_quoted", {})
+    monkeypatch.setattr(Single, "refers_to", lambda self, article: (article.sentences[2],))
+    attempt_id = start_practice(client)
+    n, _state_, _q = _first(_slots(app, attempt_id), "single")
+    page = client.get(f"/attempts/{attempt_id}/q/{n}").get_data(as_text=True)
+    with session_scope(app) as s:
+        sentence = services.article_of(s.get(m.Attempt, attempt_id).article).sentences[2]
+    quoted = re.search(r'<div class="quoted">(.*?)</div>', page, re.S)
+    assert quoted and "From the article:" in quoted.group(1)
+    assert f'href="#{sentence.id}"' in quoted.group(1)
+    assert f"paragraph {sentence.paragraph}" in quoted.group(1)
+    assert sentence.text.split()[0] in quoted.group(1)

@@ -41,12 +41,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from quiz.article import Article
+from quiz.article import Article, Sentence
 
 Path = tuple[str | int, ...]
 FormData = Mapping[str, Sequence[str]]
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_QUOTED = re.compile(r"“([^”]{3,300})”|\"([^\"]{3,300})\"")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -319,6 +320,24 @@ class Question:
         never their ids. ``summarise`` keeps the ids for reports and CSV; for types
         whose summary is already words (options, typed text) the two are the same."""
         return self.summarise(response, article)
+
+    def refers_to(self, article: Article) -> tuple[Sentence, ...]:
+        """The sentences of the article the prompt quotes (a quotation of three words
+        or more, in “curly” or "straight" quotes, found in exactly one sentence), to
+        show with the question, so that a student on a phone need not scroll the
+        article to find them. ``classify`` and ``highlight`` show their sentences in
+        their inputs already: none for them."""
+        if self.type in ("classify", "highlight"):
+            return ()
+        found: list[Sentence] = []
+        for quoted in _QUOTED.findall(self.prompt or ""):
+            text = next(q for q in quoted if q)
+            if len(text.split()) < 3:
+                continue
+            hits = article.find(text)
+            if len(hits) == 1 and hits[0] not in found:
+                found.append(hits[0])
+        return tuple(found)
 
     def right_answer(self, article: Article) -> str:
         """Plain text of the right answer."""

@@ -156,6 +156,21 @@ def _overdue(at: services.QuestionAt) -> bool:
     return not at.attempt.submitted and services.time_is_up(at.attempt)
 
 
+_quoted: dict[tuple[int, int], tuple[Any, Any, tuple[Any, ...]]] = {}
+
+
+def _quoted_sentences(question: Any, article: Any) -> tuple[Any, ...]:
+    """``Question.refers_to``, kept per (question, article) object: both are immutable
+    and come from the content caches, and every student opens the same questions."""
+    key = (id(question), id(article))
+    entry = _quoted.get(key)
+    if entry is None or entry[0] is not question or entry[1] is not article:
+        if len(_quoted) >= 4096:
+            _quoted.clear()
+        entry = _quoted[key] = (question, article, question.refers_to(article))
+    return entry[2]
+
+
 def _question_page(
     at: services.QuestionAt, error: str | None = None, echo: dict[str, Any] | None = None
 ) -> str:
@@ -196,6 +211,7 @@ def _question_page(
         locked=locked,
         error=error,
         article=article,
+        quoted=_quoted_sentences(question, article),
         article_html=article_html(article),
         question_links=question_links(
             ((i.position, i.answered, i.incomplete) for i in nav),

@@ -294,3 +294,10 @@ def test_sentence_label(article):
     assert sentence_label(article, "p3-s2", words=3) == "¶3 “The agency’s figures…”"
     assert sentence_label(article, "p2-s2") == "¶2 “Stakeholders must act now.”"
     assert sentence_label(article, "p9-s9") == "p9-s9"
+
+
+def test_refers_to_nothing_its_inputs_show_the_sentences(parse, article):
+    from dataclasses import replace
+
+    q = replace(parse(Classify, spec()), prompt="Label “Stakeholders must act now.”")
+    assert q.refers_to(article) == ()

@@ -204,3 +204,18 @@ def test_key_and_misconception_forms(parse, article):
     assert q.grade(q.read_response(form, state), article).misconception == code
     plain = parse(Single, spec(options=spec()["options"][1:]))
     assert plain.misconception_form({}) is None
+
+
+def test_refers_to_the_sentences_the_prompt_quotes(parse, article):
+    """A prompt quoting the article (three words or more, curly or straight quotes,
+    one sentence) names those sentences, to show with the question on a phone
+    (issue #17, item 3); short quotes and quotes not in the article name none."""
+    from dataclasses import replace
+
+    q = replace(
+        parse(Single, spec()),
+        prompt='The writer says “Stakeholders must act now.” and "a balanced approach"; '
+        "“500% increase” is short, “not in the article at all” is not there.",
+    )
+    assert [s.id for s in q.refers_to(article)] == ["p2-s2", "p3-s3"]
+    assert replace(q, prompt="No quotes here.").refers_to(article) == ()
