@@ -13,14 +13,14 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from quiz.article import normalise
 from quiz.bankcheck import run_checks
-from quiz.banks import BankError, LoadedBank
+from quiz.banks import BankError, LoadedBank, format_path
 from quiz.questions.base import Path, Question
 
 #: a key this much longer than the longest distractor (both ratio and characters) cues it
@@ -283,7 +283,7 @@ def misquote(bank: LoadedBank) -> Iterator[BankWarning]:
                 if normalise(passage).strip(_EDGES) in own:
                     continue
                 fragments = [f for f in _ELLIPSIS.split(passage) if _words(f)]
-                missing = [f for f in fragments if not _found_in(f, source)]
+                missing = _not_found(fragments, source)
                 if not missing or not any(_purports(f, source_words) for f in missing):
                     continue
                 shown = " ".join(passage.split())
@@ -293,22 +293,23 @@ def misquote(bank: LoadedBank) -> Iterator[BankWarning]:
                     n,
                     q,
                     "misquote",
-                    f"{_path(path)} quotes “{shown}”, which is not verbatim in the article: "
+                    f"{format_path(path)} quotes “{shown}”, which is not verbatim in the article: "
                     "students check quotes against the text; quote it exactly or drop the marks",
                     *path,
                 )
 
 
-def _found_in(fragment: str, source: str) -> bool:
-    wanted = normalise(fragment).strip(_EDGES)
-    return not wanted or wanted in source
-
-
-def _path(path: Path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+def _not_found(fragments: list[str], source: str) -> list[str]:
+    """The fragments (of a quote cut by ellipses) not in ``source`` in their order."""
+    missing, at = [], 0
+    for fragment in fragments:
+        wanted = normalise(fragment).strip(_EDGES)
+        found = source.find(wanted, at)
+        if found < 0:
+            missing.append(fragment)
+        else:
+            at = found + len(wanted)
+    return missing
 
 
 # -- classify: the plain category --------------------------------------------------------
@@ -367,7 +368,7 @@ def misconception_skill(bank: LoadedBank) -> Iterator[BankWarning]:
                     n,
                     q,
                     "misconception-skill",
-                    f"{_path(path)} is tagged {code}, a misconception of skill "
+                    f"{format_path(path)} is tagged {code}, a misconception of skill "
                     f"“{skills[code]}”, in a “{q.skill}” item: the student is told to watch "
                     "out for a mistake they did not make; tag the mistake this answer shows",
                     *path,
@@ -477,10 +478,6 @@ def lint(bank: LoadedBank) -> list[BankWarning]:
     """Every rule's warnings for the bank, in file order."""
     found = [w for rule in RULES.values() for w in rule(bank)]
     return sorted(found, key=lambda w: w.line)
-
-
-def counts(warnings: Iterable[BankWarning]) -> dict[str, int]:
-    return dict(Counter(w.rule for w in warnings))
 
 
 def failed_checks(bank: LoadedBank) -> tuple[int, list[BankError]]:

@@ -78,6 +78,11 @@ def test_misquote():
         w.question == "q-single" and "explanation quotes “crime went up 50% last year”" in w.message
     )
     assert w.line > 0
+    # an ellipsis leaves words out; it does not reorder them
+    q["explanation"] = "Nothing quoted."
+    q["options"][1]["feedback"] = 'The mayor said it was "alarming … the mayor claimed the rise".'
+    (w,) = _rules(data, "misquote")
+    assert "options[1].feedback quotes" in w.message
 
 
 def test_misquote_allows_verbatim_ellipses_labels_answers_and_made_up_phrasings():
