@@ -326,3 +326,25 @@ def test_the_sentences_a_question_quotes_are_shown_with_it(app, client, monkeypa
     assert f'href="#{sentence.id}"' in quoted.group(1)
     assert f"paragraph {sentence.paragraph}" in quoted.group(1)
     assert sentence.text.split()[0] in quoted.group(1)
+
+
+@pytest.mark.parametrize(
+    "typed", ["6\x00x", "<script>alert(1)</script>", "６×", "x" * 10_000, "'; DROP TABLE answer;--"]
+)
+def test_hostile_typed_drafts_are_kept_safely(app, client, typed):
+    """What a student types and leaves unchecked goes into the slot's state: NUL is
+    removed (PostgreSQL's text refuses it), markup shows escaped, nothing is a 5xx;
+    an entry the question cannot read is asked again instead of kept."""
+    attempt_id = start_practice(client)
+    for kind, field in (("text", "text"), ("numeric", "value")):
+        n, _state_, _q = _first(_slots(app, attempt_id), kind)
+        went = _post(client, attempt_id, n, {field: typed, "go": "review"})
+        assert went.status_code in (303, 422), went.status_code
+        page = client.get(f"/attempts/{attempt_id}/q/{n}").get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in page
+        draft = _state(app, attempt_id, n).get("draft")
+        if went.status_code == 303:
+            assert draft and "\x00" not in str(draft)
+        else:
+            assert draft is None
+    assert _answers(app, attempt_id) == {}
