@@ -292,7 +292,7 @@ def answer(attempt_id: int, n: int) -> Response | tuple[str, int] | tuple[Respon
 
 
 def _question_url(attempt_id: int, n: int) -> str:
-    """A question page, opened at the question (on a phone the article is above it)."""
+    """A question page, opened at the question itself (its form, ``#question``)."""
     return url_for("student.question", attempt_id=attempt_id, n=n, _anchor="question")
 
 
