@@ -93,6 +93,27 @@ def _categories(
     return tuple((k, ctx.categories[k]) for k in keys), True
 
 
+def _sound_categories(
+    data: Mapping[str, Any], keys: list[str], ctx: BankContext
+) -> tuple[str, ...]:
+    """``sound_categories:`` (optional): the offered categories that say "sound"; at least
+    one of the offered categories must be left out (it says "flawed")."""
+    if data.get("sound_categories") is None:
+        return ()
+    found: list[str] = []
+    for n, key in enumerate(ctx.items(data, "sound_categories")):
+        if not isinstance(key, str) or key not in keys:
+            ctx.error(
+                ("sound_categories", n),
+                f"unknown category {key!r} (this question's: {', '.join(keys)})",
+            )
+        elif key not in found:
+            found.append(key)
+    if found and len(found) >= len(keys):
+        ctx.error(("sound_categories",), "leaves no category that says a sentence is flawed")
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class Classify(Question):
     type = "classify"
@@ -100,6 +121,9 @@ class Classify(Question):
     categories: tuple[tuple[str, str], ...] = ()  # (key, label), in the order offered
     categories_listed: bool = False  # written back only when the bank listed them
     sentences: tuple[Labelled, ...] = ()
+    #: the categories that say a sentence is sound (question_banks/README.md, "Judgements");
+    #: empty: labelling is no judgement
+    sound_categories: tuple[str, ...] = ()
 
     @classmethod
     def from_spec(
@@ -139,7 +163,11 @@ class Classify(Question):
                 )
             )
         return cls(
-            **common, categories=categories, categories_listed=listed, sentences=tuple(items)
+            **common,
+            categories=categories,
+            categories_listed=listed,
+            sentences=tuple(items),
+            sound_categories=_sound_categories(data, keys, ctx),
         )
 
     def spec_fields(self) -> dict[str, Any]:
@@ -147,6 +175,8 @@ class Classify(Question):
         if self.categories_listed:
             spec["categories"] = [k for k, _ in self.categories]
         spec["sentences"] = [s.to_spec() for s in self.sentences]
+        if self.sound_categories:
+            spec["sound_categories"] = list(self.sound_categories)
         return spec
 
     def _label(self, key: str | None) -> str:

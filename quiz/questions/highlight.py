@@ -99,6 +99,16 @@ def _quoted(
     return items
 
 
+def _judgement(data: Mapping[str, Any], ctx: BankContext) -> str | None:
+    value = data.get("judgement")
+    if value is None:
+        return None
+    if value != "flawed":
+        ctx.error(("judgement",), f"must be flawed (selecting flags a sentence), not {value!r}")
+        return None
+    return "flawed"
+
+
 @dataclass(frozen=True)
 class Highlight(Question):
     type = "highlight"
@@ -108,6 +118,9 @@ class Highlight(Question):
     distractors: tuple[Quoted, ...] = ()
     otherwise: str = ""
     selectable: tuple[str, ...] = ()  # ids of the shown sentences, worked out when parsed
+    #: "flawed": selecting a sentence flags it as flawed and the keyed sentences are the
+    #: flawed ones (question_banks/README.md, "Judgements"); None: no judgement
+    judgement: str | None = None
 
     @classmethod
     def from_spec(
@@ -125,6 +138,7 @@ class Highlight(Question):
             distractors=tuple(distractors),
             otherwise=ctx.optional_text(data, "otherwise"),
             selectable=tuple(s.id for s in ctx.article.sentences if s.paragraph in shown),
+            judgement=_judgement(data, ctx),
         )
 
     def spec_fields(self) -> dict[str, Any]:
@@ -136,6 +150,8 @@ class Highlight(Question):
             spec["distractors"] = [d.to_spec() for d in self.distractors]
         if self.otherwise:
             spec["otherwise"] = self.otherwise
+        if self.judgement:
+            spec["judgement"] = self.judgement
         return spec
 
     def student_view(self, state: Mapping[str, Any], article: Article) -> dict[str, Any]:

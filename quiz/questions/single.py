@@ -29,6 +29,9 @@ class Option:
     credit: float
     feedback: str
     misconception: str | None = None
+    #: what choosing this option says about the thing it is about: "sound" or "flawed"
+    #: (question_banks/README.md, "Judgements"); None: choosing it is no judgement
+    judgement: str | None = None
 
     def to_spec(self) -> dict[str, Any]:
         spec: dict[str, Any] = {"id": self.id, "text": self.text}
@@ -39,7 +42,23 @@ class Option:
         spec["feedback"] = self.feedback
         if self.misconception:
             spec["misconception"] = self.misconception
+        if self.judgement:
+            spec["judgement"] = self.judgement
         return spec
+
+
+JUDGEMENTS = ("sound", "flawed")
+
+
+def parse_judgement(ctx: BankContext, data: Mapping[str, Any], path: Path) -> str | None:
+    """``judgement: sound | flawed`` (optional): see question_banks/README.md."""
+    value = data.get("judgement")
+    if value is None:
+        return None
+    if value not in JUDGEMENTS:
+        ctx.error((*path, "judgement"), f"must be sound or flawed, not {value!r}")
+        return None
+    return str(value)
 
 
 def parse_options(data: Mapping[str, Any], ctx: BankContext) -> list[Option]:
@@ -67,6 +86,7 @@ def parse_options(data: Mapping[str, Any], ctx: BankContext) -> list[Option]:
                 credit=ctx.credit(item, path),
                 feedback=ctx.require_text(item, "feedback", path),
                 misconception=ctx.misconception(item, path),
+                judgement=parse_judgement(ctx, item, path),
             )
         )
     return options
