@@ -378,6 +378,8 @@ def owned(app, client):
         "n": 1,
         "kind": "skills",
         "code": code,
+        "layout": "kahoot",  # the spreadsheet exports
+        "fmt": "csv",
     }
 
 
