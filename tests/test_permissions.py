@@ -16,7 +16,8 @@ from tests.helpers import csrf
 
 SECRET_CLASS = "Owner Secret Class"
 SECRET_STUDENT = "Zebediah Owner-Student"
-PUBLIC = {"auth.login", "auth.logout", "auth.signup"}
+# Not walked: public pages, and the two that end the walking session.
+PUBLIC = {"auth.login", "auth.logout", "auth.signup", "auth.logout_everywhere"}
 
 
 @pytest.fixture

@@ -376,6 +376,21 @@ def signup() -> Response | tuple[str, int]:
 WRONG_PASSWORD = "That is not your password now."
 
 
+def _account_page_guard(view: Callable[..., Any]) -> Callable[..., Any]:
+    """As on every teacher page (``quiz.auth.guard_teacher_pages``): a browser that is
+    a student here, and no teacher, is refused (403); anyone else logs in."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_teacher() is None and (
+            session.get("class_students") or session.get("student_id")
+        ):
+            abort(403, "This page is for teachers. Teachers log in at /teacher/login.")
+        return teacher_required(view)(*args, **kwargs)
+
+    return wrapped
+
+
 def _account_page(
     password_form: PasswordChangeForm | None = None, status: int = 200
 ) -> tuple[str, int]:
@@ -389,13 +404,13 @@ def _account_page(
 
 
 @bp.get("/account")
-@teacher_required
+@_account_page_guard
 def account() -> tuple[str, int]:
     return _account_page()
 
 
 @bp.post("/account/password")
-@teacher_required
+@_account_page_guard
 def change_password() -> Response | tuple[str, int]:
     """A new password ends every other session of the account; this one goes on."""
     form = PasswordChangeForm()
@@ -412,7 +427,7 @@ def change_password() -> Response | tuple[str, int]:
 
 
 @bp.post("/account/logout-everywhere")
-@teacher_required
+@_account_page_guard
 def logout_everywhere() -> Response | tuple[str, int]:
     if not EverywhereForm().validate_on_submit():
         return _account_page(status=400)
