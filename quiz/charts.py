@@ -168,6 +168,115 @@ def bar_chart(
     return _svg(id_prefix, title, desc, height, parts)
 
 
+POINT = "#1f5f99"  # the students' points (6.9:1 on white)
+CENTRE = "#a4121c"  # the class's centre (7.4:1 on white)
+C_RANGE = (-2.5, 2.5)  # response bias c drawn (beyond: at the edge)
+D_RANGE = (-1.0, 4.0)  # discernment d' drawn (beyond: at the edge)
+
+
+def discernment_scatter(
+    points: Sequence[tuple[str, float, float]],
+    centre: tuple[float, float] | None,
+    *,
+    title: str,
+    id_prefix: str,
+) -> Markup:
+    """Each student a point: discernment d' (up) against response bias c (across),
+    labelled with ``label`` (a row number of the table beside the chart); the class's
+    centre (mean d', mean c) a red diamond. Values beyond the drawn range sit at its
+    edge. The description gives every point's numbers."""
+    (clo, chi), (dlo, dhi) = C_RANGE, D_RANGE
+    top, plot_h, bottom = 34, 240, 64  # pixels
+    left, right = 12.0, 4.0  # percent of the width
+    height = top + plot_h + bottom
+    base = top + plot_h
+
+    def x(c: float) -> float:
+        c = min(chi, max(clo, c))
+        return left + (100 - left - right) * (c - clo) / (chi - clo)
+
+    def y(d: float) -> float:
+        d = min(dhi, max(dlo, d))
+        return base - plot_h * (d - dlo) / (dhi - dlo)
+
+    parts = [
+        f'<rect x="{_p(left)}" y="{top}" width="{_p(100 - left - right)}" height="{plot_h}" '
+        f'fill="none" stroke="{AXIS}" stroke-width="1"/>'
+    ]
+    for d in range(int(dlo), int(dhi) + 1):
+        parts.append(
+            f'<text x="{_p(left - 1.5)}" y="{_n(y(d) + 4)}" text-anchor="end" font-size="13" '
+            f'fill="{TEXT}">{d}</text>'
+        )
+    for c in range(math.ceil(clo), math.floor(chi) + 1):
+        parts.append(
+            f'<text x="{_p(x(c))}" y="{base + 18}" text-anchor="middle" font-size="13" '
+            f'fill="{TEXT}">{c}</text>'
+        )
+    # d' = 0: no discernment; c = 0: no lean either way
+    parts.append(
+        f'<line x1="{_p(left)}" y1="{_n(y(0))}" x2="{_p(100 - right)}" y2="{_n(y(0))}" '
+        f'stroke="{AXIS}" stroke-width="1" stroke-dasharray="4 3"/>'
+    )
+    parts.append(
+        f'<line x1="{_p(x(0))}" y1="{top}" x2="{_p(x(0))}" y2="{base}" '
+        f'stroke="{AXIS}" stroke-width="1" stroke-dasharray="4 3"/>'
+    )
+    parts.append(
+        f'<text x="{_p(100 - right - 1)}" y="{_n(y(0) - 6)}" text-anchor="end" font-size="12" '
+        f'fill="{MUTED}">no discernment</text>'
+    )
+    parts.append(
+        f'<text x="{_p(left + 1)}" y="{top + 16}" font-size="12" fill="{MUTED}">'
+        "← rejects too much</text>"
+    )
+    parts.append(
+        f'<text x="{_p(100 - right - 1)}" y="{top + 16}" text-anchor="end" font-size="12" '
+        f'fill="{MUTED}">accepts too much →</text>'
+    )
+    described = []
+    for label, d, c in points:
+        px, py = x(c), y(d)
+        parts.append(
+            f'<circle cx="{_p(px)}" cy="{_n(py)}" r="6" fill="{POINT}" fill-opacity="0.8" '
+            f'stroke="{BACKGROUND}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{_p(px + 1.4)}" y="{_n(py - 7)}" font-size="12" fill="{TEXT}">'
+            f"{escape(label)}</text>"
+        )
+        described.append(f"{label}: d′ {d:.2f}, c {c:.2f}")
+    if centre is not None:
+        d, c = centre
+        cx, cy = x(c), y(d)
+        parts.append(
+            f'<svg x="{_p(cx)}" y="{_n(cy)}" overflow="visible">'
+            f'<polygon points="0,-9 9,0 0,9 -9,0" fill="{CENTRE}" stroke="{BACKGROUND}"/></svg>'
+        )
+        parts.append(
+            f'<text x="{_p(cx + 1.6)}" y="{_n(cy + 18)}" font-size="13" font-weight="bold" '
+            f'fill="{CENTRE}">class</text>'
+        )
+        described.append(f"class centre: d′ {d:.2f}, c {c:.2f}")
+    if not points:
+        parts.append(
+            f'<text x="50%" y="{top + plot_h / 2}" text-anchor="middle" font-size="14" '
+            f'fill="{TEXT}">No judgements yet</text>'
+        )
+    parts.append(
+        f'<text x="{_p(left + (100 - left - right) / 2)}" y="{height - 22}" '
+        f'text-anchor="middle" font-size="13" fill="{MUTED}">Response bias c '
+        "(left: leans to “flawed”; right: leans to “sound”)</text>"
+    )
+    parts.append(
+        f'<text x="{_p(left + (100 - left - right) / 2)}" y="{height - 6}" '
+        f'text-anchor="middle" font-size="13" fill="{MUTED}">Up: discernment d′ '
+        "(tells flawed from sound)</text>"
+    )
+    desc = "; ".join(described) if described else "No judgements yet"
+    return _svg(id_prefix, title, desc, height, parts)
+
+
 def _svg(id_prefix: str, title: str, desc: str, height: int, parts: list[str]) -> Markup:
     if not _ID.match(id_prefix):
         raise ValueError(f"id_prefix {id_prefix!r}: letters, digits, - and _ only")

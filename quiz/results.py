@@ -17,12 +17,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quiz import grading
+from quiz import charts, grading
 from quiz import models as m
-from quiz.stats import NO_ANSWER, AssignmentStats
+from quiz.discernment import Counts, Judgement, counts_by_skill, judgements
+from quiz.questions.base import Question
+from quiz.services.content import question_of
+from quiz.stats import NO_ANSWER, AssignmentStats, analysed_attempt_ids
 
 NOT_STARTED = "not started"
 IN_PROGRESS = "in progress"
@@ -307,3 +311,165 @@ def what_went_wrong(analysis: AssignmentStats, bank: m.Bank) -> WhatWentWrong:
     ]
     counted.sort(key=lambda c: (-c.count, c.questions, c.text))
     return WhatWentWrong(counted, questions)
+
+
+# -- discernment and misconceptions, per student (issue #22) -----------------------------------
+
+
+@dataclass
+class StudentJudgements:
+    """One student's judgements and misconceptions over their analysed attempts."""
+
+    student: m.Student
+    counts: Counts = field(default_factory=Counts)
+    by_skill: dict[str, Counts] = field(default_factory=dict)
+    misconceptions: dict[str, int] = field(default_factory=dict)  # code -> answers
+
+    @property
+    def shown(self) -> set[str]:
+        return set(self.misconceptions)
+
+
+@dataclass(frozen=True)
+class MisconceptionRow:
+    code: str
+    text: str
+    students: int  # students whose answers revealed it
+    answers: int
+    questions: list[int]  # positions that revealed it, in order
+    probes: list[int]  # positions of the quiz's questions with a wrong answer tagged with it
+
+
+@dataclass
+class ClassJudgements:
+    """Discernment of a class (``quiz.discernment``) and its misconceptions, from the
+    same attempts as the statistics (``quiz.stats.analysed_attempt_ids``)."""
+
+    students: list[StudentJudgements]  # those with an analysed attempt, by name
+    total: Counts
+    by_skill: dict[str, Counts]
+    misconceptions: list[MisconceptionRow]  # most students first
+
+    @property
+    def scorable(self) -> list[StudentJudgements]:
+        return [s for s in self.students if s.counts.scorable]
+
+    @property
+    def centre(self) -> tuple[float, float] | None:
+        """The class's centre: mean d' and mean c of the students who have both."""
+        points = [(s.counts.d_prime or 0.0, s.counts.c or 0.0) for s in self.scorable]
+        if not points:
+            return None
+        return (
+            sum(p[0] for p in points) / len(points),
+            sum(p[1] for p in points) / len(points),
+        )
+
+
+def class_judgements(session: Session, assignment: m.Assignment) -> ClassJudgements:
+    """Every analysed answer's judgements and misconceptions, per student. Three queries."""
+    ids = analysed_attempt_ids(session, assignment)
+    students = {
+        s.id: StudentJudgements(s)
+        for s in session.scalars(select(m.Student).where(m.Student.class_id == assignment.class_id))
+    }
+    seen: dict[int, StudentJudgements] = {}
+    where: dict[str, set[int]] = defaultdict(set)
+    probes: dict[str, set[int]] = defaultdict(set)
+    judged: list[Judgement] = []
+    rows = (
+        session.execute(
+            select(
+                m.Attempt.student_id,
+                m.AttemptSlot.position,
+                m.QuestionVersion,
+                m.Answer.response,
+                m.Answer.grade,
+            )
+            .join(m.Attempt, m.Attempt.id == m.AttemptSlot.attempt_id)
+            .join(m.QuestionVersion, m.QuestionVersion.id == m.AttemptSlot.question_version_id)
+            .outerjoin(
+                m.Answer,
+                (m.Answer.slot_id == m.AttemptSlot.id)
+                & (m.Answer.attempt_id == m.AttemptSlot.attempt_id),
+            )
+            .where(m.AttemptSlot.attempt_id.in_(ids))
+            .order_by(m.Attempt.student_id, m.AttemptSlot.position)
+        ).all()
+        if ids
+        else []
+    )
+    for student_id, position, version, response, grade in rows:
+        sj = students.get(student_id)
+        if sj is None:
+            continue
+        seen[student_id] = sj
+        question = question_of(version)
+        for code in tagged_misconceptions(question):
+            probes[code].add(position)
+        for code in (grade or {}).get("misconceptions") or ():
+            sj.misconceptions[code] = sj.misconceptions.get(code, 0) + 1
+            where[code].add(position)
+        found = judgements(question, response)
+        judged += found
+        sj.counts = sj.counts + Counts.of(found)
+        for skill, counts in counts_by_skill(found).items():
+            sj.by_skill[skill] = sj.by_skill.get(skill, Counts()) + counts
+    catalogue = assignment.bank.misconceptions or {}
+    listed = list(seen.values())
+    listed.sort(key=lambda s: (s.student.display_name.casefold(), s.student.id))
+    found_codes = sorted({c for s in listed for c in s.misconceptions})
+    table = [
+        MisconceptionRow(
+            code=code,
+            text=misconception_text(catalogue, code),
+            students=sum(1 for s in listed if code in s.misconceptions),
+            answers=sum(s.misconceptions.get(code, 0) for s in listed),
+            questions=sorted(where[code]),
+            probes=sorted(probes[code]),
+        )
+        for code in found_codes
+    ]
+    table.sort(key=lambda r: (-r.students, -r.answers, r.code))
+    return ClassJudgements(
+        students=listed,
+        total=Counts.of(judged),
+        by_skill=counts_by_skill(judged),
+        misconceptions=table,
+    )
+
+
+def tagged_misconceptions(question: Question) -> set[str]:
+    """The misconception codes the question's wrong answers carry (what it probes)."""
+    codes: set[str] = set()
+    for name in ("options", "wrong", "distractors", "sentences", "answers"):
+        for item in getattr(question, name, ()) or ():
+            code = getattr(item, "misconception", None)
+            if code:
+                codes.add(code)
+    return codes
+
+
+def heat_rows(judged: ClassJudgements, sort: str = "name") -> list[StudentJudgements]:
+    """The heatmap's rows: by name, or (``most``) most misconceptions shown first."""
+    if sort == "most":
+        return sorted(
+            judged.students,
+            key=lambda s: (-len(s.misconceptions), -sum(s.misconceptions.values())),
+        )  # stable: by name within a tie
+    return list(judged.students)
+
+
+def discernment_chart(judged: ClassJudgements) -> Markup:
+    """The scatter of ``quiz.charts``: each student numbered as in the table beside it."""
+    points = [
+        (str(n), s.counts.d_prime, s.counts.c)
+        for n, s in enumerate(judged.students, start=1)
+        if s.counts.d_prime is not None and s.counts.c is not None
+    ]
+    return charts.discernment_scatter(
+        points,
+        judged.centre,
+        title="Discernment (d′) against bias (c), one point per student",
+        id_prefix="discern",
+    )

@@ -169,9 +169,15 @@ def assignment_page(assignment_id: int) -> str | Response:
         part = render_template("teacher/_students.html", **table)
         return Response(part, mimetype="text/html", headers={"Cache-Control": "no-store"})
     analysis = stats.assignment_statistics(db, a)
+    judged = results.class_judgements(db, a)
+    heat_sort = "most" if request.args.get("heat") == "most" else "name"
     return render_template(
         "teacher/assignment.html",
         **table,
+        judged=judged,
+        heat_sort=heat_sort,
+        heat_rows=results.heat_rows(judged, heat_sort),
+        discernment_svg=results.discernment_chart(judged),
         stats=analysis,
         distribution=list(
             zip(
