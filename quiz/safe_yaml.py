@@ -11,6 +11,7 @@ only what was read so far exists:
 - more than ``MAX_ALIASES`` aliases (``*name``);
 - an alias to a value that is still open (a document that contains itself);
 - a list or a mapping used as a mapping's key;
+- an integer of more than ``MAX_DIGITS`` digits (Python converts at most 4,300);
 - a document of more than ``MAX_NODES`` values or ``MAX_CHARS`` characters of
   text, each alias counted as the values it repeats (about 600 bytes of memory a
   value while the file is read: the bounds keep any file under the upload limit
@@ -144,6 +145,23 @@ class BoundedLoader(yaml.SafeLoader):
                     problem_mark=key.start_mark,
                 )
         return node
+
+
+MAX_DIGITS = 100
+
+
+def _construct_int(loader: BoundedLoader, node: yaml.ScalarNode) -> int:
+    """An integer of at most ``MAX_DIGITS`` digits (Python refuses to convert more
+    than 4,300, with a ValueError that no caller expects)."""
+    if len(node.value) > MAX_DIGITS:
+        raise YAMLLimitError(
+            problem=f"a whole number of more than {MAX_DIGITS} digits",
+            problem_mark=node.start_mark,
+        )
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def compose(text: str) -> yaml.Node | None:

@@ -33,6 +33,7 @@ CASES = [
     ("self", SELF, 1, "inside the value it names"),
     ("list-key", "title: x\nskills:\n  [a]: b\n", 3, "a key must be text"),
     ("map-key", "{{}}\n", 1, "a key must be text"),
+    ("digits", "title: x\npoints: " + "9" * 5000 + "\n", 2, "more than 100 digits"),
 ]
 IDS = [c[0] for c in CASES]
 
