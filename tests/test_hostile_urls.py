@@ -169,6 +169,7 @@ def test_ids_out_of_range_are_a_plain_404(app: Flask) -> None:
     teacher = app.test_client()
     assert login(teacher).status_code in (302, 303)
     urls = [*HUGE, f"/teacher/classes/{2**64}", f"/teacher/students/{2**31}", "/attempts/-1"]
+    urls.append("/attempts/" + "9" * 5000)  # past Python's 4,300-digit int limit
     for client in (app.test_client(), teacher):
         for url in urls:
             response = client.get(url)
