@@ -395,6 +395,30 @@ def untagged(bank: LoadedBank) -> Iterator[BankWarning]:
         )
 
 
+def missing_feedback(bank: LoadedBank) -> Iterator[BankWarning]:
+    """Feedback on each wrong answer and an explanation are optional, but teach."""
+    for n, q in enumerate(bank.questions):
+        missing: list[Path] = [
+            (*path, "feedback")
+            for path, item in _wrong_answers(q)
+            if not (getattr(item, "feedback", "") or "").strip()
+        ]
+        if not (q.explanation or "").strip():
+            missing.append(("explanation",))
+        if not missing:
+            continue
+        where = _ids([format_path(p) for p in missing])
+        yield _at(
+            bank,
+            n,
+            q,
+            "missing-feedback",
+            f"missing {where}: a student who gets it wrong reads only “That is not right.”; "
+            "say why the wrong answer is tempting and the reasoning",
+            *missing[0],
+        )
+
+
 # -- numbers -------------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
@@ -470,6 +494,7 @@ RULES: dict[str, Rule] = {
     "plain-share": plain_share,
     "misconception-skill": misconception_skill,
     "untagged": untagged,
+    "missing-feedback": missing_feedback,
     "reused-numbers": reused_numbers,
 }
 

@@ -408,7 +408,7 @@ def _parse_question(
         err(("skill",), f"unknown skill {skill!r} (the bank's skills: {', '.join(ctx.skills)})")
     ctx.problems = []
     prompt = ctx.require_text(item, "prompt")
-    explanation = ctx.require_text(item, "explanation")
+    explanation = ctx.optional_text(item, "explanation")
     points = ctx.number(item, "points", default=1.0)
     if points is not None and points <= 0:
         ctx.error(("points",), "must be more than 0")

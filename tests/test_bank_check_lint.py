@@ -252,3 +252,21 @@ def test_reused_numbers_that_share_a_number_make_one_warning():
     (w,) = _rules(data, "reused-numbers")
     assert w.message.startswith("the numbers 10, 40 and 60 recur across 5 items")
     assert "100" not in w.message
+
+
+def test_missing_feedback():
+    """Feedback and the explanation are optional (a bank without them loads); the warning
+    names every place a wrong answer or the explanation goes without."""
+    assert _rules(bank_data(), "missing-feedback") == []
+    data = bank_data()
+    q = question(data, "q-single")
+    del q["options"][1]["feedback"]
+    q["explanation"] = "  "
+    (w,) = _rules(data, "missing-feedback")
+    assert w.question == "q-single" and w.rule == "missing-feedback" and w.line > 0
+    assert "options[1].feedback, explanation" in w.message
+    assert "That is not right." in w.message
+    # the right option's feedback is not asked for: it is not a wrong answer
+    data = bank_data()
+    del question(data, "q-single")["options"][0]["feedback"]
+    assert _rules(data, "missing-feedback") == []

@@ -45,7 +45,6 @@ CASES = [
         "unknown misconception",
     ),
     ("yaml-syntax.yaml", 5, None, "yaml", "starts on line 4"),
-    ("missing-explanation.yaml", 31, "q-classify", "explanation", "is required"),
     ("misspelt-field.yaml", 22, "q-single", "shufle", "unknown field"),
 ]
 
@@ -215,3 +214,26 @@ def test_cli_check_reports_and_exits_1(runner):
     report = json.loads(result.output)
     assert len({e["file"] for e in report["errors"]}) == len(list(BROKEN.glob("*.yaml")))
     assert set(report["errors"][0]) == {"file", "line", "question", "field", "message"}
+
+
+def test_feedback_and_explanation_are_optional_and_students_read_a_generic_line():
+    """A bank file may leave out an explanation and the feedback of any answer (issue #17,
+    item 5): it loads, and a student graded on a bare option reads what the verdict is."""
+    banks, errors = check_paths([DATA / "good" / "no-explanation.yaml"], display_root=DATA)
+    assert errors == [] and len(banks) == 1
+    (q,) = [q for q in banks[0].questions if q.id == "q-classify"]
+    assert q.explanation == ""
+    data = yaml.safe_load(GOOD.read_text())
+    single = next(q for q in data["questions"] if q["type"] == "single")
+    for option in single["options"]:
+        del option["feedback"]
+    del single["explanation"]
+    bank, errors = parse_bank(yaml.safe_dump(data, allow_unicode=True), "bare.yaml")
+    assert errors == [] and bank is not None
+    q = next(q for q in bank.questions if q.id == single["id"])
+    right = next(o for o in q.options if o.credit == 1)
+    wrong = next(o for o in q.options if o.credit < 1)
+    (line,) = q.grade({"choice": wrong.id}, bank.article).feedback
+    assert (line.text, line.verdict) == ("That is not right.", "wrong")
+    (line,) = q.grade({"choice": right.id}, bank.article).feedback
+    assert (line.text, line.verdict) == ("That is right.", "right")

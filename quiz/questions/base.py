@@ -170,6 +170,14 @@ class BankContext:
         return value
 
 
+#: what a student reads where the bank gives no feedback (feedback is optional)
+GENERIC_FEEDBACK = {
+    "right": "That is right.",
+    "partial": "Partly right.",
+    "wrong": "That is not right.",
+}
+
+
 @dataclass(frozen=True)
 class FeedbackItem:
     """One line of feedback. ``verdict`` is ``right``, ``wrong``, ``partial`` or ``None``."""
@@ -177,6 +185,11 @@ class FeedbackItem:
     text: str
     verdict: str | None = None
     about: str | None = None  # what the line is about: an option's text, a sentence id
+
+    def __post_init__(self) -> None:
+        # Feedback is optional in a bank: a line left without it says the verdict.
+        text = (self.text or "").strip()
+        object.__setattr__(self, "text", text or GENERIC_FEEDBACK.get(self.verdict or "", ""))
 
 
 @dataclass(frozen=True)

@@ -158,7 +158,7 @@ class Classify(Question):
                     sentence=sid or "",
                     quote=str(item["quote"]).strip() if sid else "",
                     category=category,
-                    feedback=ctx.require_text(item, "feedback", path),
+                    feedback=ctx.optional_text(item, "feedback", path),
                     misconception=ctx.misconception(item, path),
                 )
             )

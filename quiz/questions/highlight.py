@@ -92,7 +92,7 @@ def _quoted(
             Quoted(
                 sentence=sid or "",
                 quote=str(item["quote"]).strip() if sid else "",
-                feedback=ctx.require_text(item, "feedback", path),
+                feedback=ctx.optional_text(item, "feedback", path),
                 misconception=ctx.misconception(item, path) if key == "distractors" else None,
             )
         )

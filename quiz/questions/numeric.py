@@ -179,7 +179,7 @@ def _values(data: Mapping[str, Any], key: str, ctx: BankContext) -> list[Value]:
         values.append(
             Value(
                 value=value if value is not None else 0.0,
-                feedback=ctx.require_text(item, "feedback", path),
+                feedback=ctx.optional_text(item, "feedback", path),
                 credit=ctx.credit(item, path, 1.0) if accepted else 0.0,
                 misconception=ctx.misconception(item, path),
                 **limits,

@@ -84,7 +84,7 @@ def parse_options(data: Mapping[str, Any], ctx: BankContext) -> list[Option]:
                 id=oid,
                 text=ctx.require_text(item, "text", path),
                 credit=ctx.credit(item, path),
-                feedback=ctx.require_text(item, "feedback", path),
+                feedback=ctx.optional_text(item, "feedback", path),
                 misconception=ctx.misconception(item, path),
                 judgement=parse_judgement(ctx, item, path),
             )

@@ -79,7 +79,7 @@ def _phrases(data: Mapping[str, Any], key: str, ctx: BankContext) -> list[Phrase
         phrases.append(
             Phrase(
                 text=text,
-                feedback=ctx.require_text(item, "feedback", path),
+                feedback=ctx.optional_text(item, "feedback", path),
                 credit=ctx.credit(item, path, 1.0) if accepted else 0.0,
                 misconception=ctx.misconception(item, path),
             )

@@ -131,3 +131,111 @@ def test_teacher_runs_a_class_and_sees_results(browser, live_server, shot):
     assert {r[rows[0].index("skill")] for r in rows[1:]} == {"percent"}
     teacher.close()
     student.close()
+
+
+# -- the shortest path: sign-up to an assigned quiz of three questions (issue #17, Measure) --
+
+ARTICLE = (
+    "Assaults on officers rose 500% this year, the agency said on Monday.\n\n"
+    "The agency did not say how many assaults there were last year.\n\n"
+    "Critics called the figure “a scare tactic” meant to justify new spending."
+)
+QUESTIONS = [
+    ("What does a 500% rise mean?", ["Six times the start", "Five times the start"]),
+    ("What number is missing?", ["Last year's count", "The officers' names"]),
+    ("Who calls the figure a scare tactic?", ["Critics", "The writer"]),
+]
+
+
+class Clicks:
+    """Every click, tick and choice a person makes; typing is not counted."""
+
+    def __init__(self) -> None:
+        self.log: list[str] = []
+
+    def __call__(self, locator, what: str) -> None:  # noqa: ANN001
+        locator.click()
+        self.log.append(what)
+
+    def select(self, locator, label: str, what: str) -> None:  # noqa: ANN001
+        locator.select_option(label=label)
+        self.log.append(what)
+
+
+def _first_link(page, pattern: str):  # noqa: ANN001, ANN202
+    return page.get_by_role("link", name=re.compile(pattern, re.I)).first
+
+
+def _write_question(page, click: Clicks, prompt: str, options: list[str], last: bool) -> None:  # noqa: ANN001
+    """Stem, two options and the right one; whatever the page then asks for is filled in
+    (each rejected save counts as a click)."""
+    page.get_by_label(re.compile(r"^Prompt")).fill(prompt)
+    for n, text in enumerate(options):
+        page.locator(f"#options-{n}").get_by_label("Option text").fill(text)
+    click(page.locator("#options-0").get_by_label("Correct", exact=True), "tick the right one")
+    another = page.get_by_role("button", name=re.compile("save and add another", re.I))
+    for _ in range(3):
+        if not last and another.count():
+            click(another, "save and add another")
+        else:
+            click(page.get_by_role("button", name="Save the question").last, "save")
+        page.wait_for_load_state()
+        if "Nothing was saved" not in page.content():
+            return
+        for box in page.locator("[aria-invalid=true]").all():
+            box.fill("Because the article says so.")
+    raise AssertionError("the question was never saved")
+
+
+def test_shortest_path_to_an_assigned_quiz(browser, live_server, shot):
+    base, app = live_server.url, live_server.app
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    click = Clicks()
+    page.goto(base + "/teacher/signup")
+    page.get_by_label("Your name").fill("Ms Okafor")
+    page.get_by_label("E-mail").fill("okafor@school.example")
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    page.get_by_label(re.compile("Confirm|again", re.I)).fill("a long enough password")
+    click(page.locator("form button[type=submit]"), "sign up")
+    page.wait_for_url(re.compile(r"/teacher/$"))
+
+    start = page.get_by_role("link", name=re.compile("start a new bank", re.I))
+    if not start.count():
+        click(_first_link(page, "question banks"), "to the banks")
+        start = page.get_by_role("link", name=re.compile("start a new bank", re.I))
+    click(start.first, "start a new bank")
+    page.get_by_label("Bank title").fill("Reading a 500% headline")
+    page.get_by_label(re.compile("^Article title")).fill("Assaults up 500%, agency says")
+    page.get_by_label(re.compile("^Article text")).fill(ARTICLE)
+    click(page.get_by_role("button", name="Create the bank"), "create the bank")
+    page.wait_for_load_state()
+    for n, (prompt, options) in enumerate(QUESTIONS):
+        if not page.locator("#options-0").count():
+            click(_first_link(page, "^single choice"), "add a single-choice question")
+            page.wait_for_load_state()
+        _write_question(page, click, prompt, options, last=n == len(QUESTIONS) - 1)
+    shot(page, "shortest-01-bank")
+
+    click(_first_link(page, "^my classes$"), "to my classes")
+    page.get_by_label("Class name").fill("8C")
+    click(page.get_by_role("button", name="Create the class"), "create the class")
+    page.wait_for_url(re.compile(r"/teacher/classes/\d+$"))
+    click(_first_link(page, "assign a quiz|new assignment"), "new assignment")
+    page.wait_for_url(re.compile(r"/assignments/new"))
+    bank = page.get_by_label("Question bank")
+    if bank.locator("option:checked").inner_text() != "Reading a 500% headline":
+        click.select(bank, label="Reading a 500% headline", what="choose the bank")
+    if not page.get_by_label("Title").input_value():
+        page.get_by_label("Title").fill("Reading a 500% headline")
+    shot(page, "shortest-02-assignment")
+    click(page.get_by_role("button", name="Create the assignment"), "create the assignment")
+    page.wait_for_url(re.compile(r"/teacher/assignments/\d+$"))
+
+    with session_scope(app) as s:
+        a = s.query(m.Assignment).one()
+        assert a.bank.title == "Reading a 500% headline"
+        assert len(services.live_questions(s, a.bank)) == 3
+    print(f"\nclicks from sign-up to an assigned quiz of three questions: {len(click.log)}")
+    print("  " + "; ".join(click.log))
+    context.close()

@@ -129,9 +129,13 @@ def _sentences(*items: dict[str, Any]) -> list[dict[str, Any]]:
             "is required",
         ),
         (
-            {"sentences": _sentences({"quote": "DHS recently", "category": "attributed"})},
+            {
+                "sentences": _sentences(
+                    {"quote": "DHS recently", "category": "attributed", "feedback": ["f"]}
+                )
+            },
             ("sentences", 0, "feedback"),
-            "is required",
+            "must be text",
         ),
         (
             {

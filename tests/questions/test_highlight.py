@@ -75,7 +75,11 @@ def test_all_paragraphs_by_default(parse, article):
             ("sentences", 0, "quote"),
             "not found",
         ),
-        ({"sentences": [{"quote": "Stakeholders"}]}, ("sentences", 0, "feedback"), "is required"),
+        (
+            {"sentences": [{"quote": "Stakeholders", "feedback": 3j}]},
+            ("sentences", 0, "feedback"),
+            "must be text",
+        ),
         (
             {
                 "sentences": [

@@ -56,9 +56,12 @@ def test_parses_right_and_wrong_options(parse):
             "not credit",
         ),
         (
-            [{"text": "x", "correct": True, "feedback": "f"}, {"text": "y", "correct": True}],
+            [
+                {"text": "x", "correct": True, "feedback": "f"},
+                {"text": "y", "correct": True, "feedback": 2j},
+            ],
             ("options", 1, "feedback"),
-            "is required",
+            "must be text",
         ),
         (
             [

@@ -165,7 +165,7 @@ def test_parses(parse):
             ("answers", 0, "value"),
             "must be a number",
         ),
-        ({"answers": [{"value": 5}]}, ("answers", 0, "feedback"), "is required"),
+        ({"answers": [{"value": 5, "feedback": [1]}]}, ("answers", 0, "feedback"), "must be text"),
         (
             {"answers": [{"value": 5, "tolerance": -1, "feedback": "f"}]},
             ("answers", 0, "tolerance"),
@@ -177,7 +177,7 @@ def test_parses(parse):
             "between 0 and 1",
         ),
         ({"wrong": "five"}, ("wrong",), "must be a list"),
-        ({"wrong": [{"value": 5}]}, ("wrong", 0, "feedback"), "is required"),
+        ({"wrong": [{"value": 5, "feedback": {}}]}, ("wrong", 0, "feedback"), "must be text"),
         (
             {"wrong": [{"value": 5, "relative": -0.1, "feedback": "f"}]},
             ("wrong", 0, "relative"),

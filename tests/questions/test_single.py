@@ -54,9 +54,9 @@ def test_parses_options_with_default_ids(parse):
             "must be a mapping",
         ),
         (
-            [{"text": "x", "correct": True, "feedback": "f"}, {"text": "y"}],
+            [{"text": "x", "correct": True, "feedback": "f"}, {"text": "y", "feedback": [1]}],
             ("options", 1, "feedback"),
-            "is required",
+            "must be text",
         ),
         (
             [{"correct": True, "feedback": "f"}, {"text": "y", "feedback": "g"}],

@@ -70,7 +70,7 @@ def test_parses(parse):
             "no accepted answer",
         ),
         ({"answers": [{"feedback": "f"}]}, ("answers", 0, "text"), "is required"),
-        ({"answers": [{"text": "x"}]}, ("answers", 0, "feedback"), "is required"),
+        ({"answers": [{"text": "x", "feedback": [2]}]}, ("answers", 0, "feedback"), "must be text"),
         ({"answers": [{"text": "...", "feedback": "f"}]}, ("answers", 0, "text"), "nothing left"),
         (
             {"answers": [{"text": "x", "credit": -1, "feedback": "f"}]},
