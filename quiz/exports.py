@@ -35,8 +35,16 @@ from quiz import models as m
 from quiz import timeutil
 from quiz.classes import normalise_code
 from quiz.db import session_scope
+from quiz.discernment import Counts
 from quiz.rendering import plural
-from quiz.results import AttemptRow, assignment_results, skill_keys, student_result
+from quiz.results import (
+    AttemptRow,
+    assignment_results,
+    attempt_judgements,
+    counted_attempt_ids,
+    skill_keys,
+    student_result,
+)
 
 BOM = "\ufeff"
 CHUNK_ROWS = 500
@@ -211,6 +219,46 @@ _GRADES_SKILL_SUMS = (
 possible, as ``quiz.results`` sums them for one assignment."""
 
 
+DISCERNMENT_COLUMNS: tuple[str, ...] = (
+    "hits",
+    "misses",
+    "false_alarms",
+    "correct_acceptances",
+    "d_prime",
+    "bias_c",
+    "distrust",
+    "naivete",
+    "misconceptions",
+)
+"""After the skill columns of grades (docs/csv.md): the student's judgements of sound
+and flawed statements (quiz.discernment) and the misconceptions their answers revealed."""
+
+
+def _discernment_cells(
+    judged: dict[int, tuple[Counts, dict[str, int]]], attempt_ids: list[int]
+) -> list[Any]:
+    if not attempt_ids:
+        return [None] * len(DISCERNMENT_COLUMNS)
+    counts, shown = Counts(), {}
+    for i in attempt_ids:
+        c, codes = judged.get(i, (Counts(), {}))
+        counts = counts + c
+        for code, n in codes.items():
+            shown[code] = shown.get(code, 0) + n
+    d, c = counts.d_prime, counts.c
+    return [
+        counts.hits,
+        counts.misses,
+        counts.false_alarms,
+        counts.correct_acceptances,
+        None if d is None else round(d, 4),
+        None if c is None else round(c, 4),
+        counts.distrust,
+        counts.naivete,
+        ";".join(sorted(shown)),
+    ]
+
+
 def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterator[str]:
     """One row per student of each assignment's class (not started included), in
     the order the assignments are given, students by name.
@@ -223,7 +271,7 @@ def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterato
     for assignment in chosen:
         skills += [k for k in skill_keys(assignment) if k not in skills]
     out = _Writer()
-    out.row([*GRADES_COLUMNS, *(skill_column(k) for k in skills)])
+    out.row([*GRADES_COLUMNS, *(skill_column(k) for k in skills), *DISCERNMENT_COLUMNS])
     yield BOM + out.take()
     if not chosen:
         return
@@ -249,6 +297,7 @@ def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterato
                 _GRADES_SKILL_SUMS, {"ids": ids}
             ).all():
                 sums[attempt_id][skill] = (float(earned or 0.0), float(possible or 0.0))
+        batch_rows: list[tuple[tuple[Any, ...], list[int]]] = []  # a row, its attempts
         for assignment in batch:
             aid = assignment.id
             fixed = classes.get(assignment.class_id)
@@ -267,39 +316,44 @@ def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterato
                 )
             slug, keys, columns = bank
             method = assignment.grading
-            rows: list[Sequence[Any]] = []
             for student, sid, name in roster.get(assignment.class_id, ()):
-                r = student_result(student, attempts.get((aid, sid), []), method, keys, sums)
+                mine = attempts.get((aid, sid), [])
+                r = student_result(student, mine, method, keys, sums)
                 percent = r.skill_percent
                 score, max_score, overall = r.score, r.max_score, r.percent
-                rows.append(
+                batch_rows.append(
                     (
-                        cname,
-                        code,
-                        sid,
-                        name,
-                        aid,
-                        title,
-                        slug,
-                        r.status,  # one of quiz.results.STATUSES
-                        r.attempts,
-                        None if score is None else round(score, 4),
-                        None if max_score is None else round(max_score, 4),
-                        None if overall is None else round(overall, 2),
-                        iso_utc(r.started_at),
-                        iso_utc(r.submitted_at),
-                        *[
-                            None if k is None or (v := percent.get(k)) is None else round(v, 2)
-                            for k in columns
-                        ],
+                        (
+                            cname,
+                            code,
+                            sid,
+                            name,
+                            aid,
+                            title,
+                            slug,
+                            r.status,  # one of quiz.results.STATUSES
+                            r.attempts,
+                            None if score is None else round(score, 4),
+                            None if max_score is None else round(max_score, 4),
+                            None if overall is None else round(overall, 2),
+                            iso_utc(r.started_at),
+                            iso_utc(r.submitted_at),
+                            *[
+                                None if k is None or (v := percent.get(k)) is None else round(v, 2)
+                                for k in columns
+                            ],
+                        ),
+                        counted_attempt_ids(r, mine, method),
                     )
                 )
-            while rows:
-                room = CHUNK_ROWS - out.pending
-                out.rows(rows[:room])
-                del rows[:room]
-                if out.pending >= CHUNK_ROWS:
-                    yield out.take()
+        judged = attempt_judgements(session, [i for _row, ids in batch_rows for i in ids])
+        rows = [[*row, *_discernment_cells(judged, ids)] for row, ids in batch_rows]
+        while rows:
+            room = CHUNK_ROWS - out.pending
+            out.rows(rows[:room])
+            del rows[:room]
+            if out.pending >= CHUNK_ROWS:
+                yield out.take()
     if out.pending:
         yield out.take()
 

@@ -473,3 +473,39 @@ def discernment_chart(judged: ClassJudgements) -> Markup:
         title="Discernment (d′) against bias (c), one point per student",
         id_prefix="discern",
     )
+
+
+def counted_attempt_ids(
+    result: StudentResult, attempts: list[AttemptRow], method: str
+) -> list[int]:
+    """The attempts that stand for a student, as ``quiz.stats.analysed_attempt_ids``
+    chooses them: every submitted one for average, else the chosen one."""
+    if method == "average":
+        return [a.id for a in attempts if a.submitted]
+    return [result.chosen_attempt_id] if result.chosen_attempt_id is not None else []
+
+
+def attempt_judgements(
+    session: Session, attempt_ids: list[int]
+) -> dict[int, tuple[Counts, dict[str, int]]]:
+    """Per attempt: the counts of its judgements and its misconceptions (code ->
+    answers that revealed it). One query, whatever the number of attempts."""
+    out: dict[int, tuple[Counts, dict[str, int]]] = {}
+    if not attempt_ids:
+        return out
+    rows = session.execute(
+        select(m.AttemptSlot.attempt_id, m.QuestionVersion, m.Answer.response, m.Answer.grade)
+        .join(m.QuestionVersion, m.QuestionVersion.id == m.AttemptSlot.question_version_id)
+        .join(
+            m.Answer,
+            (m.Answer.slot_id == m.AttemptSlot.id)
+            & (m.Answer.attempt_id == m.AttemptSlot.attempt_id),
+        )
+        .where(m.AttemptSlot.attempt_id.in_(attempt_ids))
+    ).all()
+    for attempt_id, version, response, grade in rows:
+        counts, shown = out.get(attempt_id, (Counts(), {}))
+        for code in (grade or {}).get("misconceptions") or ():
+            shown[code] = shown.get(code, 0) + 1
+        out[attempt_id] = (counts + Counts.of(judgements(question_of(version), response)), shown)
+    return out

@@ -239,3 +239,29 @@ def test_scatter_follows_the_chart_conventions() -> None:
     assert "class centre: d′ 1.00, c -0.50" in svg
     empty = str(discernment_scatter([], None, title="T", id_prefix="e"))
     assert "No judgements yet" in empty and "<circle" not in empty
+
+
+def test_grades_csv_gains_the_discernment_columns(app: Flask) -> None:
+    import csv
+    import io
+
+    from quiz import exports
+    from quiz import models as m
+
+    aid = _class(app)
+    with session_scope(app) as session:
+        text = "".join(exports.grades_csv(session, [session.get_one(m.Assignment, aid)]))
+    rows = {r["student_name"]: r for r in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))}
+    ben = rows["Ben"]
+    assert [ben[k] for k in ("hits", "misses", "false_alarms", "correct_acceptances")] == [
+        "3",
+        "0",
+        "4",
+        "0",
+    ]
+    assert float(ben["d_prime"]) == pytest.approx(-0.1312, abs=1e-3)
+    assert float(ben["bias_c"]) == pytest.approx(-1.2159, abs=1e-3)
+    assert (ben["distrust"], ben["naivete"], ben["misconceptions"]) == ("4", "0", "OVERSKEPTIC")
+    cy = rows["Cy"]
+    assert cy["naivete"] == "2"
+    assert cy["misconceptions"] == "ADVOCACY_AS_REPORT;LOADED_BLIND;MULT_OFFBYONE"

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from quiz import exports
 from quiz import models as m
 from quiz.db import get_engine, session_scope
-from quiz.exports import GRADES_COLUMNS, RESPONSES_COLUMNS, safe_cell
+from quiz.exports import DISCERNMENT_COLUMNS, GRADES_COLUMNS, RESPONSES_COLUMNS, safe_cell
 from tests import factories
 from tests.factories_results import (
     add_student,
@@ -126,7 +126,10 @@ def test_grades_csv_cells_match_the_database(app: Flask) -> None:
     rows = parse(text)
     header, body = rows[0], rows[1:]
     assert header[: len(GRADES_COLUMNS)] == list(GRADES_COLUMNS)
-    assert header[len(GRADES_COLUMNS) :] == [f"skill_{k}_percent" for k in ALL_SKILLS]
+    assert header[len(GRADES_COLUMNS) :] == [
+        *(f"skill_{k}_percent" for k in ALL_SKILLS),
+        *DISCERNMENT_COLUMNS,
+    ]
     assert all(len(row) == len(header) for row in body)
 
     c1, c2 = classes["RSLTCODE"], classes["SECONDCL"]
@@ -157,7 +160,12 @@ def test_grades_csv_cells_match_the_database(app: Flask) -> None:
          submitted[("A3", "Émile", 2)], "0.0", "0.0", "0.0", "", ""],
     ]  # fmt: skip
     expected = [[str(cell) for cell in row] for row in fixed]
-    assert body == expected
+    assert [row[: len(expected[0])] for row in body] == expected
+    # Discernment (issue #22): this bank marks no judgement, so a submitted student
+    # has counts of 0 and no d' or c; one who submitted nothing has empty cells.
+    tails = [row[len(expected[0]) : len(expected[0]) + 8] for row in body]
+    assert tails[0] == ["0", "0", "0", "0", "", "", "0", "0"]
+    assert tails[1] == tails[2] == [""] * 8
     # RFC 4180 quoting of a name with a comma and quotes, times to the second in UTC.
     assert '"Year 9, ""English"""' in text
     started = records(text)[0]["started_at"]
@@ -175,6 +183,7 @@ def test_grades_csv_single_assignment_has_its_own_skills_only(app: Flask) -> Non
         "skill_reporting_percent",
         "skill_percent_percent",
         "skill_context_percent",
+        *DISCERNMENT_COLUMNS,
     ]
     ada = records(text)[0]
     assert [r["student_name"] for r in records(text)] == ["Ada", "bob", "Zed"]
@@ -185,7 +194,7 @@ def test_grades_csv_single_assignment_has_its_own_skills_only(app: Flask) -> Non
 def test_grades_csv_with_nothing_to_export_is_a_header(app: Flask) -> None:
     with session_scope(app) as session:
         text = "".join(exports.grades_csv(session, []))
-    assert text == "\ufeff" + ",".join(GRADES_COLUMNS) + "\r\n"
+    assert text == "\ufeff" + ",".join([*GRADES_COLUMNS, *DISCERNMENT_COLUMNS]) + "\r\n"
 
 
 # -- responses -------------------------------------------------------------------------------
@@ -438,7 +447,8 @@ def test_grades_in_batches_are_the_same_file(app: Flask, monkeypatch: pytest.Mon
             assert "".join(exports.grades_csv(session, _all_assignments(session, book))) == whole
         finally:
             event.remove(get_engine(app), "before_cursor_execute", listener)
-    assert len([s for s in seen if "from attempt" in s or "from attempt_slot" in s]) == 2
+    # attempts, skill sums, and the judgements of the attempts that count (issue #22)
+    assert len([s for s in seen if "from attempt" in s or "from attempt_slot" in s]) == 3
 
 
 # -- streaming -------------------------------------------------------------------------------
@@ -583,7 +593,7 @@ def _documented(section: str) -> list[str]:
 
 
 def test_docs_list_the_columns_in_order() -> None:
-    assert _documented("grades") == [*GRADES_COLUMNS, "skill_<key>_percent"]
+    assert _documented("grades") == [*GRADES_COLUMNS, "skill_<key>_percent", *DISCERNMENT_COLUMNS]
     assert _documented("responses") == list(RESPONSES_COLUMNS)
     text = DOCS.read_text(encoding="utf-8")
     for words in ("UTF-8", "byte-order mark", "CRLF", "RFC 4180", "public contract", "Z`"):
