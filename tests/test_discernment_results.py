@@ -265,3 +265,38 @@ def test_grades_csv_gains_the_discernment_columns(app: Flask) -> None:
     cy = rows["Cy"]
     assert cy["naivete"] == "2"
     assert cy["misconceptions"] == "ADVOCACY_AS_REPORT;LOADED_BLIND;MULT_OFFBYONE"
+
+
+def _student_page(app: Flask, client, answers: dict, feedback: str = "") -> str:
+    with session_scope(app) as session:
+        teacher = factories.gen_teacher(session)
+        klass = factories.gen_class(session, teacher)
+        assignment = make_assignment(session, klass, load_bank(session, BANK))
+        assignment.feedback = feedback or assignment.feedback
+        student = add_student(session, klass, "Ben")
+        attempt = take_attempt(session, student, assignment, 1, answers)
+        sid, attempt_id = student.id, attempt.id
+    with client.session_transaction() as browser:
+        browser["class_students"] = [sid]
+    response = client.get(f"/attempts/{attempt_id}/results")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_student_results_say_whether_sound_was_rejected_like_flawed(app: Flask, client) -> None:
+    page = _student_page(app, client, ALL_FLAWED)
+    assert "Sound or flawed: did you tell them apart?" in page
+    assert "You called 100% of the flawed statements flawed, and 100% of the sound ones" in page
+    assert "You rejected sound statements about as often as flawed ones" in page
+
+
+def test_student_results_praise_discernment(app: Flask, client) -> None:
+    page = _student_page(app, client, RIGHT)
+    assert "You rejected flawed statements far more often than sound ones" in page
+
+
+def test_student_results_say_nothing_of_it_before_feedback_is_due(app: Flask, client) -> None:
+    from quiz import models as m
+
+    page = _student_page(app, client, ALL_FLAWED, feedback=m.FEEDBACK_NEVER)
+    assert "Sound or flawed" not in page and "flawed statements" not in page

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from quiz import assignments as assign
-from quiz import classes, services
+from quiz import classes, discernment, services
 from quiz import models as m
 from quiz.db import autocommit_connection, autocommit_session, get_session, session_scope, utcnow
 from quiz.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
@@ -440,6 +440,14 @@ def results(attempt_id: int) -> str | Response:
         article=article,
         feedback_due=due,
         skills=services.skill_scores(attempt),
+        judged_words=discernment.plain_words(
+            discernment.Counts.of(
+                j
+                for row in rows
+                if row.answer is not None
+                for j in discernment.judgements(row.question, row.answer.response)
+            )
+        ),
     )
 
 
