@@ -395,6 +395,30 @@ def untagged(bank: LoadedBank) -> Iterator[BankWarning]:
         )
 
 
+def unprobed_misconception(bank: LoadedBank) -> Iterator[BankWarning]:
+    """A skill's misconception in the catalogue that no wrong answer is tagged with is
+    never diagnosed (Oppia's coverage check): the results cannot show it."""
+    skills = bank.misconception_skills
+    if not skills:
+        return
+    probed = {
+        getattr(item, "misconception", None)
+        for q in bank.questions
+        for _path, item in _wrong_answers(q)
+    }
+    for code, skill in skills.items():
+        if code not in probed:
+            yield BankWarning(
+                bank.file,
+                bank.line(("misconceptions", code)),
+                None,
+                "unprobed-misconception",
+                f"{code}, a misconception of skill “{skill}”, tags no wrong answer: no "
+                "answer can reveal it, so the results never show it; tag the wrong answer "
+                "that shows this mistake, or drop it from the catalogue",
+            )
+
+
 def missing_feedback(bank: LoadedBank) -> Iterator[BankWarning]:
     """Feedback on each wrong answer and an explanation are optional, but teach."""
     for n, q in enumerate(bank.questions):
@@ -494,6 +518,7 @@ RULES: dict[str, Rule] = {
     "plain-share": plain_share,
     "misconception-skill": misconception_skill,
     "untagged": untagged,
+    "unprobed-misconception": unprobed_misconception,
     "missing-feedback": missing_feedback,
     "reused-numbers": reused_numbers,
 }

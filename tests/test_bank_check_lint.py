@@ -270,3 +270,24 @@ def test_missing_feedback():
     data = bank_data()
     del question(data, "q-single")["options"][0]["feedback"]
     assert _rules(data, "missing-feedback") == []
+
+
+def test_unprobed_misconception(runner, tmp_path):
+    data = bank_data()
+    data["misconceptions"] = {
+        "MULT_OFFBYONE": {"text": "Off by one.", "skill": "percent"},
+        "RATIO": {"text": "Ratio.", "skill": "percent"},
+        "NEVER": {"text": "Never tagged.", "skill": "percent"},
+        "NO_SKILL": "Never tagged, and of no skill: not checked.",
+    }
+    (w,) = _rules(data, "unprobed-misconception")
+    assert w.question is None and w.message.startswith("NEVER, a misconception of skill")
+    assert w.line > 0
+    assert _rules(bank_data(), "unprobed-misconception") == []  # no skills given: skipped
+    path = tmp_path / "bank.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(args=["bank", "check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "bank: warning unprobed-misconception: NEVER" in result.output
+    result = runner.invoke(args=["bank", "check", "--strict", str(path)])
+    assert result.exit_code == 1, result.output
