@@ -223,7 +223,7 @@ def discernment_scatter(
         f'stroke="{AXIS}" stroke-width="1" stroke-dasharray="4 3"/>'
     )
     parts.append(
-        f'<text x="{_p(100 - right - 1)}" y="{_n(y(0) - 6)}" text-anchor="end" font-size="12" '
+        f'<text x="{_p(100 - right - 1)}" y="{_n(y(0) + 16)}" text-anchor="end" font-size="12" '
         f'fill="{MUTED}">no discernment</text>'
     )
     parts.append(
@@ -235,7 +235,17 @@ def discernment_scatter(
         f'fill="{MUTED}">accepts too much →</text>'
     )
     described = []
+    together: dict[tuple[float, float], list[str]] = {}  # points drawn on one another
     for label, d, c in points:
+        together.setdefault((round(d, 1), round(c, 1)), []).append(label)
+    drawn: set[tuple[float, float]] = set()
+    for label, d, c in points:
+        key = (round(d, 1), round(c, 1))
+        described.append(f"{label}: d′ {d:.2f}, c {c:.2f}")
+        if key in drawn:
+            continue
+        drawn.add(key)
+        label = ", ".join(together[key])
         px, py = x(c), y(d)
         parts.append(
             f'<circle cx="{_p(px)}" cy="{_n(py)}" r="6" fill="{POINT}" fill-opacity="0.8" '
@@ -245,7 +255,6 @@ def discernment_scatter(
             f'<text x="{_p(px + 1.4)}" y="{_n(py - 7)}" font-size="12" fill="{TEXT}">'
             f"{escape(label)}</text>"
         )
-        described.append(f"{label}: d′ {d:.2f}, c {c:.2f}")
     if centre is not None:
         d, c = centre
         cx, cy = x(c), y(d)
@@ -265,13 +274,11 @@ def discernment_scatter(
         )
     parts.append(
         f'<text x="{_p(left + (100 - left - right) / 2)}" y="{height - 22}" '
-        f'text-anchor="middle" font-size="13" fill="{MUTED}">Response bias c '
-        "(left: leans to “flawed”; right: leans to “sound”)</text>"
+        f'text-anchor="middle" font-size="13" fill="{MUTED}">Across: response bias c</text>'
     )
     parts.append(
         f'<text x="{_p(left + (100 - left - right) / 2)}" y="{height - 6}" '
-        f'text-anchor="middle" font-size="13" fill="{MUTED}">Up: discernment d′ '
-        "(tells flawed from sound)</text>"
+        f'text-anchor="middle" font-size="13" fill="{MUTED}">Up: discernment d′</text>'
     )
     desc = "; ".join(described) if described else "No judgements yet"
     return _svg(id_prefix, title, desc, height, parts)

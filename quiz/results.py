@@ -354,6 +354,13 @@ class ClassJudgements:
     def scorable(self) -> list[StudentJudgements]:
         return [s for s in self.students if s.counts.scorable]
 
+    def over(self, skill: str | None = None) -> tuple[int, int]:
+        """(distrust, naïveté) summed over the students (of one skill's judgements):
+        each student's own over-rejection and over-acceptance, which the class's pooled
+        counts would cancel against each other."""
+        counts = [s.by_skill.get(skill, Counts()) if skill else s.counts for s in self.students]
+        return sum(c.distrust for c in counts), sum(c.naivete for c in counts)
+
     @property
     def centre(self) -> tuple[float, float] | None:
         """The class's centre: mean d' and mean c of the students who have both."""

@@ -162,6 +162,10 @@ def test_class_judgements_by_student_skill_and_class(app: Flask) -> None:
         assert by_name["Ada"].counts.d_prime == pytest.approx(1.1503 + 1.2816, abs=1e-3)
         assert by_name["Cy"].counts.naivete == 2
         assert judged.total == Counts(9, 2, 8, 7)
+        # The class's distrust and naïveté add up the students' own (pooled counts
+        # would cancel Ben's and Dot's over-rejection against Cy's over-acceptance).
+        assert judged.over() == (8, 2) and judged.total.distrust == 6
+        assert judged.over("percent") == (2, 0)
         assert judged.by_skill["percent"] == Counts(0, 0, 2, 2)
         d_mean, c_mean = judged.centre or (None, None)
         assert (
@@ -192,7 +196,9 @@ def test_results_page_shows_discernment_and_the_heatmap(app: Flask, client) -> N
     assert "Telling flawed from sound" in part
     svg = re.search(r"<svg[^>]*aria-labelledby=\"discern-title discern-desc\".*?</svg>", part)
     assert svg is not None
-    assert svg.group(0).count("<circle") == 4  # one point per student
+    # One point per student; Ben and Dot answered alike: one point labelled "2, 4".
+    assert svg.group(0).count("<circle") == 3 and ">2, 4</text>" in svg.group(0)
+    assert all(f"{n}: d′" in svg.group(0) for n in range(1, 5))
     assert "class centre: d′" in svg.group(0)
     assert (
         re.findall(r'font-size="(\d+)"', svg.group(0))
