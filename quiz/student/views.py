@@ -21,7 +21,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from quiz import assignments as assign
-from quiz import classes, discernment, services
+from quiz import classes, discernment, followup, services
 from quiz import models as m
 from quiz.db import autocommit_connection, autocommit_session, get_session, session_scope, utcnow
 from quiz.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
@@ -440,6 +440,8 @@ def results(attempt_id: int) -> str | Response:
         article=article,
         feedback_due=due,
         skills=services.skill_scores(attempt),
+        follow_up=due and (attempt.score or 0.0) < attempt.max_score,
+        follow_form=AnswerForm(),
         judged_words=discernment.plain_words(
             discernment.Counts.of(
                 j
@@ -449,6 +451,25 @@ def results(attempt_id: int) -> str | Response:
             )
         ),
     )
+
+
+@bp.post("/attempts/<int:attempt_id>/practise-missed")
+def practise_missed(attempt_id: int) -> Response:
+    """Start a practice attempt aimed at what this attempt got wrong (quiz.followup)."""
+    attempt = _attempt(attempt_id)
+    if not AnswerForm().validate_on_submit():
+        abort(400)
+    if not attempt.submitted or not services.feedback_due(attempt, None):
+        abort(404)  # what was wrong is not shown before feedback is due
+    db = get_session()
+    questions = followup.for_attempt(db, attempt)
+    if not questions:
+        flash("Nothing to practise: every answer was right.")
+        return redirect(url_for("student.results", attempt_id=attempt.id), code=303)
+    services.one_start_at_a_time(db, attempt.student_id)
+    practice = services.start_attempt(db, attempt.student, attempt.bank, questions=questions)
+    db.commit()
+    return redirect(url_for("student.resume", attempt_id=practice.id), code=303)
 
 
 # -- classes: join, re-enter, assignments ---------------------------------------------------
