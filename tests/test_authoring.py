@@ -72,7 +72,8 @@ def new_bank(client, title: str = BANK_TITLE, text: str = ARTICLE) -> int:
         },
     )
     assert response.status_code == 303, text_of(response)[:3000]
-    found = re.search(r"/teacher/banks/(\d+)$", response.headers["Location"])
+    # a new bank goes straight to writing its first question (issue #17, Measure)
+    found = re.search(r"/teacher/banks/(\d+)/questions/new/single$", response.headers["Location"])
     assert found
     return int(found.group(1))
 
@@ -220,6 +221,8 @@ def test_skills_are_added_renamed_and_removed_unless_in_use(app, client):
 def test_misconception_codes_are_checked_by_the_bank(app, client):
     author(app, client)
     bank_id = new_bank(client)
+    with session_scope(app) as s:  # a new bank starts with the shipped catalogue (#17, 6)
+        assert s.get(m.Bank, bank_id).misconceptions == shipped_bank(s).misconceptions
     html = client.get(f"/teacher/banks/{bank_id}/settings").get_data(as_text=True)
     token = re.search(r'name="misconceptions-csrf_token" type="hidden" value="([^"]+)"', html)
     assert token
@@ -238,13 +241,13 @@ def test_misconception_codes_are_checked_by_the_bank(app, client):
         url,
         data={
             "misconceptions-csrf_token": token.group(1),
-            "misconceptions-new_key": "MULT_OFFBYONE",
-            "misconceptions-new_label": "Reads a 500% increase as five times the start.",
+            "misconceptions-new_key": "HALF_AS_DOUBLE",
+            "misconceptions-new_label": "Reads a 50% fall as undoing a 100% rise.",
         },
     )
     assert good.status_code == 303
     with session_scope(app) as s:
-        assert list(s.get(m.Bank, bank_id).misconceptions) == ["MULT_OFFBYONE"]
+        assert list(s.get(m.Bank, bank_id).misconceptions) == ["HALF_AS_DOUBLE"]
 
 
 # -- the article's text ---------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def test_bad_checks_are_shown_beside_their_fields_and_nothing_is_saved(app, clie
     assert "Nothing was saved" in page
     assert "“61” is not the text of an option" in page
     assert "must be a number from 0 to 1, not 'lots'" in page
-    assert "'no such code' is not a code like MULT_OFFBYONE" in page
+    assert "Pick a misconception from the bank's list" in page  # a select: issue #17, item 6
     assert "needs at least one of fraction, at_least, at_most, misconception" in page
     assert 'id="checks-1-expect-error"' in page
     assert 'value="lots"' in page  # what was typed is kept

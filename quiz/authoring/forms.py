@@ -4,6 +4,8 @@ messages are put back beside the fields (``quiz.authoring.specs``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,14 +16,39 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length
+from wtforms.validators import Length, ValidationError
 
 from quiz.forms import Form as FlaskForm
 from quiz.forms import SubForm as Form
 from quiz.teacher.forms import MultiCheckboxField, options
 
 TEXT_MAX = 400_000
-CODES = {"list": "misconception-codes", "autocomplete": "off", "spellcheck": "false"}
+CODES = {"autocomplete": "off", "spellcheck": "false"}
+REQUIRED = {"required": True, "aria-required": "true"}
+#: the misconception selects' choice for "the new one written below"
+NEW_CODE = "__new__"
+PICK_CODE = (
+    "Pick a misconception from the bank's list, or choose “A new one” and write its code "
+    "and text under “A new misconception”."
+)
+
+
+class CodeField(SelectField):
+    """A misconception: one of the bank's catalogue (choices set per request), none, or
+    the new one written on the same form; anything else is refused, never kept silently."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data and self.data not in {str(c[0]) for c in self.iter_choices()}:
+            raise ValidationError(PICK_CODE)
+
+    def iter_choices(self):  # noqa: ANN201
+        return super().iter_choices() if self.choices is not None else iter(())
+
+
+def code_field(label: str) -> CodeField:
+    return CodeField(label, choices=[], validate_choice=True, default="")
+
+
 UNITS = {
     "number": "A plain number (1,200)",
     "percent": "A percentage (500%)",
@@ -91,8 +118,10 @@ class OptionRow(Form):
     text = StringField("Option text")
     correct = BooleanField("Correct")
     credit = StringField("Partial credit (0 to 1), if not correct")
-    feedback = TextAreaField("Feedback: why it is right or wrong", render_kw={"rows": 2})
-    misconception = StringField("Misconception code (optional)", render_kw=CODES)
+    feedback = TextAreaField(
+        "Feedback: why it is right or wrong (optional, recommended)", render_kw={"rows": 2}
+    )
+    misconception = code_field("Misconception a student who picks it shows (optional)")
 
 
 class ValueRow(Form):
@@ -100,15 +129,15 @@ class ValueRow(Form):
     tolerance = StringField("Tolerance (±, in the answer's unit)")
     relative = StringField("Or relative tolerance (0.01 is 1%)")
     credit = StringField("Credit (0 to 1; empty: full credit)")
-    feedback = TextAreaField("Feedback", render_kw={"rows": 2})
-    misconception = StringField("Misconception code (optional)", render_kw=CODES)
+    feedback = TextAreaField("Feedback (optional, recommended)", render_kw={"rows": 2})
+    misconception = code_field("Misconception it shows (optional)")
 
 
 class PhraseRow(Form):
     text = StringField("Answer text")
     credit = StringField("Credit (0 to 1; empty: full credit)")
-    feedback = TextAreaField("Feedback", render_kw={"rows": 2})
-    misconception = StringField("Misconception code (optional)", render_kw=CODES)
+    feedback = TextAreaField("Feedback (optional, recommended)", render_kw={"rows": 2})
+    misconception = code_field("Misconception it shows (optional)")
 
 
 class CheckRow(Form):
@@ -116,16 +145,30 @@ class CheckRow(Form):
 
     answer = TextAreaField("A student's answer", render_kw={"rows": 2})
     expect = StringField("Score it must get")
-    misconception = StringField("Misconception it must reveal (optional)", render_kw=CODES)
+    misconception = code_field("Misconception it must reveal (optional)")
 
 
 class QuestionForm(FlaskForm):
     qid = StringField("Question id (letters, digits, - _ .; results use it)")
     skill = SelectField("Skill")
-    prompt = TextAreaField("Prompt: the question (Markdown, one paragraph)")
+    prompt = TextAreaField(
+        "Prompt: the question (required; Markdown, one paragraph)", render_kw=REQUIRED
+    )
     points = StringField("Points (weight; empty: 1)")
-    explanation = TextAreaField("Explanation: the reasoning, shown with the feedback")
+    explanation = TextAreaField(
+        "Explanation: the reasoning, shown with the feedback (optional, recommended)"
+    )
     checks = FieldList(FormField(CheckRow))
+    new_code = StringField(
+        "Its code (capital letters, digits and _, e.g. PERCENT_VS_POINTS)",
+        validators=[Length(max=40, message="At most 40 characters.")],
+        render_kw=CODES,
+    )
+    new_text = TextAreaField(
+        "What a student reads about it",
+        validators=[Length(max=1000, message="At most 1,000 characters.")],
+        render_kw={"rows": 2},
+    )
 
 
 class ChoiceForm(QuestionForm):

@@ -93,10 +93,22 @@ def default_categories(session: Session) -> dict[str, str]:
     return dict(SHIPPED_CATEGORIES)
 
 
+def default_misconceptions(session: Session) -> dict[str, str]:
+    """The shipped bank's misconception catalogue, so that a new bank's misconceptions
+    are picked from a list, never typed free."""
+    for texts in session.scalars(
+        select(m.Bank.misconceptions).where(m.Bank.owner_id.is_(None)).order_by(m.Bank.id)
+    ):
+        if texts:
+            return dict(texts)
+    return {}
+
+
 def new_bank(
     session: Session, teacher: m.Teacher, fields: Mapping[str, str]
 ) -> tuple[m.Bank | None, list[BankError]]:
-    """A bank started from a pasted article, with the shipped skills and categories."""
+    """A bank started from a pasted article, with the shipped skills, categories and
+    misconceptions."""
     doc = {
         "id": "draft",
         "title": fields.get("title", ""),
@@ -110,6 +122,9 @@ def new_bank(
         "categories": default_categories(session),
         "questions": [],
     }
+    misconceptions = default_misconceptions(session)
+    if misconceptions:
+        doc["misconceptions"] = misconceptions
     return save_document(session, teacher, doc)
 
 

@@ -4,6 +4,8 @@ grade in memory, exactly as a student's page looks, storing nothing."""
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
@@ -28,6 +30,7 @@ from quiz.bankcheck import Outcome, run_checks
 from quiz.banklint import BankWarning
 from quiz.db import get_session
 from quiz.questions import TYPES, Unreadable
+from quiz.questions.base import CODE_RE
 from quiz.questions.classify import sentence_label
 
 PICKED = ("classify", "highlight")
@@ -40,8 +43,117 @@ def _spec_of(doc: dict[str, Any], key: str) -> dict[str, Any]:
         abort(404)
 
 
-def _set_choices(form: f.QuestionForm, bank: m.Bank, article: Article) -> None:
+CODE_FORMAT = "capital letters, digits and _, starting with a letter, e.g. PERCENT_VS_POINTS"
+
+
+def _code_fields(form: f.QuestionForm) -> Iterator[Any]:
+    for list_name in ("options", "answers", "wrong", "checks"):
+        for row in getattr(form, list_name, None) or ():
+            yield row.form.misconception
+
+
+def code_choices(catalogue: Mapping[str, str], used: set[str]) -> list[tuple[str, str]]:
+    """The misconception select: none, the catalogue by its text, codes already used in
+    the bank but not in it (a bank without a catalogue), and "a new one"."""
+    choices = [("", "None")]
+    choices += [(code, f"{text} ({code})") for code, text in catalogue.items()]
+    choices += [(code, f"{code} (not in the catalogue)") for code in sorted(used - set(catalogue))]
+    return [*choices, (f.NEW_CODE, "A new one: write it under “A new misconception”")]
+
+
+def _used_codes(doc: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for q in doc.get("questions") or []:
+        for name in (*ops.ITEM_LISTS, "checks"):
+            for item in q.get(name) or []:
+                if isinstance(item, Mapping) and isinstance(item.get("misconception"), str):
+                    found.add(item["misconception"])
+    return found
+
+
+def normalise_code(typed: str) -> str:
+    """``percent-vs-points`` -> ``PERCENT_VS_POINTS``: runs of anything but letters and
+    digits become one ``_``."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", typed.strip()).strip("_").upper()
+
+
+def _new_code(form: f.QuestionForm, picks: Picks | None, catalogue: Mapping[str, str]) -> str:
+    """The misconception written on the form (normalised), checked; the selects that chose
+    "a new one" get its code. Messages go beside the fields; "" when there is none."""
+    typed = (form.new_code.data or "").strip()
+    text = (form.new_text.data or "").strip()
+    code = normalise_code(typed)
+    wanted = [fld for fld in _code_fields(form) if fld.data == f.NEW_CODE]
+    sentences = [d for d in (picks.details.values() if picks else ()) if d.get("misconception")]
+    wanted_sentences = [d for d in sentences if d["misconception"] == f.NEW_CODE]
+    if typed and not CODE_RE.match(code):
+        form.new_code.errors = [
+            *form.new_code.errors,
+            f"“{typed}” cannot be a code: use {CODE_FORMAT}.",
+        ]
+        code = ""
+    elif typed:
+        form.new_code.data = code
+        if code in catalogue and text and text != catalogue[code]:
+            form.new_code.errors = [
+                *form.new_code.errors,
+                f"{code} is in the catalogue already (“{catalogue[code]}”): pick it from the list.",
+            ]
+        elif code not in catalogue and not text:
+            form.new_text.errors = [
+                *form.new_text.errors,
+                "Write what a student reads about this misconception.",
+            ]
+    elif text:
+        form.new_code.errors = [*form.new_code.errors, f"Give it a code: {CODE_FORMAT}."]
+    if (wanted or wanted_sentences) and not code:
+        if not typed and not text:
+            form.new_code.errors = [
+                *form.new_code.errors,
+                f"“A new one” was chosen: write its code ({CODE_FORMAT}) and its text here.",
+            ]
+        for fld in wanted:
+            fld.errors = [*fld.errors, "Write the new misconception below, or pick one."]
+    for fld in wanted:
+        fld.data = code or fld.data
+    for d in wanted_sentences:
+        d["misconception"] = code or d["misconception"]
+    return code if not (form.new_code.errors or form.new_text.errors) else ""
+
+
+def _check_sentence_codes(picks: Picks | None, allowed: set[str]) -> None:
+    for sid, d in picks.details.items() if picks else ():
+        code = d.get("misconception", "")
+        if code and code not in allowed:
+            picks.errors.setdefault(sid, {}).setdefault("misconception", []).append(f.PICK_CODE)
+
+
+def _with_code(doc: dict[str, Any], code: str, text: str) -> dict[str, Any]:
+    """The document with a new misconception added to its catalogue."""
+    if code and code not in (doc.get("misconceptions") or {}):
+        doc["misconceptions"] = {**(doc.get("misconceptions") or {}), code: text}
+    return doc
+
+
+def _set_choices(
+    form: f.QuestionForm, bank: m.Bank, article: Article, used: set[str] | None = None
+) -> None:
     form.skill.choices = f.options(bank.skills)
+    choices = code_choices(bank.misconceptions or {}, used or set())
+    for fld in _code_fields(form):
+        fld.choices = choices
+    if isinstance(form, f.ChoiceForm):  # two options make a question: marked before a save
+        for n, row in enumerate(form.options):
+            if n < 2:
+                row.form.text.render_kw = f.REQUIRED
+                row.form.text.label.text = "Option text (required)"
+    for list_name in ("answers",):
+        rows = getattr(form, list_name, None)
+        if rows:
+            first = rows[0].form
+            target = first.value if hasattr(first, "value") else first.text
+            target.render_kw = f.REQUIRED
+            target.label.text = f"{target.label.text} (required)"
     if isinstance(form, f.ClassifyForm):
         form.categories.choices = f.options(bank.categories)
     if isinstance(form, f.HighlightForm):
@@ -60,6 +172,7 @@ def _editor(bank: m.Bank, qtype: str, key: str | None) -> Response | tuple[str, 
     messages = Messages()
     picks: Picks | None = Picks() if qtype in PICKED else None
     checked = Checked()
+    used = _used_codes(doc)
     if request.method == "GET":
         if key is None:
             used = all_keys(db, bank) | {q["id"] for q in doc["questions"]}
@@ -81,11 +194,11 @@ def _editor(bank: m.Bank, qtype: str, key: str | None) -> Response | tuple[str, 
                 checked.warnings = review.about(key)
         if not form.checks.entries:
             form.checks.append_entry()
-        _set_choices(form, bank, article)
+        _set_choices(form, bank, article, used)
         return _editor_page(bank, qtype, key, form, picks, messages, article, 200, checked)
 
     form = cls()
-    _set_choices(form, bank, article)
+    _set_choices(form, bank, article, used)
     form.validate_on_submit()
     if "csrf_token" in form.errors:
         abort(400)
@@ -94,14 +207,28 @@ def _editor(bank: m.Bank, qtype: str, key: str | None) -> Response | tuple[str, 
     action = request.form.get("action", "save")
     if action.startswith("add-") and action[4:] in ("options", "answers", "wrong", "checks"):
         getattr(form, action[4:]).append_entry()
+        _set_choices(form, bank, article, used)
         return _editor_page(bank, qtype, key, form, picks, messages, article, 200)
     if action == "refresh":
         return _editor_page(bank, qtype, key, form, picks, messages, article, 200)
+    catalogue = bank.misconceptions or {}
+    new_code = _new_code(form, picks, catalogue)
+    _check_sentence_codes(picks, {*catalogue, *used, *([new_code] if new_code else [])})
+    new_text = (form.new_text.data or "").strip() or catalogue.get(new_code, "")
     spec, sinks = build_spec(qtype, form, picks, article, key, messages)
     label = key if key is not None else str(spec["id"]) or f"#{len(doc['questions']) + 1}"
+    trouble = form.new_code.errors or form.new_text.errors
+    if trouble or any(fld.errors for fld in _code_fields(form)) or (picks and picks.errors):
+        # not saved; the bank's other messages are shown with these (not the codes' again)
+        _review, errors = quality.review(_with_code(ops.put_question(doc, spec, key), "", ""))
+        errors = [e for e in errors if not e.field.endswith("misconception")]
+        place_errors(errors, label, sinks, messages)
+        return _editor_page(bank, qtype, key, form, picks, messages, article, 422, checked)
     if action == "run-checks":
         if not form.errors:
-            review, errors = quality.review(ops.put_question(doc, spec, key))
+            review, errors = quality.review(
+                _with_code(ops.put_question(doc, spec, key), new_code, new_text)
+            )
             if review is not None:
                 checked.show(review, str(spec["id"]), messages.check_rows)
                 return _editor_page(bank, qtype, key, form, picks, messages, article, 200, checked)
@@ -113,12 +240,16 @@ def _editor(bank: m.Bank, qtype: str, key: str | None) -> Response | tuple[str, 
             "A deleted question of this bank had this id (its results keep it): choose another.",
         ]
     if not form.errors:
-        new_doc = ops.put_question(doc, spec, key)
+        new_doc = _with_code(ops.put_question(doc, spec, key), new_code, new_text)
         saved, errors = ops.save_document(db, g.teacher, new_doc, bank)
         if saved is not None:
             db.commit()
             review, _ = quality.review(new_doc)
             flash(f"Question {spec['id']} saved." + _verdict(review, str(spec["id"])))
+            if action == "save-another":
+                return redirect(
+                    url_for("authoring.new_question", bank_id=bank.id, qtype=qtype), code=303
+                )
             return redirect(
                 url_for("authoring.bank", bank_id=bank.id, _anchor=f"q-{spec['id']}"), code=303
             )
@@ -182,7 +313,10 @@ def _editor_page(
         article=article,
         failed=failed,
         roles=f.ROLES,
-        codes=bank.misconceptions or {},
+        codes=code_choices(
+            bank.misconceptions or {}, _used_codes(ops.document(get_session(), bank))
+        ),
+        types=f.TYPE_NAMES,
         position=_position(bank, key),
         results=checked.results,
         warnings=checked.warnings,

@@ -79,8 +79,10 @@ def new_bank() -> Response | tuple[str, int]:
             bank, errors = ops.new_bank(db, g.teacher, form.data)
             if bank is not None:
                 db.commit()
-                flash("The bank was created. Now add questions to it.")
-                return redirect(url_for("authoring.bank", bank_id=bank.id), code=303)
+                flash("The bank was created. Write its first question (or choose another type).")
+                return redirect(
+                    url_for("authoring.new_question", bank_id=bank.id, qtype="single"), code=303
+                )
             db.rollback()
             general = _tie_fields(form, errors, _BANK_FIELDS)
         return render_template("authoring/new_bank.html", form=form, general=general), 422

@@ -28,12 +28,13 @@ def log_in_teacher(page: Any, base: str, email: str, password: str) -> None:
 
 def fill_new_bank(page: Any, title: str, article: str, **more: str) -> str:
     """On the new-bank form: fill it (``more``: other fields by label, such as
-    Description), create the bank, and return its page's URL."""
+    Description), create the bank (which opens its first question's editor), and
+    return the bank page's URL."""
     page.get_by_label("Bank title").fill(title)
     for label, value in more.items():
         page.get_by_label(label).fill(value)
     page.get_by_label("Article title").fill("Assaults up 500%, agency says")
     page.get_by_label("Article text").fill(article)
     page.get_by_role("button", name="Create the bank").click()
-    page.wait_for_url(re.compile(r"/teacher/banks/\d+$"))
-    return page.url
+    page.wait_for_url(re.compile(r"/teacher/banks/\d+/questions/new/single$"))
+    return page.url.rsplit("/questions/", 1)[0]
