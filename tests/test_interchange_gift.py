@@ -192,6 +192,11 @@ def test_every_bad_question_is_listed_with_its_line_and_nothing_is_imported():
     assert all(e.startswith("t.gift:") for e in result.errors)
 
 
+def test_reading_errors_and_unsupported_questions_are_listed_together():
+    result = _import("::a::Q {~%33.3%x =y}\n\n::b::Essay {}\n\n::c::Q {#x}\n")
+    assert [e.split(": ")[0] for e in result.errors] == ["t.gift:1", "t.gift:3", "t.gift:5"]
+
+
 def test_a_question_our_validation_refuses_is_an_error_at_its_gift_line():
     result = _import("::ok::Fine {T}\n\n\n::none::Nothing right {~a ~b}\n")
     assert result.document is None

@@ -789,6 +789,12 @@ def to_bank_data(
     return data, places, result
 
 
+def _line_of_message(message: str) -> int:
+    place = message.split(": ", 1)[0]
+    line = place.rsplit(":", 1)[-1]
+    return int(line) if line.isdigit() else 0
+
+
 def import_gift(
     raw: bytes,
     file: str,
@@ -800,7 +806,7 @@ def import_gift(
     """A GIFT file as a validated bank: all or nothing, every problem with its line."""
     read, errors = read_gift_bytes(raw, file)
     stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    if errors:
+    if errors and not read.questions:
         return read, Imported(file=file, errors=errors)
     data, places, result = to_bank_data(
         read,
@@ -809,7 +815,8 @@ def import_gift(
         title=title or f"Imported from {stem}",
         skip_unsupported=skip_unsupported,
     )
-    if result.errors:
+    if errors or result.errors:  # every problem, in the order of the file
+        result.errors = sorted(errors + result.errors, key=_line_of_message)
         return read, result
     if not data["questions"]:
         result.errors.append(f"{file}:1: no question of a type we take is left to import")
