@@ -417,3 +417,12 @@ def test_export_lists_what_gift_would_misread_and_keeps_a_leading_percent():
         ("%50 of them", True),
         ("%20 of them", False),
     ]
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_1(tmp_path):
+    out = tmp_path / "no" / "such" / "dir" / "bank.yaml"
+    result = CliRunner().invoke(import_gift_command, [str(FEATURES), "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"{out}: cannot be written" in result.stderr and "Traceback" not in result.output
+    missing = CliRunner().invoke(import_gift_command, [str(tmp_path / "none.gift")])
+    assert missing.exit_code == 1 and "cannot be read" in missing.stderr

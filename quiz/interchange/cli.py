@@ -43,7 +43,11 @@ def read_input(path: str) -> bytes:
 def write_output(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (a temporary file renamed into place)."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+    except OSError as exc:
+        click.echo(f"{path}: cannot be written: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
