@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from flask import Flask, current_app
@@ -12,6 +13,7 @@ from sqlalchemy import text
 
 from quiz import banklint, classes, migrate, services
 from quiz.banks import check_paths
+from quiz.clidb import needs_database
 from quiz.db import get_engine, session_scope
 
 bank_cli = AppGroup("bank", help="Check and load question banks.")
@@ -95,6 +97,7 @@ def load_banks(app: Flask, paths: list[str]) -> list[str]:
 
 @bank_cli.command("load")
 @click.argument("paths", nargs=-1, type=click.Path())
+@needs_database()
 def bank_load(paths: tuple[str, ...]) -> None:
     """Load banks into the database (all or nothing)."""
     problems = load_banks(current_app._get_current_object(), _paths(paths))  # type: ignore[attr-defined]
@@ -107,6 +110,7 @@ def bank_load(paths: tuple[str, ...]) -> None:
 
 
 @db_cli.command("upgrade")
+@needs_database(check_schema=False)
 def db_upgrade() -> None:
     """Upgrade the database schema to the newest version."""
     migrate.upgrade(get_engine(current_app))
@@ -115,6 +119,7 @@ def db_upgrade() -> None:
 
 @db_cli.command("revision")
 @click.option("-m", "--message", required=True)
+@needs_database(check_schema=False)
 def db_revision(message: str) -> None:
     """Autogenerate a migration from the models (for developers)."""
     migrate.revision(get_engine(current_app), message)
@@ -122,10 +127,21 @@ def db_revision(message: str) -> None:
 
 @click.command("setup")
 @with_appcontext
+@needs_database(check_schema=False)
 def setup_command() -> None:
     """Upgrade the schema and load the banks: what the server needs before it starts.
     Exits 1, loading nothing, if any bank is invalid."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    zone_name = str(app.config.get("TIMEZONE") or "UTC")
+    try:
+        ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        click.echo(
+            f"QUIZ_TIMEZONE={zone_name!r} is not a time zone name: use an Area/City name "
+            "such as Europe/London or America/New_York (the list: timedatectl list-timezones).",
+            err=True,
+        )
+        sys.exit(1)
     migrate.upgrade(get_engine(app))
     problems = load_banks(app, list(app.config["BANK_PATHS"]))
     for p in problems:
@@ -134,10 +150,17 @@ def setup_command() -> None:
         click.echo("The quiz will not start until these bank problems are fixed.", err=True)
         sys.exit(1)
     click.echo(f"Database ready at {get_engine(app).url.render_as_string()}; banks loaded.")
+    default = " (the default)" if zone_name == "UTC" else ""
+    click.echo(
+        f"Times are shown and typed in the school's time zone: {zone_name}{default}. "
+        "To change it, set QUIZ_TIMEZONE to its name (for example QUIZ_TIMEZONE=Europe/London) "
+        "and restart the server."
+    )
 
 
 @click.command("purge")
 @with_appcontext
+@needs_database()
 def purge_command() -> None:
     """Delete data older than each class's retention (run it daily, e.g. from cron)."""
     with session_scope(current_app._get_current_object()) as session:  # type: ignore[attr-defined]

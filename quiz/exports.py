@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from quiz import models as m
 from quiz import timeutil
 from quiz.classes import normalise_code
+from quiz.clidb import needs_database
 from quiz.db import session_scope
 from quiz.discernment import Counts
 from quiz.rendering import plural
@@ -316,7 +317,10 @@ def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterato
                 )
             slug, keys, columns = bank
             method = assignment.grading
+            wanted = (assignment.selection_config or {}).get("students") or None
             for student, sid, name in roster.get(assignment.class_id, ()):
+                if wanted is not None and sid not in wanted:
+                    continue  # a follow-up for the students who showed a misconception
                 mine = attempts.get((aid, sid), [])
                 r = student_result(student, mine, method, keys, sums)
                 percent = r.skill_percent
@@ -711,6 +715,7 @@ GRADEBOOK = "grades-by-question"
     help="Write to this file instead of standard output.",
 )
 @with_appcontext
+@needs_database()
 def export_command(
     kind: str, class_code: str | None, assignment_id: int | None, output: str | None
 ) -> None:

@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 
 from quiz.auth.forms import PASSWORD_MAX, PASSWORD_MIN, looks_like_email, normalise_email
 from quiz.auth.views import EmailTaken, create_teacher, find_teacher, set_password
+from quiz.clidb import needs_database
 from quiz.db import session_scope
 
 
@@ -42,6 +43,7 @@ def _checked_password() -> str:
 @click.argument("email")
 @click.option("--name", default="", help="The name students and colleagues see.")
 @with_appcontext
+@needs_database()
 def create_teacher_command(email: str, name: str) -> None:
     """Create a teacher's account. The password is asked for (or read from stdin)."""
     email = normalise_email(email)
@@ -61,6 +63,7 @@ def create_teacher_command(email: str, name: str) -> None:
 @click.command("set-password")
 @click.argument("email")
 @with_appcontext
+@needs_database()
 def set_password_command(email: str) -> None:
     """Give a teacher a new password (and lift any login block on the account)."""
     email = normalise_email(email)
