@@ -16,7 +16,7 @@
    ``flask --app quiz export`` without filters does), and their floors: a plain
    ``csv.writer`` over a raw DB-API cursor of the same rows with the same joins
    and as many queries as the export (no ORM, no cell escaping or formatting).
-   The responses floor runs the export's own query (``_responses_query()``, one
+   The responses floor runs the export's own query (``responses_query()``, one
    per assignment) but reads ``answered_at`` as stored, where the export has the
    database format it. Since ``grades_csv`` reads its rows with three queries per
    ``GRADES_BATCH`` assignments (``assignment_id IN (...)``) instead of three per
@@ -73,9 +73,16 @@ class Rows:
     def __init__(self, table: Any) -> None:
         self.table = table
         self.columns = [c.name for c in table.columns]
+        # A column left out takes the model's scalar default (a column added by a later
+        # migration, such as teacher.session_generation), else NULL.
+        self.defaults = {
+            c.name: c.default.arg
+            for c in table.columns
+            if c.default is not None and c.default.is_scalar
+        }
 
     def tuple(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(values.get(c) for c in self.columns)
+        return tuple(values.get(c, self.defaults.get(c)) for c in self.columns)
 
 
 class Loader:
@@ -430,7 +437,7 @@ def _export(kind: str, engine: Any, out: Any) -> tuple[int, int]:
 def _floor(kind: str, engine: Any, out: Any) -> tuple[int, int]:
     """csv.writer over a raw DB-API cursor: the same rows, the same joins, the same
     number of queries as the export (no ORM, no cell escaping or formatting)."""
-    from quiz.exports import GRADES_BATCH, GRADES_COLUMNS, RESPONSES_COLUMNS, _responses_query
+    from quiz.exports import GRADES_BATCH, GRADES_COLUMNS, RESPONSES_COLUMNS, responses_query
 
     raw = engine.raw_connection()
     dialect = engine.dialect
@@ -448,7 +455,7 @@ def _floor(kind: str, engine: Any, out: Any) -> tuple[int, int]:
         writer.writerow(RESPONSES_COLUMNS)
         # The export's own query compiled once, the assignment id its one parameter; the
         # stored answered_at as the driver returns it (the export formats it in SQL).
-        compiled = _responses_query().compile(dialect=dialect)
+        compiled = responses_query().compile(dialect=dialect)
         assert list(compiled.binds) == ["assignment_id"]
         sql = str(compiled)
         for aid, _cid, _title, _slug, _skills, cname, code in assignments:

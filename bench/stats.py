@@ -1,0 +1,108 @@
+"""Item statistics of one assignment's 10,000 submitted attempts, timed.
+
+    .venv/bin/python bench/stats.py [--db sqlite|postgresql] [--attempts 10000] [--repeat 3]
+
+A fresh database (``flask --app quiz setup``), then one class of ``--attempts``
+students and one submitted attempt each on one assignment of the shipped bank
+(every live question), bulk-inserted as bench/export.py does (``populate``: real question
+versions, states and graded responses, every slot answered). Then, in this
+process, ``quiz.stats.assignment_statistics`` (what the teacher's statistics page
+computes: the analysed attempts, their marks, item and whole-test statistics,
+skills) is run ``--repeat`` times on a new session each time; the first run is
+reported apart (cold caches). Target (issue #20): under one second.
+
+Prints ONE JSON line; progress goes to stderr. Take figures on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from _common import emit, machine, note
+from export import populate
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quiz import models as m
+from quiz.db import make_engine
+from quiz.stats import assignment_statistics
+from tests.load import client as lc
+
+TARGET_SECONDS = 1.0
+
+
+def live_questions(url: str) -> int:
+    """How many questions an attempt at the shipped bank has (every live one)."""
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            bank = session.scalars(select(m.Bank).where(m.Bank.slug == lc.SLUG)).one()
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(m.Question)
+                    .where(m.Question.bank_id == bank.id, ~m.Question.retired)
+                )
+                or 0
+            )
+    finally:
+        engine.dispose()
+
+
+def measure(url: str, repeat: int) -> dict[str, Any]:
+    engine = make_engine(url)
+    runs: list[float] = []
+    analysed = questions = 0
+    try:
+        for _ in range(repeat):
+            with Session(engine) as session:
+                assignment = session.get_one(m.Assignment, 1)
+                t0 = time.perf_counter()
+                result = assignment_statistics(session, assignment)
+                runs.append(time.perf_counter() - t0)
+                analysed, questions = result.attempts_analysed, len(result.questions)
+    finally:
+        engine.dispose()
+    warm = runs[1:] or runs
+    return {
+        "attempts_analysed": analysed,
+        "questions": questions,
+        "first_s": round(runs[0], 3),
+        "median_s": round(statistics.median(warm), 3),
+        "spread_s": [round(min(warm), 3), round(max(warm), 3)],
+        "runs_s": [round(r, 3) for r in runs],
+        "target_s": TARGET_SECONDS,
+        "meets_target": statistics.median(warm) < TARGET_SECONDS,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--attempts", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    if not 1 <= args.attempts <= 100_000 or not 1 <= args.repeat <= 20:
+        parser.error("--attempts 1..100000, --repeat 1..20")
+    with (
+        tempfile.TemporaryDirectory(prefix="quiz-stats-") as tmp,
+        lc.fresh_database(args.db, Path(tmp)) as url,
+    ):
+        note(f"populating {args.attempts} attempts on {args.db} ...")
+        t0 = time.perf_counter()
+        answers = args.attempts * live_questions(url)
+        counts = populate(url, answers, classes=1, class_size=args.attempts)
+        note(f"populated in {time.perf_counter() - t0:.1f}s; timing assignment_statistics")
+        figures = measure(url, args.repeat)
+    emit({"bench": "stats", "db": args.db, "machine": machine(), "rows": counts, **figures})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
