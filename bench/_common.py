@@ -1,13 +1,42 @@
-"""Shared by the benchmarks: the import path, the machine, one JSON line out."""
+"""Shared by the benchmarks: what they need, the import path, the machine, one JSON
+line out. Every benchmark imports this module first: run from an environment
+without what they need, it says in one line what to install and exits 2."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import platform
 import sys
 from pathlib import Path
 from typing import Any
+
+# What the benchmarks import beyond the standard library (the quiz's own dependencies,
+# and psutil, which the load client uses to watch gunicorn): the `bench` extra.
+NEEDS = ("flask", "sqlalchemy", "psycopg", "gunicorn", "psutil")
+INSTALL = "pip install -e '.[bench]'"
+
+
+def missing(modules: tuple[str, ...] = NEEDS) -> list[str]:
+    """The modules of ``modules`` this Python cannot import."""
+    return [name for name in modules if importlib.util.find_spec(name) is None]
+
+
+def require(modules: tuple[str, ...] = NEEDS) -> None:
+    """Exit 2 with one line naming the install command if a module is missing."""
+    lacking = missing(modules)
+    if lacking:
+        script = Path(sys.argv[0]).name or "the benchmark"
+        print(
+            f"{script} needs {', '.join(lacking)} (not importable by {sys.executable}): "
+            f"run `{INSTALL}` (or use .venv/bin/python)",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+
+
+require()
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-from _common import ROOT, emit, machine  # noqa: F401  (puts the project on sys.path)
+from _common import ROOT, emit, machine  # noqa: F401  (checks the modules, sets sys.path)
+from yaml import safe_load
 
 from quiz.drafting import annotate, parse_article  # noqa: E402
 from quiz.drafting.bankdraft import draft_bank_yaml  # noqa: E402
@@ -35,7 +35,7 @@ JSON_CHECK = {
 
 
 def load(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = safe_load(path.read_text(encoding="utf-8"))
     title = data["title"]
     paragraphs = data["paragraphs"]
     text = title[2] + "\n\n" + "\n\n".join(" ".join(s[2] for s in p) for p in paragraphs)

@@ -372,7 +372,7 @@ def _iso_utc_sql(column: Any, dialect: str) -> Any:
     return None
 
 
-def _responses_query(dialect: str | None = None) -> Any:
+def responses_query(dialect: str | None = None) -> Any:
     """Every answer of the assignment ``:assignment_id``, in the export's order.
     With the name of a dialect the SQL writes ``answered_at`` as ``iso_utc`` does
     (where it can); without, it is the stored time."""
@@ -425,7 +425,7 @@ def responses_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iter
     conn = session.connection()
     dialect = conn.dialect.name
     in_python = _iso_utc_sql(m.Answer.answered_at, dialect) is None
-    query = _responses_query(dialect).execution_options(yield_per=YIELD_PER)
+    query = responses_query(dialect).execution_options(yield_per=YIELD_PER)
     esc = _Escaped()
     pending: list[Sequence[Any]] = []
     for assignment in assignments:
