@@ -54,6 +54,19 @@ def select_questions(
     return chosen
 
 
+def targets(assignment: m.Assignment) -> set[int] | None:
+    """The students an assignment is for, when it names some (a follow-up set for the
+    students who showed a misconception: ``selection_config["students"]``); None: the
+    whole class."""
+    ids = (assignment.selection_config or {}).get("students")
+    return {int(i) for i in ids if isinstance(i, int)} if isinstance(ids, list) and ids else None
+
+
+def is_for(assignment: m.Assignment, student_id: int) -> bool:
+    wanted = targets(assignment)
+    return wanted is None or student_id in wanted
+
+
 @dataclass
 class StudentView:
     """One assignment as a student sees it on their page."""
@@ -83,6 +96,8 @@ def for_student(
     ).all()
     views = []
     for a in rows:
+        if not is_for(a, student.id):
+            continue
         attempts = session.scalars(
             select(m.Attempt)
             .where(m.Attempt.assignment_id == a.id, m.Attempt.student_id == student.id)
@@ -109,6 +124,8 @@ def start(
     now = now or utcnow()
     if student.class_id != assignment.class_id:
         raise services.NotAllowed("This assignment is not for your class.")
+    if not is_for(assignment, student.id):
+        raise services.NotAllowed("This assignment is not for you.")
     assignment_id, student_id = assignment.id, student.id
     services.one_start_at_a_time(session, student_id, now)
     current = session.scalar(

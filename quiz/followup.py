@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from quiz import models as m
@@ -108,3 +109,32 @@ def for_attempt(session: Session, attempt: m.Attempt, size: int = SIZE) -> list[
     keys = choose(candidates, set(shown_misconceptions(attempt)), percent, answered, size)
     by_key = {q.key: q for q in live}
     return [by_key[k] for k in keys]
+
+
+def probing(session: Session, assignment: m.Assignment, code: str, size: int = SIZE) -> list[str]:
+    """The keys of a follow-up set on one misconception for a class: the bank's live
+    questions that probe ``code``, those the assignment did not ask first."""
+    from quiz import services
+    from quiz.results import tagged_misconceptions
+
+    live = [q for q in services.live_questions(session, assignment.bank) if q.current_version]
+    candidates = [
+        Candidate(
+            q.key,
+            q.current_version.skill,  # type: ignore[union-attr]
+            frozenset(tagged_misconceptions(services.question_of(q.current_version))),  # type: ignore[arg-type]
+        )
+        for q in live
+    ]
+    asked = set(session.scalars(_ASKED, {"aid": assignment.id}))
+    return [k for k in choose(candidates, {code}, {}, asked, size) if k]
+
+
+_ASKED = (
+    select(m.Question.key)
+    .join(m.QuestionVersion, m.QuestionVersion.question_id == m.Question.id)
+    .join(m.AttemptSlot, m.AttemptSlot.question_version_id == m.QuestionVersion.id)
+    .join(m.Attempt, m.Attempt.id == m.AttemptSlot.attempt_id)
+    .where(m.Attempt.assignment_id == bindparam("aid"))
+    .distinct()
+)

@@ -140,9 +140,14 @@ def _skill_percent(sums: dict[str, tuple[float, float]], skill: str) -> float | 
 def assignment_results(session: Session, assignment: m.Assignment) -> list[StudentResult]:
     """Every student of the assignment's class, those who have not started included,
     ordered by display name (case-insensitive). Three queries in all."""
-    students = session.scalars(
-        select(m.Student).where(m.Student.class_id == assignment.class_id)
-    ).all()
+    wanted = (assignment.selection_config or {}).get("students")  # a follow-up's students
+    students = [
+        s
+        for s in session.scalars(
+            select(m.Student).where(m.Student.class_id == assignment.class_id)
+        ).all()
+        if not isinstance(wanted, list) or not wanted or s.id in wanted
+    ]
     attempts: dict[int, list[AttemptRow]] = defaultdict(list)
     for row in session.execute(
         select(

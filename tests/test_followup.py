@@ -158,3 +158,117 @@ def test_no_follow_up_before_feedback_is_due(app: Flask, client):
         f"/attempts/{attempt_id}/practise-missed", data={"csrf_token": _csrf(client)}
     )
     assert response.status_code == 404
+
+
+# -- the teacher assigns a follow-up ---------------------------------------------------------
+
+
+def _teacher_class(app: Flask) -> int:
+    more = BANK.replace("id: judging\n", "id: judging-more\n") + MORE
+    with session_scope(app) as session:
+        teacher = factories.gen_teacher(session)
+        klass = factories.gen_class(session, teacher)
+        assignment = make_assignment(session, klass, load_bank(session, more))
+        assignment.selection = "manual"
+        assignment.selection_config = {"questions": ASSIGNED}
+        for name, answers in (("Ada", RIGHT), ("Cy", ALL_SOUND), ("Di", ALL_SOUND)):
+            student = add_student(session, klass, name)
+            attempt = assignments.start(session, student, assignment)
+            for slot in attempt.slots:
+                how = answers.get(slot.question_version.question.key)
+                if how:
+                    services.save_answer(session, attempt, slot, form_for(slot, how))
+            assert services.submit_attempt(session, attempt)
+        return assignment.id
+
+
+def _follow(client, aid: int, **data: str):
+    return client.post(
+        f"/teacher/assignments/{aid}/follow-up", data={"csrf_token": _csrf(client), **data}
+    )
+
+
+def test_teacher_assigns_a_follow_up_to_the_students_who_showed_it(app: Flask, client):
+    aid = _teacher_class(app)
+    factories.login(client)
+    page = client.get(f"/teacher/assignments/{aid}").get_data(as_text=True)
+    assert "Assign to the 2 who showed it" in page and "Assign to the class" in page
+    response = _follow(
+        client, aid, misconception="Reads an X% increase as X/100 times the start.", who="showed"
+    )
+    assert response.status_code == 303
+    with session_scope(app) as session:
+        follow = session.scalars(
+            m.Assignment.__table__.select().where(m.Assignment.id != aid)
+        ).one()
+        follow = session.get_one(m.Assignment, follow)
+        names = {s.display_name: s for s in follow.klass.students}
+        assert follow.title.startswith("Follow-up: Reads an X% increase")
+        # The question that probes it and was not asked first, then the one that was.
+        assert follow.selection_config["questions"] == ["q-calc-again", "q-calc"]
+        assert sorted(follow.selection_config["students"]) == sorted(
+            [names["Cy"].id, names["Di"].id]
+        )
+        assert follow.feedback == m.FEEDBACK_IMMEDIATE and follow.attempts_allowed == 0
+        # Cy sees it and can start it; Ada, who did not show it, neither sees nor starts it.
+        assert [v.assignment.id for v in assignments.for_student(session, names["Cy"])][
+            0
+        ] == follow.id
+        assert follow.id not in [
+            v.assignment.id for v in assignments.for_student(session, names["Ada"])
+        ]
+        attempt = assignments.start(session, names["Cy"], follow)
+        assert [s.question_version.question.key for s in attempt.slots] == [
+            "q-calc-again",
+            "q-calc",
+        ]
+        try:
+            assignments.start(session, names["Ada"], follow)
+        except services.NotAllowed as exc:
+            assert "not for you" in str(exc)
+        else:
+            raise AssertionError("Ada started a follow-up not meant for her")
+        follow_id = follow.id
+    results_page = client.get(f"/teacher/assignments/{follow_id}").get_data(as_text=True)
+    students = results_page[: results_page.index('id="wrong-title"')]
+    assert ">Cy</th>" in students and ">Di</th>" in students and ">Ada</th>" not in students
+    grades = client.get(f"/teacher/assignments/{follow_id}/grades.csv").get_data(as_text=True)
+    assert ",Cy," in grades and ",Di," in grades and ",Ada," not in grades
+
+
+def test_teacher_assigns_a_follow_up_to_the_class(app: Flask, client):
+    aid = _teacher_class(app)
+    factories.login(client)
+    assert (
+        _follow(
+            client, aid, misconception="Misses the writer's emotive verdict.", who="class"
+        ).status_code
+        == 303
+    )
+    with session_scope(app) as session:
+        follow = session.scalars(
+            m.Assignment.__table__.select().where(m.Assignment.id != aid)
+        ).one()
+        follow = session.get_one(m.Assignment, follow)
+        assert "students" not in follow.selection_config
+        assert follow.selection_config["questions"] == ["q-loaded-again", "q-classify"]
+
+
+def test_hostile_follow_up_requests_change_nothing(app: Flask, client):
+    aid = _teacher_class(app)
+    factories.login(client)
+    for data in (
+        {"misconception": "A misconception no wrong answer tags.", "who": "class"},
+        {"misconception": "MULT_OFFBYONE", "who": "showed"},
+        {"misconception": "Reads an X% increase as X/100 times the start.", "who": "all"},
+        {"misconception": "Reads an X%\x00<script>", "who": "showed"},
+        {"misconception": "x" * 10_000, "who": "class"},
+        {},
+    ):
+        response = _follow(client, aid, **data)
+        assert response.status_code == 303, data
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "That follow-up could not be made" in page
+    assert client.post(f"/teacher/assignments/{aid}/follow-up", data={}).status_code == 400
+    with session_scope(app) as session:
+        assert len(session.scalars(m.Assignment.__table__.select()).all()) == 1

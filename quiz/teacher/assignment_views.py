@@ -21,7 +21,7 @@ from flask import (
 from sqlalchemy import select
 
 from quiz import assignments as assign
-from quiz import charts, exports, results, services, stats
+from quiz import charts, exports, followup, results, services, stats
 from quiz import models as m
 from quiz.db import get_session, utcnow
 from quiz.rendering import markdown_inline, plural
@@ -38,7 +38,11 @@ def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> 
     form = f.AssignmentForm() if formdata else f.AssignmentForm(formdata=None)
     form.bank.choices = f.options((b.id, b.title) for b in banks)
     bank_id = form.bank.data if formdata and form.bank.data else (obj.bank_id if obj else None)
-    bank = next((b for b in banks if b.id == bank_id), banks[0] if banks else None)
+    if bank_id is None and not formdata:  # "Assign this bank" on a bank's page
+        bank_id = request.args.get("bank", type=int)
+    own = [b for b in banks if b.owner_id == g.teacher.id]
+    newest = max(own, key=lambda b: b.id) if own else (banks[0] if banks else None)
+    bank = next((b for b in banks if b.id == bank_id), newest)  # default: the newest own bank
     skills: dict[str, str] = {}
     questions: list[tuple[str, str]] = []
     for b in banks:
@@ -74,6 +78,7 @@ def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> 
         form.shuffle_questions.data = obj.shuffle_questions
         form.shuffle_options.data = obj.shuffle_options
     elif not formdata:
+        form.bank.data = bank.id if bank is not None else None
         form.opens_at.data = (to_local(utcnow()) or utcnow()).replace(
             tzinfo=None, second=0, microsecond=0
         )
@@ -82,13 +87,16 @@ def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> 
 
 
 def _apply(form: f.AssignmentForm, a: m.Assignment) -> None:
-    a.title = form.title.data or ""
     a.bank_id = form.bank.data
+    titles = {c.value: c.label for c in form.bank.choices or []}  # type: ignore[union-attr]
+    a.title = form.title.data or titles.get(a.bank_id) or "Quiz"  # default: the bank's title
     a.selection = form.selection.data or "all"
+    students = (a.selection_config or {}).get("students")  # a follow-up's, kept on edit
     a.selection_config = {
         "skills": form.skills.data or [],
         "questions": form.questions.data or [],
         "per_skill": form.per_skill.data or 1,
+        **({"students": students} if students else {}),
     }
     a.opens_at = from_local(form.opens_at.data) or utcnow()
     a.closes_at = from_local(form.closes_at.data)
@@ -200,6 +208,53 @@ def assignment_page(assignment_id: int) -> str | Response:
         min_sample=results.MIN_SAMPLE,
         misconception_text=results.misconception_text,
     )
+
+
+@bp.post("/assignments/<int:assignment_id>/follow-up")
+def follow_up(assignment_id: int) -> Response:
+    """A follow-up assignment on one misconception the answers revealed (issue #22):
+    the bank's questions that probe it, for the whole class or (``who=showed``) for
+    the students who showed it; open now, feedback after each answer."""
+    a = own_assignment(assignment_id)
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    back = redirect(url_for("teacher.assignment_page", assignment_id=a.id) + "#heatmap-title", 303)
+    db = get_session()
+    text = request.form.get("misconception", "")  # its text: pages never show the code
+    who = request.form.get("who", "")
+    judged = results.class_judgements(db, a)
+    row = next((r for r in judged.misconceptions if r.text == text), None)
+    if row is None or who not in ("class", "showed"):
+        flash("That follow-up could not be made: choose a misconception from the table.")
+        return back
+    code = row.code
+    keys = followup.probing(db, a, code)
+    if not keys:
+        flash(f"No question of the bank probes “{row.text}”: there is nothing to assign.")
+        return back
+    showed = [s.student.id for s in judged.students if code in s.misconceptions]
+    follow = m.Assignment(
+        klass=a.klass,
+        bank_id=a.bank_id,
+        title=f"Follow-up: {row.text}"[:200],
+        selection="manual",
+        selection_config={
+            "skills": [],
+            "questions": keys,
+            "per_skill": 1,
+            **({"students": showed} if who == "showed" else {}),
+        },
+        opens_at=utcnow(),
+        attempts_allowed=0,
+        grading="highest",
+        feedback=m.FEEDBACK_IMMEDIATE,
+        shuffle_options=True,
+    )
+    db.add(follow)
+    db.commit()
+    whom = plural(len(showed), "student") + " who showed it" if who == "showed" else "the class"
+    flash(f"Follow-up assigned to {whom}: {plural(len(keys), 'question')}, open now.")
+    return redirect(url_for("teacher.assignment_page", assignment_id=follow.id), code=303)
 
 
 @bp.get("/attempts/<int:attempt_id>")
