@@ -321,3 +321,67 @@ def test_page_frame_links_follow_where_the_app_is_mounted(app, client):
     assert 'href="/school/join"' in mounted or 'href="/school/join/"' in mounted
     plain = client.get("/").get_data(as_text=True)
     assert 'href="/static/quiz.css"' in plain and "/school/" not in plain
+
+
+# The start of a lesson (issue #20, bench/spike.py): what joining a class, starting
+# its assignment and opening the first question cost in SQL statements, warm caches,
+# a second student of the class. UPPER BOUNDS: a change that adds a statement here
+# adds it to every one of a year group's starts in the same minute.
+#   join: the rate-limit row, the class by code, the re-entry code's uniqueness, the
+#     INSERT of the student, clearing the rate limit: 5.
+#   start: the assignment, the student, the UPDATE that serialises a double click,
+#     the attempt in progress, the attempts used, the bank, the live questions with
+#     their current versions (one joined query: was two, selectinload), the INSERT of
+#     the attempt and ONE INSERT of all its slots (an executemany: SQLite's flush of
+#     ORM objects sent one INSERT ... RETURNING per slot, 49 statements in all for
+#     the shipped bank's 40 questions; PostgreSQL batched them already, 10): 9.
+#   the redirect to the first unanswered question: the attempt, which slots are
+#     answered: 2. The first question page: 1.
+START_PATH_BOUNDS = {"join": 5, "start": 9, "resume": 2, "first_question": 1}
+
+
+def test_joining_and_starting_run_a_bounded_number_of_statements(app, client):
+    from quiz.db import session_scope
+    from tests.factories import gen_assignment, gen_class, gen_teacher
+
+    with session_scope(app) as s:
+        klass = gen_class(s, gen_teacher(s))
+        code, aid = klass.join_code, gen_assignment(s, klass).id
+
+    def lesson(browser, name: str) -> dict[str, list[str]]:  # noqa: ANN001
+        counts: dict[str, list[str]] = {}
+        token = csrf(browser.get(f"/join/{code}").get_data(as_text=True))
+        with statements(app) as counts["join"]:
+            joined = browser.post(
+                "/join", data={"csrf_token": token, "code": code, "display_name": name}
+            )
+        assert joined.status_code == 303
+        token = csrf(browser.get("/me").get_data(as_text=True))
+        with statements(app) as counts["start"]:
+            started = browser.post(f"/assignments/{aid}/start", data={"csrf_token": token})
+        assert started.status_code == 303
+        with statements(app) as counts["resume"]:
+            resumed = browser.get(started.headers["Location"])
+        with statements(app) as counts["first_question"]:
+            first = browser.get(resumed.headers["Location"])
+        assert first.status_code == 200 and "<legend" in first.get_data(as_text=True)
+        return counts
+
+    lesson(app.test_client(), "Warm")  # the caches are warm, as in a busy worker
+    counts = lesson(client, "Ada")
+    for step, bound in START_PATH_BOUNDS.items():
+        assert len(counts[step]) <= bound, (step, counts[step])
+    slot_inserts = [s for s in counts["start"] if s.startswith("INSERT INTO attempt_slot")]
+    assert len(slot_inserts) == 1, counts["start"]
+
+    from sqlalchemy import func, select
+
+    from quiz import models as m
+
+    with session_scope(app) as s:  # every slot stored, in order, with its state
+        attempt = s.scalars(select(m.Attempt).where(m.Attempt.assignment_id == aid)).all()[-1]
+        positions = [slot.position for slot in attempt.slots]
+        live = s.scalar(select(func.count()).select_from(m.Question).where(~m.Question.retired))
+        assert positions == list(range(1, live + 1))
+        assert attempt.max_score == sum(slot.points for slot in attempt.slots)
+        assert all(isinstance(slot.state, dict) for slot in attempt.slots)
