@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -207,3 +208,167 @@ def test_regrade_uses_the_fixed_question(app, shipped_banks):
         assert changed == 1
         attempt = s.scalars(select(m.Attempt)).one()
         assert attempt.score == 0.5 and attempt.slots[0].question_version.version == 2
+
+
+# -- teacher pages speak to teachers (issue #17, item 10) -------------------------------------
+
+
+def _teacher_with_class(app):
+    from tests.factories import gen_class, gen_teacher
+
+    with session_scope(app) as s:
+        teacher = gen_teacher(s, "lee@school.example")
+        klass = gen_class(s, teacher, "9B")
+        s.flush()
+        class_id = klass.id
+    client = app.test_client()
+    assert login(client, "lee@school.example").status_code == 303
+    return client, class_id
+
+
+def _own_bank(app, client, title="My own bank"):
+    from tests.test_authoring import add_single, new_bank
+
+    bank_id = new_bank(client, title=title)
+    assert add_single(client, bank_id).status_code == 303
+    return bank_id
+
+
+def test_no_file_formats_paths_or_commands_on_teacher_pages(app):
+    client, class_id = _teacher_with_class(app)
+    bank_id = _own_bank(app, client)
+    with session_scope(app) as s:
+        shipped = s.scalars(select(m.Bank).where(m.Bank.owner_id.is_(None))).first().id
+    pages = [
+        "/teacher/",
+        f"/teacher/classes/{class_id}",
+        f"/teacher/classes/{class_id}/assignments/new",
+        "/teacher/banks/",
+        "/teacher/banks/new",
+        f"/teacher/banks/{bank_id}",
+        f"/teacher/banks/{shipped}",
+        f"/teacher/banks/{bank_id}/questions/new/single",
+        f"/teacher/banks/{bank_id}/replace",
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        seen = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))  # what is read
+        for word in ("YAML", "yaml", "flask ", "README", "question_banks/", "bank check"):
+            assert word not in seen, (path, word)
+        assert 'href="/teacher/banks/"' in response.get_data(as_text=True), path  # header link
+    help_page = client.get("/teacher/banks/help/files").get_data(as_text=True)
+    assert "flask --app quiz bank check" in help_page and "question_banks/README.md" in help_page
+    assert 'href="/teacher/banks/help/files"' in client.get("/teacher/banks/").get_data(
+        as_text=True
+    )
+
+
+def test_copy_is_offered_on_shipped_banks_only(app):
+    client, _class_id = _teacher_with_class(app)
+    bank_id = _own_bank(app, client)
+    with session_scope(app) as s:
+        shipped = s.scalars(select(m.Bank).where(m.Bank.owner_id.is_(None))).first().id
+    assert "Copy to my banks" not in client.get(f"/teacher/banks/{bank_id}").get_data(as_text=True)
+    assert "Copy to my banks" in client.get(f"/teacher/banks/{shipped}").get_data(as_text=True)
+
+
+def test_the_assignment_title_comes_from_the_bank(app):
+    client, class_id = _teacher_with_class(app)
+    _own_bank(app, client, "Older bank")
+    bank_id = _own_bank(app, client, "Reading a 500% headline")
+    url = f"/teacher/classes/{class_id}/assignments/new"
+    page = client.get(url).get_data(as_text=True)
+    # the newest own bank is chosen, the title left to it
+    assert f'<option selected value="{bank_id}">Reading a 500% headline</option>' in page
+    assert "Left empty, it is the bank&#39;s title." in page
+    data = {
+        "csrf_token": csrf(page),
+        "title": "",
+        "bank": str(bank_id),
+        "selection": "all",
+        "opens_at": "2020-01-01T08:00",
+        "closes_at": "2099-01-01T08:00",
+        "attempts_allowed": "1",
+        "grading": "highest",
+        "feedback": "after_submit",
+    }
+    response = client.post(url, data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    with session_scope(app) as s:
+        a = s.scalars(select(m.Assignment)).one()
+        assert (a.title, a.bank_id) == ("Reading a 500% headline", bank_id)
+    # "Assign to 9B" on the bank's page chooses that bank
+    bank_page = client.get(f"/teacher/banks/{bank_id}").get_data(as_text=True)
+    older = bank_id - 1
+    assert f"{url}?bank={bank_id}" in bank_page and "Assign to 9B" in bank_page
+    chosen = client.get(f"{url}?bank={older}").get_data(as_text=True)
+    assert f'<option selected value="{older}">Older bank</option>' in chosen
+
+
+def test_times_show_the_school_zone_by_name(app):
+    app.config["TIMEZONE"] = "Europe/London"
+    client, class_id = _teacher_with_class(app)
+    with session_scope(app) as s:
+        klass = s.get(m.Klass, class_id)
+        bank = s.scalars(select(m.Bank)).first()
+        s.add(
+            m.Assignment(
+                klass=klass,
+                bank=bank,
+                title="Summer",
+                opens_at=datetime(2026, 7, 1, 8, 0, tzinfo=UTC),
+            )
+        )
+    page = client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+    assert "opens Wed 01 Jul 2026, 09:00 BST" in page  # 08:00 UTC is 09:00 in London
+    assert "Times are in the school's time zone, Europe/London." in page
+    form = client.get(f"/teacher/classes/{class_id}/assignments/new").get_data(as_text=True)
+    assert "Times are in the school's time zone, Europe/London." in form
+
+
+def test_the_projector_view_shows_the_code_large_without_script(app):
+    client, class_id = _teacher_with_class(app)
+    class_page = client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+    url = f"/teacher/classes/{class_id}/projector"
+    assert f'href="{url}"' in class_page
+    code = re.search(r'class="join-code">([A-Z0-9-]+)<', class_page).group(1)
+    response = client.get(url)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'<p class="projector-code">{code}</p>' in page
+    assert f'src="/teacher/classes/{class_id}/qr.svg"' in page
+    assert "/join" in page and "<script" not in page and "Join 9B" in page
+    other, _ = _teacher_with_class_of(app, "other@school.example")
+    assert other.get(url).status_code == 404  # another teacher's class
+
+
+def _teacher_with_class_of(app, email):
+    from tests.factories import gen_class, gen_teacher
+
+    with session_scope(app) as s:
+        klass = gen_class(s, gen_teacher(s, email), "Theirs")
+        s.flush()
+        class_id = klass.id
+    client = app.test_client()
+    assert login(client, email).status_code == 303
+    return client, class_id
+
+
+def test_setup_names_the_time_zone_and_refuses_a_wrong_one(tmp_path):
+    from quiz.db import dispose_engines
+    from tests.test_cli import SHIPPED_BANKS, _fresh_app
+
+    app = _fresh_app(tmp_path, [str(SHIPPED_BANKS)])
+    result = app.test_cli_runner().invoke(args=["setup"])
+    assert result.exit_code == 0, result.output
+    assert "school's time zone: UTC (the default)" in result.output
+    assert "QUIZ_TIMEZONE=Europe/London" in result.output
+    app.config["TIMEZONE"] = "Europe/Lundon"
+    result = app.test_cli_runner().invoke(args=["setup"])
+    assert result.exit_code == 1 and "'Europe/Lundon' is not a time zone name" in result.output
+    assert "Traceback" not in result.output
+    app.config["TIMEZONE"] = "Europe/Berlin"
+    result = app.test_cli_runner().invoke(args=["setup"])
+    assert result.exit_code == 0 and "school's time zone: Europe/Berlin." in result.output
+    dispose_engines(app)

@@ -93,7 +93,7 @@ class ArticleForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField("A bank file (YAML, at most 512 KiB)")
+    file = FileField("A bank file (at most 512 KiB)")
 
 
 class LabelRow(Form):

@@ -162,6 +162,13 @@ def bank(bank_id: int) -> str:
     )
 
 
+@bp.get("/help/files")
+def files_help() -> str:
+    """For those who want them: what a bank file is, where its format is described, and
+    how an administrator checks one on the server (kept off the other teacher pages)."""
+    return render_template("authoring/files_help.html")
+
+
 @bp.post("/<int:bank_id>/copy")
 def copy_bank(bank_id: int) -> Response:
     bank = seen_bank(bank_id)

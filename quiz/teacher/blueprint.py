@@ -6,17 +6,30 @@ assignment or attempt is a 404, never a hint that it exists.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, g
 
 from quiz import classes
 from quiz import models as m
 from quiz.auth import guard_teacher_pages
 from quiz.db import get_session
+from quiz.timeutil import show, zone
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 
 
 guard_teacher_pages(bp)
+
+
+def school_time(value: datetime | None) -> str:
+    """A time on a teacher's page: in the school's zone, with the zone's abbreviation."""
+    return show(value, "%a %d %b %Y, %H:%M %Z")
+
+
+@bp.context_processor
+def _school_zone() -> dict[str, object]:
+    return {"school_time": school_time, "school_zone": zone().key}
 
 
 def own_class(class_id: int) -> m.Klass:

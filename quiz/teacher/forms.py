@@ -107,8 +107,8 @@ SELECTION_LABELS = {
 
 class AssignmentForm(FlaskForm):
     title = StringField(
-        "Title",
-        validators=[DataRequired(message="Give it a title."), Length(max=200)],
+        "Title (empty: the bank's title)",
+        validators=[Length(max=200)],
         filters=[_squash],
     )
     bank = SelectField("Question bank", coerce=int)

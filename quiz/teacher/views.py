@@ -54,6 +54,7 @@ def create_class() -> Response | tuple[str, int]:
         return page, 422
     klass = classes.create_class(db, g.teacher, form.name.data or "")
     db.commit()
+    flash("The class was created. Show its code to the students, and assign a quiz.")
     return redirect(url_for("teacher.class_page", class_id=klass.id), code=303)
 
 
@@ -98,6 +99,18 @@ def class_qr(class_id: int) -> Response:
     )
     return Response(
         buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private"}
+    )
+
+
+@bp.get("/classes/<int:class_id>/projector")
+def class_projector(class_id: int) -> str:
+    """The join code and QR code, full screen and large, for the projector."""
+    klass = own_class(class_id)
+    return render_template(
+        "teacher/projector.html",
+        klass=klass,
+        join_url=url_for("student.join", _external=True),
+        pretty_code=classes.pretty_code(klass.join_code),
     )
 
 

@@ -335,8 +335,11 @@ def test_teacher_pages(browser, live_server, audit, viewport):
     class_url = page.url
     code = page.locator(".join-code").inner_text().strip()
     audit(page, "class-empty")
+    page.get_by_role("link", name="Show the code on the projector").click()
+    audit(page, "class-projector")
+    page.go_back()
 
-    page.get_by_role("link", name="New assignment").click()
+    page.get_by_role("link", name="Assign a quiz").click()
     page.wait_for_url(re.compile(r"/assignments/new$"))
     _open_details(page)
     audit(page, "assignment-form")
@@ -447,6 +450,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
 
     for qtype in TYPES:
         page.goto(f"{bank_url}/questions/new/{qtype}")
+        _open_details(page)  # the folded fields too
         audit(page, f"editor-{qtype}")
     page.get_by_role("button", name="Save the question").last.click()
     assert "Nothing was saved" in page.content()
@@ -459,8 +463,10 @@ def test_authoring_pages(browser, live_server, audit, viewport):
     page.get_by_label("Skill").select_option("reporting")
     page.get_by_label("Prompt").fill("Tick the sentence that says what must be done.")
     page.get_by_label("Explanation").fill("Advocacy says what should be done.")
+    page.get_by_label("Prompt").fill("")  # the prompt is required (feedback is not)
     page.get_by_role("button", name="Save the question").last.click()
     audit(page, "editor-highlight-errors")
+    page.get_by_label("Prompt").fill("Tick the sentence that says what must be done.")
     page.get_by_label("Role of p1-s3").select_option("distractor")
     page.get_by_label("Feedback for p1-s3").fill("A denial, not a call to act.")
     page.get_by_label("Feedback for p3-s1").fill("It says what officials must do.")

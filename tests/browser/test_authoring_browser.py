@@ -39,7 +39,7 @@ def test_teacher_authors_a_bank_from_a_pasted_article(browser, live_server, shot
     log_in_teacher(page, base, "author@school.example", PASSWORD)
 
     # 1. A bank from a pasted article.
-    page.get_by_role("link", name=re.compile("Author, adapt")).click()
+    page.get_by_role("link", name=re.compile("All question banks")).click()
     page.get_by_role("link", name="Start a new bank").click()
     bank_url = fill_new_bank(
         page,
@@ -48,6 +48,7 @@ def test_teacher_authors_a_bank_from_a_pasted_article(browser, live_server, shot
         Description="Practice on a made-up article.",
         **{"Source note": "A made-up article."},
     )
+    page.goto(bank_url)  # the new bank opened its first question's editor
     assert page.locator("#p3-s2").inner_text().startswith("p3-s2")
     assert page.locator("#p2-s2").inner_text() == "p2-s2 " + SENTENCES["p2-s2"]
     shot(page, "01-new-bank")
@@ -88,6 +89,7 @@ def test_teacher_authors_a_bank_from_a_pasted_article(browser, live_server, shot
 
     # 3. A single-choice question with the mouse.
     page.get_by_role("link", name="Single choice").click()
+    page.locator("#more-settings > summary").click()  # the id is folded with the points
     page.get_by_label("Question id").fill("pct-six")
     page.get_by_label("Skill").select_option("percent")
     page.get_by_label("Prompt").fill("Ten assaults rise by 500%. How many are there now?")
@@ -131,7 +133,7 @@ def test_teacher_authors_a_bank_from_a_pasted_article(browser, live_server, shot
     # 5. Download the bank as YAML.
     page.goto(bank_url)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download YAML").click()
+        page.get_by_role("link", name="Download as a file").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     loaded, errors = parse_bank(text, download.value.suggested_filename)
     assert not errors and loaded is not None

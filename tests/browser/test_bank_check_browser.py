@@ -39,6 +39,7 @@ def test_checks_and_warnings_in_the_editor(browser, live_server, audit, viewport
     page.locator("#options-0-feedback").fill("Ten plus fifty.")
     page.locator("#options-1-text").fill("50")
     page.locator("#options-1-feedback").fill("That is 500% of 10.")
+    page.locator("#checks-box > summary").click()  # checks are folded until used
     page.get_by_label("A student's answer").fill("60")
     page.get_by_label("Score it must get").fill("1")
     page.get_by_role("button", name="Add another check").click()
@@ -59,7 +60,8 @@ def test_checks_and_warnings_in_the_editor(browser, live_server, audit, viewport
     audit(page, "editor-checks-errors")
 
     page.locator("#checks-1-expect").fill("0")
-    page.locator("#options-1-misconception").fill("MULT_OFFBYONE")
+    page.locator("#options-1 details > summary").click()  # a select of the catalogue
+    page.locator("#options-1-misconception").select_option("MULT_OFFBYONE")
     page.get_by_role("button", name="Save the question").last.click()
     assert "Its 2 checks: all pass." in page.content()
     assert "2 checks: all pass" in page.locator("#q-single-1").inner_text()

@@ -46,7 +46,7 @@ def test_teacher_runs_a_class_and_sees_results(browser, live_server, shot):
     qr = page.locator("img.qr")
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
 
-    page.get_by_role("link", name="New assignment").click()
+    page.get_by_role("link", name="Assign a quiz").click()
     page.wait_for_url(re.compile(r"/assignments/new$"))
     shot(page, "01b-new-assignment")
     page.get_by_label("Title").fill("Percent check")
@@ -106,7 +106,7 @@ def test_teacher_runs_a_class_and_sees_results(browser, live_server, shot):
     shot(page, "03-results")
     row = page.locator("table.data tbody tr").first
     assert "submitted" in row.inner_text()
-    assert page.locator("svg[role=img]").count() == 2
+    assert page.locator("svg[role=img]").count() >= 2  # more charts may come (issue #22)
     assert "Question by question" in page.content()
     page.get_by_role("link", name="=HYPERLINK").click()
     page.wait_for_url(re.compile(r"/teacher/attempts/\d+$"))
@@ -226,7 +226,7 @@ def test_shortest_path_to_an_assigned_quiz(browser, live_server, shot):
     bank = page.get_by_label("Question bank")
     if bank.locator("option:checked").inner_text() != "Reading a 500% headline":
         click.select(bank, label="Reading a 500% headline", what="choose the bank")
-    if not page.get_by_label("Title").input_value():
+    if "bank's title" not in page.content():  # before: the title had to be typed
         page.get_by_label("Title").fill("Reading a 500% headline")
     shot(page, "shortest-02-assignment")
     click(page.get_by_role("button", name="Create the assignment"), "create the assignment")
@@ -234,7 +234,7 @@ def test_shortest_path_to_an_assigned_quiz(browser, live_server, shot):
 
     with session_scope(app) as s:
         a = s.query(m.Assignment).one()
-        assert a.bank.title == "Reading a 500% headline"
+        assert a.bank.title == a.title == "Reading a 500% headline"
         assert len(services.live_questions(s, a.bank)) == 3
     print(f"\nclicks from sign-up to an assigned quiz of three questions: {len(click.log)}")
     print("  " + "; ".join(click.log))
