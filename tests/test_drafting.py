@@ -111,7 +111,7 @@ def test_a_byte_order_mark_and_spaces_inside_a_paragraph_are_fine() -> None:
         ("Café title\n\nBody.".encode("latin-1"), "not UTF-8"),
         (b"\x89PNG\r\n\x1a\n" + bytes(range(1, 31)) * 20, "not UTF-8"),
         (bytes(range(1, 9)) * 50 + b"\n\nbody", "binary"),
-        (b"Title\n\n" + b"word " * 1_100_000, "larger than 512 KB"),
+        (b"Title\n\n" + b"word " * 1_100_000, "larger than 256 KB"),
     ],
 )
 def test_bad_input_gets_one_clear_line(data: bytes, message: str) -> None:
@@ -120,6 +120,20 @@ def test_bad_input_gets_one_clear_line(data: bytes, message: str) -> None:
     text = str(info.value)
     assert message in text
     assert "\n" not in text and len(text) < 200
+
+
+def test_a_paragraph_too_long_to_split_quickly_is_refused() -> None:
+    with pytest.raises(ArticleInputError, match="Paragraph 2 is 11,999 characters"):
+        parse_article("Title\n\nShort one.\n\n" + "word " * 2400 + "\n\nLast.")
+
+
+def test_an_article_with_nothing_to_ask_about_says_so() -> None:
+    from quiz.drafting.bankdraft import NothingToDraft
+
+    with pytest.raises(NothingToDraft, match="nothing to draft a question from"):
+        draft_bank_yaml(annotate("A title\n\nOne plain sentence."))
+    # two sentences are enough for a classify item
+    assert "voice-classify" in draft_bank_yaml(annotate("Title\n\nOne here. Two there."))
 
 
 def test_a_5_mb_paste_is_refused_as_text_too() -> None:

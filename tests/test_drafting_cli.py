@@ -100,7 +100,7 @@ def test_standard_input_is_read_with_a_dash(cli_app: Flask) -> None:
         (b"One line only, no title", "No title line"),
         (b"\x7fELF\x02\x01\x01\x00\x00\x00" * 40, "NUL"),
         ("Caf\u00e9\n\nBody.".encode("cp1252"), "not UTF-8"),
-        (b"Title\n\n" + b"paste " * 900_000, "larger than 512 KB"),
+        (b"Title\n\n" + b"paste " * 900_000, "larger than 256 KB"),
     ],
 )
 def test_bad_input_one_line_exit_1_nothing_written(
@@ -116,6 +116,15 @@ def test_bad_input_one_line_exit_1_nothing_written(
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
     assert out.read_text() == "the teacher's earlier file\n"  # untouched
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.yaml")] == []
+
+
+def test_an_article_with_nothing_to_ask_about_is_one_line(cli_app: Flask, tmp_path: Path) -> None:
+    src = tmp_path / "thin.txt"
+    src.write_text("A title\n\nOne plain sentence.\n")
+    result = cli_app.test_cli_runner().invoke(args=["draft", str(src), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "nothing to draft a question from" in result.stderr
+    assert not (tmp_path / "o").exists()
 
 
 def test_a_missing_file_and_a_folder_are_one_line_too(cli_app: Flask, tmp_path: Path) -> None:

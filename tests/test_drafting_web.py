@@ -169,7 +169,7 @@ def test_bad_articles_get_a_message_beside_the_field_and_keep_the_text(app, clie
         ("", "The article is empty"),
         ("One line only with no title", "No title line"),
         ("Title\n\nA NUL \x00 here.", "cannot be stored"),
-        ("Title\n\n" + "word " * 1_100_000, "larger than 512 KB"),
+        ("Title\n\n" + "word " * 1_100_000, "larger than 256 KB"),
     ]
     for text, message in cases:
         response = annotate_page(client, text)
@@ -218,6 +218,15 @@ def test_labels_that_do_not_fit_the_article_are_shown_afresh(app, client) -> Non
     response = client.post("/teacher/banks/draft/create", data=data)
     assert response.status_code == 422
     assert "shown afresh" in unescape(response.get_data(as_text=True))
+
+
+def test_an_article_with_nothing_to_ask_about_says_so_and_stores_nothing(app, client) -> None:
+    author(app, client)
+    data = fields_of(annotate_page(client, "A title\n\nOne plain sentence.").get_data(as_text=True))
+    response = client.post("/teacher/banks/draft/create", data=data)
+    assert response.status_code == 422
+    assert "nothing to draft a question from" in unescape(response.get_data(as_text=True))
+    assert bank_count(app) == 0
 
 
 def test_markup_in_an_article_is_shown_as_text(app, client) -> None:

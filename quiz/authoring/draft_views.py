@@ -32,7 +32,7 @@ from quiz.banks import parse_bank
 from quiz.db import get_session
 from quiz.drafting import Annotation, ArticleInputError, annotate, parse_article, read_article
 from quiz.drafting.annotate import ClaimNote
-from quiz.drafting.bankdraft import draft_bank_yaml
+from quiz.drafting.bankdraft import NothingToDraft, draft_bank_yaml
 from quiz.drafting.checks import CHECKS, CheckResult
 from quiz.drafting.text import MAX_BYTES
 from quiz.drafting.voice import VoiceLabel
@@ -73,7 +73,7 @@ class DraftForm(Form):
         "The article: its title on the first line, a blank line, then the paragraphs",
         render_kw={"rows": 18},
     )
-    file = FileField("Or a text file (UTF-8, at most 512 KB)")
+    file = FileField("Or a text file (UTF-8, at most 256 KB)")
     source = StringField(
         "Source note (where the text comes from)",
         validators=[Length(max=300, message="Please keep the source note under 300 characters.")],
@@ -271,7 +271,10 @@ def draft_create() -> Response | tuple[str, int]:
                 ["The labels did not match the article's sentences; they are shown afresh."],
             )
         return _review(ann, form, 422)
-    yaml_text = draft_bank_yaml(ann, source=form.source.data or "Pasted article")
+    try:
+        yaml_text = draft_bank_yaml(ann, source=form.source.data or "Pasted article")
+    except NothingToDraft as exc:
+        return _review(ann, form, 422, [str(exc)])
     loaded, errors = parse_bank(yaml_text, "draft.yaml")
     if loaded is None:  # a bug in the drafter: say so, store nothing
         return _review(ann, form, 422, [f"The draft could not be made: {e}" for e in errors[:5]])

@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from quiz.drafting.checks import CHECKS, CheckResult, judge
+from quiz.drafting.checks import CHECKS, CheckResult, clear_caches, judge
 from quiz.drafting.claims import Claim, find_claims
 from quiz.drafting.text import ParsedArticle, Sentence, parse_article
 from quiz.drafting.voice import VoiceLabel, classify, loaded_words
+
+MAX_CLAIMS = 300  # a 1,500-word article has a few dozen at most
 
 
 @dataclass
@@ -77,7 +79,11 @@ def annotate(article: ParsedArticle | str) -> Annotation:
         for s in article.sentences
     ]
     claims: list[ClaimNote] = []
-    for s in article.sentences:
-        for c in find_claims(s.id, s.text):
-            claims.append(ClaimNote(c, judge(c, s, article)))
+    try:
+        for s in article.sentences:
+            for c in find_claims(s.id, s.text):
+                if len(claims) < MAX_CLAIMS:
+                    claims.append(ClaimNote(c, judge(c, s, article)))
+    finally:
+        clear_caches()
     return Annotation(article, notes, claims)

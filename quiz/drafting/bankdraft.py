@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from quiz.article import Article
+from quiz.article import Article, normalise
 from quiz.drafting.annotate import Annotation, ClaimNote
 from quiz.drafting.checks import CHECKS
 
@@ -183,6 +183,8 @@ _FALL = re.compile(
     r"tumbl\w*|sank|smaller|cheaper)\b",
     re.I,
 )
+# At most this many distinct claims get items: a draft of about 60 questions at most.
+MAX_DRAFTED_CLAIMS = 15
 # Fresh starting values for the worked items: none of them is a round 10 or 100,
 # and each item takes the next one, so no pair of numbers repeats.
 _STARTS = (24, 35, 48, 15, 64, 18, 75, 28, 44, 55, 36, 82, 26, 90, 32, 66)
@@ -227,12 +229,13 @@ class _Drafter:
         self.ids: set[str] = set()
         self.start_index = 0
         # my sentence id -> a quote that finds exactly that sentence in the bank's article
+        # (found as the bank finds quotes: typography, case and spacing folded)
         self.quotes: dict[str, str] = {}
+        joined = "\x00".join(normalise(b.text) for b in self.article.sentences)
         for note in ann.sentences:
             s = note.sentence
-            if s.paragraph == 0:
-                continue
-            if len(self.article.find(s.text)) == 1:
+            wanted = normalise(s.text)
+            if s.paragraph != 0 and wanted and joined.count(wanted) == 1:
                 self.quotes[s.id] = s.text
 
     # helpers ------------------------------------------------------------
@@ -688,7 +691,7 @@ class _Drafter:
         for note in self.ann.sentences:
             if note.sentence.id in self.quotes:
                 by_cat.setdefault(VOICE_CATEGORY[note.voice.voice], []).append(note)
-        if len(by_cat) < 2:
+        if sum(len(v) for v in by_cat.values()) < 2:
             return
         total = min(9, sum(len(v) for v in by_cat.values()))
         plain_n = min(len(by_cat.get("plain", [])), max(1, round(total / 3)))
@@ -853,7 +856,7 @@ class _Drafter:
         ordered = sorted(self.ann.claims, key=lambda c: c.claim.sentence_id == "p0-s1")
         for c in ordered:
             key = (c.claim.kind, c.claim.stated_value.lower())
-            if key in seen:
+            if key in seen or len(seen) >= MAX_DRAFTED_CLAIMS:
                 continue
             seen.add(key)
             n += 1
@@ -862,6 +865,11 @@ class _Drafter:
         self.classify_item()
         self.highlight_item("loaded")
         self.highlight_item("advocacy")
+        if not self.questions:
+            raise NothingToDraft(
+                "The article gives nothing to draft a question from: no percentage, share, "
+                "rate or change, and fewer than two sentences to label."
+            )
         return self.bank()
 
     def bank(self) -> dict[str, Any]:
@@ -880,6 +888,10 @@ class _Drafter:
             "misconceptions": {k: v for k, v in MISCONCEPTIONS.items() if k in self.used_codes},
             "questions": [q for _, q in self.questions],
         }
+
+
+class NothingToDraft(ValueError):
+    """The article gives no claim and too few sentences for any question."""
 
 
 def draft_bank(ann: Annotation, source: str = "") -> dict[str, Any]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from quiz.drafting import lexicon
 from quiz.drafting.claims import NUM, Claim
@@ -192,8 +193,20 @@ _PAIR = re.compile(
 _YEARISH = re.compile(r"^(?:1[89]|20)\d\d$")
 
 
-def content_words(text: str) -> set[str]:
-    out = set()
+@cache
+def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``pattern.search(text)``, once per sentence however many claims ask."""
+    return pattern.search(text)
+
+
+@cache
+def _attribution(text: str) -> tuple[str, str] | None:
+    return attribution(text)
+
+
+@cache
+def content_words(text: str) -> frozenset[str]:
+    out: set[str] = set()
     for w in _WORD.findall(text.lower()):
         if w in _STOP:
             continue
@@ -202,7 +215,7 @@ def content_words(text: str) -> set[str]:
                 w = w[: -len(suffix)]
                 break
         out.add(w)
-    return out
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
@@ -229,16 +242,17 @@ def _related(claim: Claim, sentence: Sentence, article: ParsedArticle) -> list[S
         if (
             s.paragraph in near
             or same_value is not None
-            and same_value.search(s.text)
+            and _search(same_value, s.text)
             or len(mine & content_words(s.text)) >= 2
         ):
             out.append(s)
     return out
 
 
-def _counts(text: str) -> list[tuple[str, str, str]]:
+@cache
+def _counts(text: str) -> tuple[tuple[str, str, str], ...]:
     """(number, the word after it, the words as written) for each plain count."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     for m in _COUNT.finditer(text):
         n = m.group("n")
         if _YEARISH.match(n):
@@ -250,7 +264,15 @@ def _counts(text: str) -> list[tuple[str, str, str]]:
         if re.match(r"\s*(?:a\.m|p\.m|am\b|pm\b|years? old|-year-old)", after, re.I):
             continue
         out.append((n, (m.group("noun") or "").lower(), m.group(0).strip()))
-    return out
+    return tuple(out)
+
+
+def clear_caches() -> None:
+    """Forget the per-sentence results (``annotate`` calls it when it is done): the
+    caches make each sentence's patterns run once however many claims ask."""
+    for cached in (_search, _attribution, content_words, _counts):
+        cached.cache_clear()
+    _MATCHES.clear()
 
 
 def judge(claim: Claim, sentence: Sentence, article: ParsedArticle) -> dict[str, CheckResult]:
@@ -265,22 +287,66 @@ def judge(claim: Claim, sentence: Sentence, article: ParsedArticle) -> dict[str,
         ),
         "definition": _find(
             _DEFINITION,
-            related + article.sentences,
+            related,
             "what was counted",
             "the article never says what was counted (how a case was defined or recorded)",
+            anywhere=article,
         ),
-        "denominator": _denominator(claim, related + article.sentences),
+        "denominator": _denominator(claim, related, article),
         "source": _source(claim, sentence, related, article),
     }
 
 
-def _find(
-    pattern: re.Pattern[str], related: list[Sentence], what: str, missing: str
-) -> CheckResult:
+_MATCHES: dict[tuple[int, str], dict[str, re.Match[str]]] = {}
+
+
+def _matches(pattern: re.Pattern[str], article: ParsedArticle) -> dict[str, re.Match[str]]:
+    """The sentences of the article that ``pattern`` finds something in, in order,
+    searched once per article (``clear_caches`` forgets them)."""
+    key = (id(article), pattern.pattern)
+    found = _MATCHES.get(key)
+    if found is None:
+        found = {}
+        for s in article.sentences:
+            m = _search(pattern, s.text)
+            if m:
+                found[s.id] = m
+        _MATCHES[key] = found
+    return found
+
+
+def _first(
+    pattern: re.Pattern[str], related: list[Sentence], article: ParsedArticle | None
+) -> tuple[Sentence, re.Match[str]] | None:
+    """The first related sentence the pattern finds something in; with ``article``,
+    else the first such sentence anywhere in it."""
+    if article is None:
+        for s in related:
+            m = _search(pattern, s.text)
+            if m:
+                return s, m
+        return None
+    found = _matches(pattern, article)
     for s in related:
-        m = pattern.search(s.text)
-        if m:
-            return CheckResult(True, f"{what} is given in {s.id} (“{m.group(0).strip()}”)", s.id)
+        if s.id in found:
+            return s, found[s.id]
+    for s in article.sentences:
+        if s.id in found:
+            return s, found[s.id]
+    return None
+
+
+def _find(
+    pattern: re.Pattern[str],
+    related: list[Sentence],
+    what: str,
+    missing: str,
+    anywhere: ParsedArticle | None = None,
+) -> CheckResult:
+    hit = _first(pattern, related, anywhere)
+    if hit:
+        s, m = hit
+        return CheckResult(True, f"{what} is given in {s.id} (“{m.group(0).strip()}”)", s.id)
     return CheckResult(False, missing)
 
 
@@ -296,12 +362,12 @@ def _baseline(claim: Claim, related: list[Sentence]) -> CheckResult:
             if s.paragraph == related[0].paragraph or claim.stated_value in s.text
         ]
     for s in related:
-        pair = _PAIR.search(s.text)
+        pair = _search(_PAIR, s.text)
         if pair and s.id != claim.sentence_id:
             return CheckResult(
                 True, f"the starting value is given in {s.id} (“{pair.group(0)}”)", s.id
             )
-        m = _ABSOLUTE_RISK.search(s.text)
+        m = _search(_ABSOLUTE_RISK, s.text)
         if m and (s.id != claim.sentence_id or m.group(0) not in claim.text_span):
             return CheckResult(True, f"absolute numbers are given in {s.id} (“{m.group(0)}”)", s.id)
         for n, noun, written in _counts(s.text):
@@ -324,17 +390,17 @@ def _baseline(claim: Claim, related: list[Sentence]) -> CheckResult:
     )
 
 
-def _denominator(claim: Claim, related: list[Sentence]) -> CheckResult:
+def _denominator(claim: Claim, related: list[Sentence], article: ParsedArticle) -> CheckResult:
     if claim.kind in ("rate", "share", "percentage_points"):
         return CheckResult(
             True, "the figure is itself a share or rate of a stated group", claim.sentence_id
         )
-    for s in related:
-        m = _EXPOSURE.search(s.text)
-        if m:
-            return CheckResult(
-                True, f"a denominator or exposure is given in {s.id} (“{m.group(0)}”)", s.id
-            )
+    hit = _first(_EXPOSURE, related, article)
+    if hit:
+        s, m = hit
+        return CheckResult(
+            True, f"a denominator or exposure is given in {s.id} (“{m.group(0)}”)", s.id
+        )
     return CheckResult(
         False, "no denominator or exposure (per 100,000, out of how many) anywhere in the article"
     )
@@ -344,12 +410,12 @@ def _source(
     claim: Claim, sentence: Sentence, related: list[Sentence], article: ParsedArticle
 ) -> CheckResult:
     for s in related:
-        attr = attribution(s.text)
+        attr = _attribution(s.text)
         if attr and attr[0] == "named":
             return CheckResult(True, f"the source is named in {s.id} ({attr[1]})", s.id)
     for s in article.sentences:
-        attr = attribution(s.text)
-        if attr and attr[0] == "named" and _DATA_WORDS.search(s.text):
+        attr = _attribution(s.text)
+        if attr and attr[0] == "named" and _search(_DATA_WORDS, s.text):
             return CheckResult(True, f"the data's source is named in {s.id} ({attr[1]})", s.id)
     return CheckResult(
         False, "no named source for this figure (no one, or only a vague source, is credited)"

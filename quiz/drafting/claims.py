@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from quiz.drafting.lexicon import CHANGE_VERBS, TIME_UNITS
+from quiz.drafting.lexicon import CHANGE_VERBS, TIME_UNITS, word_regex
 
 _NUMW = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
@@ -30,7 +30,7 @@ _VAL = rf"(?:{PCT}|{_MONEY}|{NUM}{_SCALE}|{_NUMW})"
 _VALN = (
     rf"(?:(?<![\w.,])(?!(?:1[89]|20)\d\d(?![\d%]|[,.]\d))(?:{_VAL}))"  # a value that is not a year
 )
-_CHANGE = "|".join(sorted(CHANGE_VERBS, key=len, reverse=True))
+_CHANGE = word_regex(CHANGE_VERBS)
 _FRACTION = (
     r"(?:a|one|two|three)[- ](?:half|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)|half"
 )
@@ -48,6 +48,9 @@ _THRESHOLD_NOUNS = (
     r"rule|standard|tax|tariff|levy|fee|surcharge|discount|commission|quota|deposit|"
     r"down payment|royalty|stake|bonus|tip|majority needed|margin of error"
 )
+
+
+MAX_PER_SENTENCE = 40
 
 
 @dataclass(frozen=True)
@@ -334,10 +337,11 @@ _CLAUSE_END = re.compile(r"[,;:—–]\s|\(")
 def _up_from(m: re.Match[str], sentence: str) -> re.Match[str] | None:
     """The whole of "X ..., up from Y": X is the first value (not a year) of the clause
     that ends at ", up from" (34 goals in 15 games, up from 17: 34, not 15)."""
-    head = sentence[: m.start()]
-    start = 0
+    offset = max(0, m.start() - 200)  # a clause is shorter than that
+    head = sentence[offset : m.start()]
+    start = offset
     for c in _CLAUSE_END.finditer(head):
-        start = c.end()
+        start = offset + c.end()
     first = re.compile(_VALN, re.I).search(sentence, start, m.start())
     if first is None:
         return None
@@ -363,6 +367,8 @@ def find_claims(sentence_id: str, sentence: str) -> list[Claim]:
             if _excluded(name, m, sentence):
                 continue
             taken.append((start, end))
+            if len(taken) > MAX_PER_SENTENCE:  # not a sentence a person wrote
+                break
             kind = _kind(name, m, sentence)
             found.append(
                 Claim(sentence_id, m.group(0).strip(" ,"), kind, _value(name, m), start, end)

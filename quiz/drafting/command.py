@@ -13,15 +13,16 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from quiz.drafting.annotate import annotate
-from quiz.drafting.bankdraft import draft_bank_yaml
+from quiz.drafting.bankdraft import NothingToDraft, draft_bank_yaml
 from quiz.drafting.text import MAX_BYTES, ArticleInputError, read_article
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"draft: {message}", err=True)
     sys.exit(1)
 
@@ -71,7 +72,10 @@ def draft_command(article: str, output: str | None, as_json: bool) -> None:
         text = json.dumps(ann.to_json(), ensure_ascii=False, indent=2) + "\n"
     else:
         name = "standard input" if article == "-" else Path(article).name
-        text = draft_bank_yaml(ann, source=f"Drafted from {name}")
+        try:
+            text = draft_bank_yaml(ann, source=f"Drafted from {name}")
+        except NothingToDraft as exc:
+            _fail(f"{article}: {exc}")
         bank, errors = parse_bank(text, output or "draft.yaml")
         if errors:  # a bug in the drafter: say so, write nothing
             for e in errors:

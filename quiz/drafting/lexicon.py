@@ -7,6 +7,8 @@ extend it; ``docs/drafting.md`` explains how each is used.
 
 from __future__ import annotations
 
+import re
+
 # Evaluative or emotive words and phrases: the writer's verdict, not a neutral
 # description ("rose", "fell", "increase" are neutral and are not here). Each
 # entry is a regular-expression fragment matched on word boundaries,
@@ -909,3 +911,25 @@ NOT_NAMES: frozenset[str] = frozenset(
         "Police",
     ]
 ) | frozenset(MONTHS)
+
+
+def word_regex(words: tuple[str, ...] | list[str] | frozenset[str]) -> str:
+    """A regular expression matching any of ``words`` (plain words, not patterns),
+    built as a trie: Python's ``re`` tries every branch of a flat alternation at
+    every position, a trie only the branches that share the first letters."""
+    trie: dict[str, dict] = {}
+    for word in set(words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return "(?:" + build(trie) + ")"

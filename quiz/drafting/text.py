@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from quiz.drafting.split import split_sentences
 
-MAX_BYTES = 512 * 1024  # about 80,000 words: a long article is 10 to 50 KB
+MAX_BYTES = 256 * 1024  # about 40,000 words: a long article is 10 to 50 KB
 MAX_TITLE = 300
+MAX_PARAGRAPH = 10_000  # a long news paragraph is under 2,000 characters
 _TOO_BIG = (
-    f"The article is larger than {MAX_BYTES // 1024} KB (about 80,000 words): the drafter "
+    f"The article is larger than {MAX_BYTES // 1024} KB (about 40,000 words): the drafter "
     "reads one article at a time; paste or save just the article."
 )
 _SPACE = re.compile(r"\s+")
@@ -107,6 +108,11 @@ def parse_article(text: str) -> ParsedArticle:
         block = _fold(block)
         if not block:
             continue
+        if len(block) > MAX_PARAGRAPH:
+            raise ArticleInputError(
+                f"Paragraph {len(paragraphs)} is {len(block):,} characters long: separate the "
+                f"paragraphs with blank lines (a paragraph may have up to {MAX_PARAGRAPH:,})."
+            )
         p = len(paragraphs)
         paragraphs.append(
             tuple(Sentence(f"p{p}-s{i}", p, i, s) for i, s in enumerate(split_sentences(block), 1))

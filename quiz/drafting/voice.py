@@ -37,9 +37,7 @@ def _alternation(items: tuple[str, ...]) -> str:
 
 
 _LOADED = re.compile(rf"\b(?:{_alternation(lexicon.LOADED)})\b", re.I)
-_ATTR_VERB = re.compile(
-    rf"\b(?:{_alternation(tuple(re.escape(v) for v in lexicon.ATTRIBUTION_VERBS))})\b", re.I
-)
+_ATTR_VERB = re.compile(rf"\b{lexicon.word_regex(lexicon.ATTRIBUTION_VERBS)}\b", re.I)
 _ATTR_PHRASE = re.compile(rf"\b(?:{_alternation(lexicon.ATTRIBUTION_PHRASES)})\b", re.I)
 _VAGUE = re.compile(rf"\b(?:{_alternation(lexicon.VAGUE_SOURCES)})\b", re.I)
 _PRESCRIPTIVE = re.compile(rf"\b(?:{_alternation(lexicon.PRESCRIPTIVE)})(?!\w)", re.I)
@@ -94,9 +92,7 @@ _AMBIGUOUS_VERBS = frozenset(
 )
 _SPEECH_VERBS_ONLY = re.compile(
     r"\b(?:"
-    + _alternation(
-        tuple(re.escape(v) for v in lexicon.ATTRIBUTION_VERBS if v not in _AMBIGUOUS_VERBS)
-    )
+    + lexicon.word_regex([v for v in lexicon.ATTRIBUTION_VERBS if v not in _AMBIGUOUS_VERBS])
     + r"|unveiled|unveils|(?:is|are|was|were|have been|has been)\s+(?:\w+ly\s+)?vocal)\b",
     re.I,
 )
@@ -255,7 +251,7 @@ def classify(text: str, *, is_title: bool = False) -> VoiceLabel:
 
 
 _CHANGE = re.compile(
-    rf"\b(?:{_alternation(lexicon.CHANGE_VERBS)}|doubles|triples|twice|half)\b", re.I
+    rf"\b(?:{lexicon.word_regex(lexicon.CHANGE_VERBS)}|doubles|triples|twice|half)\b", re.I
 )
 
 
