@@ -329,7 +329,7 @@ def test_starting_a_bank(app: Flask, field: str, value: str) -> None:
     response = post_raw(client, "/teacher/banks/new", {"csrf_token": token, **data})
     refused_beside_a_field(response)
     if response.status_code == 303:
-        bank_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        bank_id = int(re.search(r"/banks/(\d+)", response.headers["Location"]).group(1))
         with session_scope(app) as s:
             bank = s.get(m.Bank, bank_id)
             stored = {
