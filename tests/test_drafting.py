@@ -132,8 +132,11 @@ def test_an_article_with_nothing_to_ask_about_says_so() -> None:
 
     with pytest.raises(NothingToDraft, match="nothing to draft a question from"):
         draft_bank_yaml(annotate("A title\n\nOne plain sentence."))
-    # two sentences are enough for a classify item
-    assert "voice-classify" in draft_bank_yaml(annotate("Title\n\nOne here. Two there."))
+    # two plain sentences are enough for a classify item, and it is a valid one
+    text = draft_bank_yaml(annotate("Title\n\nThe plant closed in March. The shop opened."))
+    bank, errors = parse_bank(text, "draft.yaml")
+    assert errors == [] and bank is not None
+    assert [q.id for q in bank.questions] == ["voice-classify"]
 
 
 def test_a_5_mb_paste_is_refused_as_text_too() -> None:

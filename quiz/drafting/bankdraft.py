@@ -704,6 +704,7 @@ class _Drafter:
             if pools[k]:
                 chosen.append(pools[k].pop(0))
             i += 1
+        chosen += by_cat.get("plain", [])[plain_n : plain_n + total - len(chosen)]
         chosen.sort(key=lambda n: (n.sentence.paragraph, n.sentence.index))
         sentences = []
         answer = {}
