@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -128,18 +128,23 @@ def start(
         raise services.NotAllowed("This assignment is not for you.")
     assignment_id, student_id = assignment.id, student.id
     services.one_start_at_a_time(session, student_id, now)
-    current = session.scalar(
+    # The student's attempts at it, read once: the one in progress and how many are used.
+    mine = session.scalars(
         select(m.Attempt).where(
-            m.Attempt.assignment_id == assignment_id,
-            m.Attempt.student_id == student_id,
-            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
+            m.Attempt.assignment_id == assignment_id, m.Attempt.student_id == student_id
         )
-    )
+    ).all()
+    current = next((a for a in mine if a.status == m.ATTEMPT_IN_PROGRESS), None)
     if current is not None:
         if not finish_if_overdue(session, current, now):
             session.commit()
             return current
         services.one_start_at_a_time(session, student_id, now)  # the hand-in committed
+        mine = session.scalars(
+            select(m.Attempt).where(
+                m.Attempt.assignment_id == assignment_id, m.Attempt.student_id == student_id
+            )
+        ).all()
     st = state(assignment, now)
     if st != OPEN:
         raise services.NotAllowed(
@@ -147,11 +152,7 @@ def start(
             if st == NOT_YET_OPEN
             else "This assignment is closed."
         )
-    used = session.scalar(
-        select(func.count()).where(
-            m.Attempt.assignment_id == assignment.id, m.Attempt.student_id == student.id
-        )
-    )
+    used = len(mine)
     if assignment.attempts_allowed and used >= assignment.attempts_allowed:
         raise services.NotAllowed("You have used every attempt this assignment allows.")
     # Stored as it stands at the start, for the record; pages and saves judge the
