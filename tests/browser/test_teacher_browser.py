@@ -210,6 +210,10 @@ def test_shortest_path_to_an_assigned_quiz(browser, live_server, shot):
     page.get_by_label(re.compile("^Article text")).fill(ARTICLE)
     click(page.get_by_role("button", name="Create the bank"), "create the bank")
     page.wait_for_load_state()
+    if page.locator("#options-0").count():
+        shot(page, "shortest-00-editor")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        print(f"\nthe single-choice editor is {height} px tall at 1280 px wide")
     for n, (prompt, options) in enumerate(QUESTIONS):
         if not page.locator("#options-0").count():
             click(_first_link(page, "^single choice"), "add a single-choice question")
