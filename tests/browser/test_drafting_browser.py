@@ -103,3 +103,23 @@ def test_the_drafter_works_without_javascript(browser, live_server):  # noqa: AN
     page.get_by_role("button", name="Create the draft bank").click()
     page.wait_for_url(re.compile(r"/teacher/banks/\d+$"))
     assert page.get_by_text("Draft bank created: 7 questions", exact=False).is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_drafter_pages_pass_axe_and_reflow(browser, live_server, shot, width):  # noqa: ANN001
+    from tests.browser.test_accessibility import Audit
+
+    audit = Audit(shot)
+    base, app = live_server.url, live_server.app
+    with session_scope(app) as s:
+        gen_teacher(s, "axe@school.example")
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    log_in_teacher(page, base, "axe@school.example", PASSWORD)
+    page.goto(base + "/teacher/banks/draft")
+    audit(page, f"draft-{width}")
+    page.get_by_role("button", name="Annotate the article").click()
+    audit(page, f"draft-error-{width}")
+    page.get_by_label(re.compile("^The article")).fill(FRESH)
+    page.get_by_role("button", name="Annotate the article").click()
+    audit(page, f"draft-review-{width}")
+    audit.assert_clean()
