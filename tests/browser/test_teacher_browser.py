@@ -187,9 +187,14 @@ def _write_question(page, click: Clicks, prompt: str, options: list[str], last: 
     raise AssertionError("the question was never saved")
 
 
-def test_shortest_path_to_an_assigned_quiz(browser, live_server, shot):
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+    ids=["desktop", "phone"],
+)
+def test_shortest_path_to_an_assigned_quiz(browser, live_server, shot, viewport):
     base, app = live_server.url, live_server.app
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     click = Clicks()
     page.goto(base + "/teacher/signup")
@@ -213,7 +218,7 @@ def test_shortest_path_to_an_assigned_quiz(browser, live_server, shot):
     if page.locator("#options-0").count():
         shot(page, "shortest-00-editor")
         height = page.evaluate("document.documentElement.scrollHeight")
-        print(f"\nthe single-choice editor is {height} px tall at 1280 px wide")
+        print(f"\nthe single-choice editor is {height} px tall at {viewport['width']} px wide")
     for n, (prompt, options) in enumerate(QUESTIONS):
         if not page.locator("#options-0").count():
             click(_first_link(page, "^single choice"), "add a single-choice question")
