@@ -216,7 +216,7 @@ def test_hostile_sizes_are_errors_not_tracebacks():
 
 def test_checks_of_a_question_with_problems_are_not_judged():
     data = with_checks("q-single", [{"answer": "15", "fraction": 1}])
-    question(data, "q-single")["options"][0].pop("feedback")
+    question(data, "q-single")["options"][0]["feedback"] = ["not", "text"]
     _, errors = load(data)
     assert [e.field for e in errors if e.question == "q-single"] == ["options[0].feedback"]
 
