@@ -22,10 +22,11 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from operator import mul
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session, joinedload
 
 from quiz import grading
 from quiz import models as m
@@ -100,16 +101,24 @@ def covariance(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     if s < 2:
         return None
     mx, my = math.fsum(xs) / s, math.fsum(ys) / s
-    return math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / (s - 1)
+    return math.fsum(map(mul, [x - mx for x in xs], [y - my for y in ys])) / (s - 1)
 
 
 def variance(xs: Sequence[float]) -> float | None:
-    return covariance(xs, xs)
+    s = len(xs)
+    if s < 2:
+        return None
+    mx = math.fsum(xs) / s
+    d = [x - mx for x in xs]
+    return math.fsum(map(mul, d, d)) / (s - 1)
 
 
 def discrimination_index(x: Sequence[float], rest: Sequence[float]) -> float | None:
     """100 · Pearson(x, X) with X the rest of the test; None if a variance is 0."""
-    cov, vx, vr = covariance(x, rest), variance(x), variance(rest)
+    return _discrimination(covariance(x, rest), variance(x), variance(rest))
+
+
+def _discrimination(cov: float | None, vx: float | None, vr: float | None) -> float | None:
     if cov is None or vx is None or vr is None or vx <= _EPS or vr <= _EPS:
         return None
     return 100.0 * cov / math.sqrt(vx * vr)
@@ -117,7 +126,11 @@ def discrimination_index(x: Sequence[float], rest: Sequence[float]) -> float | N
 
 def discriminative_efficiency(x: Sequence[float], rest: Sequence[float]) -> float | None:
     """100 · Cov(x, X) / CovMax, CovMax pairing the sorted x with the sorted X."""
-    cov, cov_max = covariance(x, rest), covariance(sorted(x), sorted(rest))
+    return _efficiency(covariance(x, rest), x, rest)
+
+
+def _efficiency(cov: float | None, x: Sequence[float], rest: Sequence[float]) -> float | None:
+    cov_max = covariance(sorted(x), sorted(rest))
     if cov is None or cov_max is None or cov_max <= _EPS:
         return None
     return 100.0 * cov / cov_max
@@ -145,13 +158,13 @@ def question_statistics(
     for j, (present, x) in enumerate(columns):
         mm, cov = maxmarks[j], covs[j]
         rest = [t[i] - xi for i, xi in zip(present, x, strict=True)]
-        x_mean, var = mean(x), variance(x)
+        x_mean, var, cov_rest = mean(x), variance(x), covariance(x, rest)
         max_total = mean([row_max[i] for i in present])
         negative = cov is not None and cov < 0
         effective = None
         if cov is not None and not negative and sum_sqrt > _EPS:
             effective = 100.0 * math.sqrt(cov) / sum_sqrt
-        de = discriminative_efficiency(x, rest)
+        de = _efficiency(cov_rest, x, rest)
         result.append(
             QuestionStats(
                 key=names[j],
@@ -164,7 +177,7 @@ def question_statistics(
                 intended_weight=100.0 * mm / max_total if max_total else None,
                 effective_weight=effective,
                 effective_weight_negative=negative,
-                discrimination=discrimination_index(x, rest),
+                discrimination=_discrimination(cov_rest, var, variance(rest)),
                 discriminative_efficiency=de,
                 dubious=de is not None and de < DUBIOUS_BELOW,
             )
@@ -265,15 +278,28 @@ class AssignmentStats:
     attempt_ids: list[int] = field(default_factory=list)
 
 
-def analysed_attempt_ids(session: Session, assignment: m.Assignment) -> list[int]:
-    """Submitted attempts chosen by the assignment's grading method, as Moodle's
-    report does by default (average: all of them)."""
+class _AttemptHead(NamedTuple):
+    id: int
+    student_id: int
+    number: int
+    score: float | None
+    max_score: float | None
+
+
+def _submitted_attempts(session: Session, assignment: m.Assignment) -> list[_AttemptHead]:
     rows = session.execute(
-        select(m.Attempt.id, m.Attempt.student_id, m.Attempt.number, m.Attempt.score).where(
-            m.Attempt.assignment_id == assignment.id, m.Attempt.status == m.ATTEMPT_SUBMITTED
-        )
+        select(
+            m.Attempt.id,
+            m.Attempt.student_id,
+            m.Attempt.number,
+            m.Attempt.score,
+            m.Attempt.max_score,
+        ).where(m.Attempt.assignment_id == assignment.id, m.Attempt.status == m.ATTEMPT_SUBMITTED)
     ).all()
-    method = assignment.grading
+    return [_AttemptHead(*r) for r in rows]
+
+
+def _chosen(rows: Sequence[_AttemptHead], method: str) -> list[int]:
     if method == "average":
         return sorted(r.id for r in rows)
     by_student: dict[int, dict[int, tuple[int, float]]] = defaultdict(dict)
@@ -287,52 +313,92 @@ def analysed_attempt_ids(session: Session, assignment: m.Assignment) -> list[int
     return sorted(chosen)
 
 
+def analysed_attempt_ids(session: Session, assignment: m.Assignment) -> list[int]:
+    """Submitted attempts chosen by the assignment's grading method, as Moodle's
+    report does by default (average: all of them)."""
+    return _chosen(_submitted_attempts(session, assignment), assignment.grading)
+
+
+def _cells(session: Session, assignment: m.Assignment) -> dict[int, list[Row[Any]]]:
+    """Every slot of the assignment's submitted attempts, by attempt: the question
+    version, the slot's max mark and the answer's marks and labels (None when
+    unanswered). One statement of plain columns, no JSON column and no mapped
+    object; filtered on the assignment rather than on a list of ids, so the
+    statement does not grow with the class."""
+    slot, answer, attempt = m.AttemptSlot, m.Answer, m.Attempt
+    stmt = (
+        select(
+            slot.attempt_id,
+            slot.question_version_id.label("version_id"),
+            slot.points.label("max_points"),
+            answer.points,
+            answer.fraction,
+            answer.classification,
+            answer.summary,
+            answer.misconception,
+        )
+        .join(attempt, attempt.id == slot.attempt_id)
+        .outerjoin(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
+        .where(attempt.assignment_id == assignment.id, attempt.status == m.ATTEMPT_SUBMITTED)
+    )
+    out: dict[int, list[Row[Any]]] = defaultdict(list)
+    for row in session.connection().execute(stmt).all():
+        out[row[0]].append(row)
+    return out
+
+
 def assignment_statistics(session: Session, assignment: m.Assignment) -> AssignmentStats:
     """Item and test statistics of an assignment's analysed attempts. Marks are
     Answer.points (0 when unanswered), max marks AttemptSlot.points (their mean
-    if a question's max mark changed between versions), T = Attempt.score."""
+    if a question's max mark changed between versions), T = Attempt.score.
+
+    Reads plain columns (the attempts' heads, then every slot's marks and labels
+    in one statement), and only the few question versions seen as objects."""
     if assignment.grading not in WHICH_ATTEMPTS:
         raise ValueError(f"unknown grading method {assignment.grading!r}")
-    ids = analysed_attempt_ids(session, assignment)
-    attempts = (
-        session.scalars(
-            select(m.Attempt)
-            .where(m.Attempt.id.in_(ids))
-            .order_by(m.Attempt.student_id, m.Attempt.number, m.Attempt.id)
-            .options(
-                selectinload(m.Attempt.slots)
-                .selectinload(m.AttemptSlot.question_version)
-                .selectinload(m.QuestionVersion.question),
-                selectinload(m.Attempt.slots)
-                .selectinload(m.AttemptSlot.question_version)
-                .selectinload(m.QuestionVersion.article),
-                selectinload(m.Attempt.answers),
-            )
-        ).all()
-        if ids
-        else []
+    heads = _submitted_attempts(session, assignment)
+    chosen = set(_chosen(heads, assignment.grading))
+    attempts = sorted(
+        (h for h in heads if h.id in chosen), key=lambda h: (h.student_id, h.number, h.id)
     )
+    by_attempt = _cells(session, assignment) if attempts else {}
+    version_ids = {c.version_id for a in attempts for c in by_attempt.get(a.id, ())}
+    versions = {
+        v.id: v
+        for v in (
+            session.scalars(
+                select(m.QuestionVersion)
+                .where(m.QuestionVersion.id.in_(sorted(version_ids)))
+                .options(joinedload(m.QuestionVersion.question))
+            ).all()
+            if version_ids
+            else ()
+        )
+    }
     questions: dict[str, m.Question] = {}
     latest: dict[str, m.QuestionVersion] = {}
-    cells: list[dict[str, tuple[m.AttemptSlot, m.Answer | None]]] = []
-    for attempt in attempts:
-        answers = {a.slot_id: a for a in attempt.answers}
-        row = {}
-        for slot in attempt.slots:
-            version = slot.question_version
-            key = version.question.key
-            questions[key] = version.question
-            if key not in latest or version.version > latest[key].version:
-                latest[key] = version
-            row[key] = (slot, answers.get(slot.id))
-        cells.append(row)
+    for version in versions.values():
+        key = version.question.key
+        questions[key] = version.question
+        if key not in latest or version.version > latest[key].version:
+            latest[key] = version
     keys = sorted(questions, key=lambda k: (questions[k].position, k))
+    column = {k: j for j, k in enumerate(keys)}
+    key_of = {vid: v.question.key for vid, v in versions.items()}
+    number = {vid: v.version for vid, v in versions.items()}
+    skill_of = {vid: v.skill for vid, v in versions.items()}
 
-    marks = [[_mark(row.get(k)) for k in keys] for row in cells]
-    maxmarks = []
-    for k in keys:
-        points = [row[k][0].points for row in cells if k in row]
-        maxmarks.append(math.fsum(points) / len(points))
+    p = len(keys)
+    marks: list[list[float | None]] = []
+    by_question: list[list[Row[Any]]] = [[] for _ in keys]  # in attempt order
+    for a in attempts:
+        row: list[float | None] = [None] * p
+        for c in by_attempt.get(a.id, ()):
+            j = column[key_of[c.version_id]]
+            row[j] = c.points if c.points is not None else 0.0
+            by_question[j].append(c)
+        marks.append(row)
+    maxmarks = [math.fsum(c.max_points for c in cs) / len(cs) for cs in by_question]
     totals = [
         a.score if a.score is not None else math.fsum(x for x in r if x is not None)
         for a, r in zip(attempts, marks, strict=True)
@@ -345,19 +411,17 @@ def assignment_statistics(session: Session, assignment: m.Assignment) -> Assignm
             position=questions[q.key].position,
             type=latest[q.key].type,
             skill=latest[q.key].skill,
-            versions=sorted(
-                {row[q.key][0].question_version.version for row in cells if q.key in row}
-            ),
+            versions=sorted({number[c.version_id] for c in by_question[j]}),
             prompt=str(latest[q.key].spec.get("prompt", "")),
-            responses=_responses([row[q.key][1] for row in cells if q.key in row]),
-            misconceptions=_misconceptions([row[q.key][1] for row in cells if q.key in row]),
+            responses=_responses(by_question[j]),
+            misconceptions=_misconceptions(by_question[j]),
         )
-        for q in numbers
+        for j, q in enumerate(numbers)
     ]
     return AssignmentStats(
         test=whole_test_statistics(marks, maxmarks, totals=totals),
         questions=detailed,
-        skills=_skills(assignment.bank.skills, attempts, cells),
+        skills=_skills(assignment.bank.skills, attempts, by_attempt, skill_of),
         score_percentages=[
             100.0 * t / a.max_score if a.max_score else 0.0
             for a, t in zip(attempts, totals, strict=True)
@@ -368,25 +432,19 @@ def assignment_statistics(session: Session, assignment: m.Assignment) -> Assignm
     )
 
 
-def _mark(cell: tuple[m.AttemptSlot, m.Answer | None] | None) -> float | None:
-    if cell is None:
-        return None  # the question was not in this attempt
-    return cell[1].points if cell[1] is not None else 0.0
-
-
-def _responses(answers: Sequence[m.Answer | None]) -> list[ResponseRow]:
-    groups: dict[str, list[m.Answer]] = defaultdict(list)
+def _responses(cells: Sequence[Row[Any]]) -> list[ResponseRow]:
+    groups: dict[str, list[Row[Any]]] = defaultdict(list)
     missing = 0
-    for a in answers:
-        if a is None:
+    for c in cells:
+        if c.fraction is None:
             missing += 1
         else:
-            groups[a.classification].append(a)
+            groups[c.classification or ""].append(c)
     rows = []
     for classification, group in groups.items():
-        label = Counter(a.summary for a in group).most_common(1)[0][0]
-        fraction = math.fsum(a.fraction for a in group) / len(group)
-        codes = Counter(a.misconception for a in group if a.misconception)
+        label = Counter(c.summary or "" for c in group).most_common(1)[0][0]
+        fraction = math.fsum(c.fraction or 0.0 for c in group) / len(group)
+        codes = Counter(c.misconception for c in group if c.misconception)
         revealed = tuple(c for c, _n in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0])))
         rows.append(
             ResponseRow(label or classification or "(empty)", len(group), fraction, revealed)
@@ -396,24 +454,25 @@ def _responses(answers: Sequence[m.Answer | None]) -> list[ResponseRow]:
     return sorted(rows, key=lambda r: (-r.count, r.label == NO_ANSWER, r.label))
 
 
-def _misconceptions(answers: Sequence[m.Answer | None]) -> list[tuple[str, int]]:
-    counts = Counter(a.misconception for a in answers if a is not None and a.misconception)
+def _misconceptions(cells: Sequence[Row[Any]]) -> list[tuple[str, int]]:
+    counts = Counter(c.misconception for c in cells if c.fraction is not None and c.misconception)
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _skills(
     names: dict[str, str],
-    attempts: Sequence[m.Attempt],
-    cells: Sequence[dict[str, tuple[m.AttemptSlot, m.Answer | None]]],
+    attempts: Sequence[_AttemptHead],
+    by_attempt: dict[int, list[Row[Any]]],
+    skill_of: dict[int, str],
 ) -> list[SkillMastery]:
     """Per student, marks over max marks on each skill's questions in their
     analysed attempts (pooled when several); the class figure is the mean."""
     pooled: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
-    for attempt, row in zip(attempts, cells, strict=True):
-        for slot, answer in row.values():
-            acc = pooled[slot.question_version.skill][attempt.student_id]
-            acc[0] += answer.points if answer is not None else 0.0
-            acc[1] += slot.points
+    for attempt in attempts:
+        for c in by_attempt.get(attempt.id, ()):
+            acc = pooled[skill_of[c.version_id]][attempt.student_id]
+            acc[0] += c.points if c.points is not None else 0.0
+            acc[1] += c.max_points
     order = list(names) + sorted(k for k in pooled if k not in names)
     result = []
     for key in order:
