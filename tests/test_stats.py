@@ -436,3 +436,46 @@ def test_statistics_read_plain_columns_in_a_fixed_number_of_statements(session):
     cells = [s for s in seven if "attempt_slot" in s]
     assert len(cells) == 1 and "answer.points" in cells[0]
     assert " IN (" not in cells[0]
+
+
+def test_class_judgements_read_no_json_they_do_not_use(session):
+    """The results page's discernment read (quiz.results.class_judgements): the few
+    question versions once, then one statement of the slots' answers that reads an
+    answer's response only for a question carrying judgements and its grade's
+    misconceptions only when it revealed one; before, every row decoded the
+    version's spec and context and the answer's response and grade (11 s for 2,000
+    attempts). The number of statements does not grow with the attempts."""
+    from quiz import results
+
+    _bank, assignment, a = _class(session, "average")
+    for attempt in a.values():
+        attempt.student.class_id = assignment.class_id  # create_student makes them classless
+    session.commit()
+    engine = session.get_bind()
+
+    def run() -> tuple[list[str], results.ClassJudgements]:
+        session.expire_all()
+        statements: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args):
+            statements.append(" ".join(statement.split()))
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            judged = results.class_judgements(session, assignment)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return statements, judged
+
+    run()
+    seven, judged = run()
+    assert [s.student.display_name for s in judged.students] == ["Ada", "Ben", "Cy", "Di"]
+    assert {r.code: r.answers for r in judged.misconceptions} == {"MULT_OFFBYONE": 2}
+    assignment.grading = "first"
+    session.commit()
+    four, judged = run()
+    assert {r.code: r.answers for r in judged.misconceptions} == {"MULT_OFFBYONE": 1}
+    assert len(four) == len(seven) <= 6, seven
+    (answers,) = [s for s in seven if "answer.response" in s]
+    assert "CASE WHEN" in answers and "question_version.spec" not in answers
+    assert "attempt_slot.state" not in answers and " IN (?" not in answers
