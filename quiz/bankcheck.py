@@ -29,7 +29,7 @@ from quiz.article import Article
 from quiz.questions.base import CODE_RE, BankContext, Path, Question, Unreadable
 
 EXPECTATIONS = ("fraction", "at_least", "at_most", "misconception")
-CHECK_FIELDS = ("answer", *EXPECTATIONS)
+CHECK_FIELDS = ("answer", "vars", *EXPECTATIONS)
 MAX_CHECKS = 100  # per question
 MAX_ANSWER_ITEMS = 200  # options, sentences or labels in one answer
 MAX_ANSWER_LENGTH = 1000  # characters of a typed answer (as the text type allows)
@@ -49,9 +49,16 @@ class Check:
     at_most: float | None = None
     misconception: str | None = None
     line: int = field(default=0, compare=False)
+    # A numeric question's variable values for this check (``vars: {start: 10}``);
+    # None: the first value of each range.
+    values: Mapping[str, float] | None = None
 
     def to_spec(self) -> dict[str, Any]:
         spec: dict[str, Any] = {"answer": self.answer}
+        if self.values is not None:
+            spec["vars"] = {
+                k: int(v) if float(v).is_integer() else v for k, v in self.values.items()
+            }
         for name in ("fraction", "at_least", "at_most"):
             value = getattr(self, name)
             if value is not None:
@@ -153,6 +160,15 @@ def parse_checks(data: Mapping[str, Any], question: Question, ctx: BankContext) 
         for name in ("fraction", "at_least", "at_most"):
             limits[name] = _fraction(item, name, ctx, path)
         code = _misconception(item, ctx, path)
+        values = None
+        if item.get("vars") is not None:
+            check_values = getattr(question, "check_values", None)
+            if check_values is None:
+                ctx.error((*path, "vars"), "only a numeric question with variables takes vars")
+            else:
+                values, why = check_values(item["vars"])
+                if values is None:
+                    ctx.error((*path, "vars"), why)
         if all(limits[k] is None for k in limits) and code is None and len(ctx.problems) == before:
             ctx.error(path, "needs at least one of fraction, at_least, at_most, misconception")
         low, high = limits["at_least"], limits["at_most"]
@@ -160,7 +176,13 @@ def parse_checks(data: Mapping[str, Any], question: Question, ctx: BankContext) 
             ctx.error((*path, "at_least"), f"is more than at_most ({number(high)})")
         if len(ctx.problems) == before:
             checks.append(
-                Check(answer=plain(item["answer"]), form=form, misconception=code, **limits)
+                Check(
+                    answer=plain(item["answer"]),
+                    form=form,
+                    misconception=code,
+                    values=values,
+                    **limits,
+                )
             )
     return checks
 
@@ -351,7 +373,8 @@ def run_check(question: Question, article: Article, check: Check) -> Outcome:
     """Grade the check's answer as a student's would be, and compare with what it expects."""
     shown = f'("{describe(check.answer)}")'
     try:
-        response = question.read_response(check.form)
+        state = {"vars": dict(check.values)} if check.values is not None else None
+        response = question.read_response(check.form, state)
     except Unreadable as exc:
         return Outcome(
             check, False, None, (), f"expected {check.expected()}, got unreadable: {exc} {shown}"

@@ -292,6 +292,11 @@ class Question:
         """Per-attempt state, chosen once when the attempt starts (e.g. option order)."""
         return {}
 
+    def for_state(self, state: Mapping[str, Any] | None) -> Question:
+        """The question as one attempt shows it (a ``numeric`` question with variables
+        puts the attempt's numbers in its prompt and explanation); itself by default."""
+        return self
+
     def student_view(self, state: Mapping[str, Any], article: Article) -> dict[str, Any]:
         """What the template may show before feedback is due. No key, no feedback."""
         raise NotImplementedError
