@@ -22,7 +22,8 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from operator import mul
+from itertools import chain, repeat
+from operator import itemgetter, mul
 from typing import Any, NamedTuple
 
 from sqlalchemy import Row, select
@@ -384,44 +385,59 @@ def assignment_statistics(session: Session, assignment: m.Assignment) -> Assignm
             latest[key] = version
     keys = sorted(questions, key=lambda k: (questions[k].position, k))
     column = {k: j for j, k in enumerate(keys)}
-    key_of = {vid: v.question.key for vid, v in versions.items()}
-    number = {vid: v.version for vid, v in versions.items()}
+    col = {vid: column[v.question.key] for vid, v in versions.items()}
     skill_of = {vid: v.skill for vid, v in versions.items()}
 
+    # One pass over the cells, in attempt order: the marks, each question's max
+    # marks and answered cells, and each student's marks and max marks per skill.
     p = len(keys)
     marks: list[list[float | None]] = []
-    by_question: list[list[Row[Any]]] = [[] for _ in keys]  # in attempt order
+    answered: list[list[Row[Any]]] = [[] for _ in keys]
+    slot_max: list[list[float]] = [[] for _ in keys]
+    pooled: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
     for a in attempts:
         row: list[float | None] = [None] * p
+        sid = a.student_id
         for c in by_attempt.get(a.id, ()):
-            j = column[key_of[c.version_id]]
-            row[j] = c.points if c.points is not None else 0.0
-            by_question[j].append(c)
+            vid, max_points, points = c[1], c[2], c[3]
+            j = col[vid]
+            slot_max[j].append(max_points)
+            acc = pooled[skill_of[vid]][sid]
+            if points is None:  # unanswered: 0
+                row[j] = 0.0
+            else:
+                row[j] = points
+                answered[j].append(c)
+                acc[0] += points
+            acc[1] += max_points
         marks.append(row)
-    maxmarks = [math.fsum(c.max_points for c in cs) / len(cs) for cs in by_question]
+    maxmarks = [math.fsum(xs) / len(xs) for xs in slot_max]
     totals = [
         a.score if a.score is not None else math.fsum(x for x in r if x is not None)
         for a, r in zip(attempts, marks, strict=True)
     ]
     guesses = [question_of(latest[k]).random_guess_score() for k in keys]
     numbers = question_statistics(marks, maxmarks, totals=totals, random_guess=guesses, keys=keys)
-    detailed = [
-        replace(
-            q,
-            position=questions[q.key].position,
-            type=latest[q.key].type,
-            skill=latest[q.key].skill,
-            versions=sorted({number[c.version_id] for c in by_question[j]}),
-            prompt=str(latest[q.key].spec.get("prompt", "")),
-            responses=_responses(by_question[j]),
-            misconceptions=_misconceptions(by_question[j]),
+    detailed = []
+    for j, q in enumerate(numbers):
+        tally = Counter(map(_LABELS, answered[j]))
+        version = latest[q.key]
+        detailed.append(
+            replace(
+                q,
+                position=questions[q.key].position,
+                type=version.type,
+                skill=version.skill,
+                versions=sorted({versions[v].version for v in version_ids if col[v] == j}),
+                prompt=str(version.spec.get("prompt", "")),
+                responses=_responses(tally, len(slot_max[j]) - len(answered[j])),
+                misconceptions=_misconceptions(tally),
+            )
         )
-        for j, q in enumerate(numbers)
-    ]
     return AssignmentStats(
         test=whole_test_statistics(marks, maxmarks, totals=totals),
         questions=detailed,
-        skills=_skills(assignment.bank.skills, attempts, by_attempt, skill_of),
+        skills=_skills(assignment.bank.skills, pooled),
         score_percentages=[
             100.0 * t / a.max_score if a.max_score else 0.0
             for a, t in zip(attempts, totals, strict=True)
@@ -432,47 +448,48 @@ def assignment_statistics(session: Session, assignment: m.Assignment) -> Assignm
     )
 
 
-def _responses(cells: Sequence[Row[Any]]) -> list[ResponseRow]:
-    groups: dict[str, list[Row[Any]]] = defaultdict(list)
-    missing = 0
-    for c in cells:
-        if c.fraction is None:
-            missing += 1
-        else:
-            groups[c.classification or ""].append(c)
+# An answered cell's classification, summary, misconception and fraction.
+_LABELS = itemgetter(5, 6, 7, 4)
+Tally = Counter[tuple[str, str, str | None, float]]
+
+
+def _responses(tally: Tally, missing: int) -> list[ResponseRow]:
+    """Answers grouped by classification, labelled by their most frequent summary
+    (the first seen if tied), from the tally of (classification, summary,
+    misconception, fraction) in attempt order; ``missing`` unanswered."""
+    groups: dict[str, tuple[Counter[str], Counter[str], list[tuple[float, int]]]] = {}
+    for (classification, summary, code, fraction), n in tally.items():
+        summaries, codes, fractions = groups.setdefault(classification, (Counter(), Counter(), []))
+        summaries[summary] += n
+        if code:
+            codes[code] += n
+        fractions.append((fraction, n))
     rows = []
-    for classification, group in groups.items():
-        label = Counter(c.summary or "" for c in group).most_common(1)[0][0]
-        fraction = math.fsum(c.fraction or 0.0 for c in group) / len(group)
-        codes = Counter(c.misconception for c in group if c.misconception)
+    for classification, (summaries, codes, fractions) in groups.items():
+        label = summaries.most_common(1)[0][0]
+        count = sum(n for _f, n in fractions)
+        # the exactly rounded sum of every answer's fraction, as fsum over them
+        total = math.fsum(chain.from_iterable(repeat(f, n) for f, n in fractions))
         revealed = tuple(c for c, _n in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0])))
         rows.append(
-            ResponseRow(label or classification or "(empty)", len(group), fraction, revealed)
+            ResponseRow(label or classification or "(empty)", count, total / count, revealed)
         )
     if missing:
         rows.append(ResponseRow(NO_ANSWER, missing, 0.0))
     return sorted(rows, key=lambda r: (-r.count, r.label == NO_ANSWER, r.label))
 
 
-def _misconceptions(cells: Sequence[Row[Any]]) -> list[tuple[str, int]]:
-    counts = Counter(c.misconception for c in cells if c.fraction is not None and c.misconception)
+def _misconceptions(tally: Tally) -> list[tuple[str, int]]:
+    counts: Counter[str] = Counter()
+    for (_c, _s, code, _f), n in tally.items():
+        if code:
+            counts[code] += n
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _skills(
-    names: dict[str, str],
-    attempts: Sequence[_AttemptHead],
-    by_attempt: dict[int, list[Row[Any]]],
-    skill_of: dict[int, str],
-) -> list[SkillMastery]:
+def _skills(names: dict[str, str], pooled: dict[str, dict[int, list[float]]]) -> list[SkillMastery]:
     """Per student, marks over max marks on each skill's questions in their
     analysed attempts (pooled when several); the class figure is the mean."""
-    pooled: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
-    for attempt in attempts:
-        for c in by_attempt.get(attempt.id, ()):
-            acc = pooled[skill_of[c.version_id]][attempt.student_id]
-            acc[0] += c.points if c.points is not None else 0.0
-            acc[1] += c.max_points
     order = list(names) + sorted(k for k in pooled if k not in names)
     result = []
     for key in order:
