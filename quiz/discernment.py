@@ -177,10 +177,10 @@ class Counts:
 
 
 def counts_by_skill(judgements: Iterable[Judgement]) -> dict[str, Counts]:
-    out: dict[str, Counts] = {}
+    groups: dict[str, list[Judgement]] = {}
     for j in judgements:
-        out[j.skill] = out.get(j.skill, Counts()) + Counts.of([j])
-    return out
+        groups.setdefault(j.skill, []).append(j)
+    return {skill: Counts.of(group) for skill, group in groups.items()}
 
 
 # -- judgements from a question and a response ------------------------------------------
