@@ -108,11 +108,19 @@ def start_attempt(
         version = row.current_version
         if version is None:
             continue
+        question, state_rng = question_of(version), option_rng
+        same = (
+            assignment is not None
+            and (assignment.selection_config or {}).get("fresh_numbers", True) is False
+        )
+        if same and getattr(question, "variables", ()):
+            # "fresh_numbers": false: the same numbers for every student (issue #22).
+            state_rng = random.Random(f"{assignment.id}:{version.id}")  # type: ignore[union-attr]
         slots.append(
             {
                 "position": len(slots) + 1,
                 "question_version_id": version.id,
-                "state": question_of(version).new_state(option_rng),
+                "state": question.new_state(state_rng),
                 "points": version.points,
             }
         )

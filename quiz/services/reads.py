@@ -378,6 +378,11 @@ def question_rows(attempt: m.Attempt) -> list[QuestionRow]:
     article = article_of(attempt.article)
     answers = answers_by_slot(attempt)
     return [
-        QuestionRow(slot, question_of(slot.question_version), answers.get(slot.id), article)
+        QuestionRow(
+            slot,
+            question_of(slot.question_version).for_state(slot.state),
+            answers.get(slot.id),
+            article,
+        )
         for slot in attempt.slots
     ]

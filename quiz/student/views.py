@@ -180,6 +180,7 @@ def _question_page(
     Reads only what the page shows: the slot and its answer, the other slots'
     answered-or-not, and the question and article from the content caches."""
     attempt, answer, question, article = at.attempt, at.answer, at.question, at.article
+    shown = question.for_state(at.slot.state)  # a numeric question's numbers put in
     due = services.feedback_due(attempt, answer)
     stored_grade = answer.grade if (answer and due) else None
     grade = Grade.from_dict(stored_grade) if stored_grade is not None else None
@@ -196,7 +197,7 @@ def _question_page(
         bank=at.bank,
         slot=at.slot,
         slot_count=len(nav),
-        question=question,
+        question=shown,
         inputs=question_inputs(
             question,
             at.slot.state,
@@ -208,7 +209,7 @@ def _question_page(
         answer=answer,
         draft=draft is not None and echo is None,
         grade=grade,
-        right_answer=question.right_answer(article) if grade else None,
+        right_answer=shown.right_answer(article) if grade else None,
         locked=locked,
         error=error,
         article=article,
@@ -394,7 +395,9 @@ def review(attempt_id: int) -> str | Response:
     if attempt.submitted:
         return redirect(url_for("student.results", attempt_id=attempt.id))
     answers = services.answers_by_slot(attempt)
-    questions = {s.id: services.question_of(s.question_version) for s in attempt.slots}
+    questions = {
+        s.id: services.question_of(s.question_version).for_state(s.state) for s in attempt.slots
+    }
     drafts = {s.id: d for s in attempt.slots if s.id not in answers and (d := services.draft_of(s))}
     unanswered = [s for s in attempt.slots if s.id not in answers and s.id not in drafts]
     # Incomplete is not answered: "2 of 4 labelled" (the question type says what

@@ -1,0 +1,143 @@
+"""Numeric questions with variables on the student's pages, in assignments and in the
+responses CSV (issue #22, item 3), on both databases."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from sqlalchemy import select
+
+from quiz import assignments, exports, services
+from quiz import models as m
+from quiz.db import session_scope
+from tests import factories
+from tests.factories_results import add_student, form_for, load_bank, make_assignment
+from tests.helpers import answer, start_practice
+
+KEY = "pct-rise-fresh-numbers"
+PROMPT = re.compile(r"Suppose a count of <strong>(\d+)</strong> rose by <strong>(\d+)%</strong>")
+
+
+def _slot(app: Flask, attempt_id: int) -> tuple[int, dict]:
+    with session_scope(app) as session:
+        attempt = session.get_one(m.Attempt, attempt_id)
+        slot = next(s for s in attempt.slots if s.question_version.question.key == KEY)
+        return slot.position, dict(slot.state)
+
+
+def test_a_practice_attempt_shows_its_numbers_on_every_page(app: Flask, client):
+    attempt_id = start_practice(client)
+    n, state = _slot(app, attempt_id)
+    start, rise = state["vars"]["start"], state["vars"]["rise"]
+    assert 5 <= start <= 40 and rise % 50 == 0 and isinstance(state["seed"], int)
+
+    page = client.get(f"/attempts/{attempt_id}/q/{n}").get_data(as_text=True)
+    assert PROMPT.search(page).groups() == (str(start), str(rise))
+    assert "{start}" not in page and "start * " not in page  # no placeholder, no formula
+    # The same numbers when the page is opened again (resume)
+    again = client.get(f"/attempts/{attempt_id}/q/{n}").get_data(as_text=True)
+    assert PROMPT.search(again).groups() == (str(start), str(rise))
+
+    offbyone = start * rise / 100
+    response = answer(client, attempt_id, n, {"value": [f"{offbyone:g}"]})
+    assert response.status_code in (200, 302, 303)
+    page = client.get(f"/attempts/{attempt_id}/q/{n}").get_data(as_text=True)
+    assert f"({rise}% of {start})" in page  # feedback with this attempt's numbers
+    assert PROMPT.search(page).groups() == (str(start), str(rise))
+    with session_scope(app) as session:
+        saved = session.scalars(
+            select(m.Answer).join(m.AttemptSlot).where(m.AttemptSlot.attempt_id == attempt_id)
+        ).one()
+        assert saved.response["vars"] == {"start": start, "rise": rise}
+        assert saved.grade["misconceptions"] == ["MULT_OFFBYONE"]
+        assert saved.grade["classification"] == "wrong:start * rise/100"
+        assert saved.summary == f"{offbyone:g} (start={start}, rise={rise})"
+
+
+def test_each_practice_attempt_gets_fresh_numbers(app: Flask):
+    drawn = set()
+    for i in range(8):
+        attempt_id = start_practice(app.test_client(), f"S{i}")  # a browser each
+        drawn.add(tuple(_slot(app, attempt_id)[1]["vars"].values()))
+    assert len(drawn) > 1
+
+
+def test_an_assignment_can_give_every_student_the_same_numbers(app: Flask):
+    with session_scope(app) as session:
+        teacher = factories.gen_teacher(session)
+        klass = factories.gen_class(session, teacher)
+        bank = session.scalars(select(m.Bank).where(m.Bank.slug == "ice-assaults-500")).one()
+        fresh = make_assignment(session, klass, bank, title="Fresh")
+        same = make_assignment(session, klass, bank, title="Same")
+        same.selection_config = {"fresh_numbers": False}
+        session.flush()
+        states: dict[str, list] = {"fresh": [], "same": []}
+        for i in range(6):
+            student = add_student(session, klass, f"Student {i}")
+            for name, assignment in (("fresh", fresh), ("same", same)):
+                attempt = assignments.start(session, student, assignment)
+                slot = next(s for s in attempt.slots if s.question_version.question.key == KEY)
+                states[name].append(tuple(slot.state["vars"].values()))
+        assert len(set(states["same"])) == 1
+        assert len(set(states["fresh"])) > 1
+
+
+VARIABLE_BANK = """\
+id: fresh-numbers
+title: Fresh numbers
+article:
+  title: A rise
+  source: Example
+  text: |
+    Assaults rose 500% last year, officials said.
+
+    The agency did not publish the counts.
+skills:
+  percent: Percentages
+misconceptions:
+  MULT_OFFBYONE: Reads an X% increase as X/100 times the start.
+questions:
+  - id: q-vars
+    type: numeric
+    skill: percent
+    variables: {start: 5..40, rise: 100..500 step 50}
+    prompt: "A count of {start} rose by {rise}%. What is it now?"
+    answers:
+      - formula: start * (1 + rise/100)
+        feedback: "Right for {start}."
+    wrong:
+      - formula: start * rise / 100
+        misconception: MULT_OFFBYONE
+        feedback: "That is the increase."
+    explanation: "{start} × (1 + {rise}/100)."
+"""
+
+
+def test_results_review_and_csv_show_the_values(app: Flask, client):
+    with session_scope(app) as session:
+        teacher = factories.gen_teacher(session)
+        klass = factories.gen_class(session, teacher)
+        assignment = make_assignment(session, klass, load_bank(session, VARIABLE_BANK))
+        rows = []
+        for name, how in (("Ada", "right"), ("Cy", "wrong")):
+            student = add_student(session, klass, name)
+            attempt = assignments.start(session, student, assignment)
+            slot = attempt.slots[0]
+            services.save_answer(session, attempt, slot, form_for(slot, how))
+            assert services.submit_attempt(session, attempt)
+            rows.append((student.id, attempt.id, dict(slot.state["vars"])))
+        csv_text = "".join(exports.responses_csv(session, [assignment]))
+        versions = {a.question_version_id for a in session.scalars(select(m.AttemptSlot))}
+    assert len(versions) == 1  # one item for the statistics, whatever the numbers
+    for _, _, values in rows:
+        assert f"(start={values['start']}, rise={values['rise']})" in csv_text
+    sid, attempt_id, values = rows[1]
+    with client.session_transaction() as browser:
+        browser["class_students"] = [sid]
+    page = client.get(f"/attempts/{attempt_id}/results").get_data(as_text=True)
+    assert f"A count of {values['start']} rose by {values['rise']}%" in page
+    right = values["start"] * (1 + values["rise"] / 100)
+    assert f"{right:g}" in page  # the right answer for this student's numbers
+    assert f"{values['start']} × (1 + {values['rise']}/100)." in page  # the explanation
+    assert "{start}" not in page
