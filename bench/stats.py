@@ -11,6 +11,11 @@ computes: the analysed attempts, their marks, item and whole-test statistics,
 skills) is run ``--repeat`` times on a new session each time; the first run is
 reported apart (cold caches). Target (issue #20): under one second.
 
+Baseline of the same run, ``read_floor_s``: the statistics' one big statement
+(every slot's marks and labels) fetched on the DB-API cursor with nothing built
+or computed; ``vs_read_floor`` is the median time over it. Also timed, for the
+results page that shows both: ``quiz.results.class_judgements`` (discernment).
+
 Prints ONE JSON line; progress goes to stderr. Take figures on a quiet machine.
 """
 
@@ -31,7 +36,9 @@ from sqlalchemy.orm import Session
 
 from quiz import models as m
 from quiz.db import make_engine
+from quiz.results import class_judgements
 from quiz.stats import assignment_statistics
+from quiz.stats import cells_statement as stats_cells_statement
 from tests.load import client as lc
 
 TARGET_SECONDS = 1.0
@@ -55,21 +62,51 @@ def live_questions(url: str) -> int:
         engine.dispose()
 
 
+def read_floor(session: Session, assignment: m.Assignment) -> float:
+    """The floor: the statistics' one big statement (every slot's marks and labels)
+    compiled once and fetched on the DB-API cursor, no rows built, nothing computed."""
+    stmt = stats_cells_statement(assignment)
+    conn = session.connection()
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    args = (
+        tuple(params[k] for k in compiled.positiontup or ()) if conn.dialect.positional else params
+    )
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    t0 = time.perf_counter()
+    cursor.execute(str(compiled), args)
+    cursor.fetchall()
+    took = time.perf_counter() - t0
+    cursor.close()
+    return took
+
+
 def measure(url: str, repeat: int) -> dict[str, Any]:
     engine = make_engine(url)
     runs: list[float] = []
+    floors: list[float] = []
+    judged: list[float] = []
     analysed = questions = 0
     try:
         for _ in range(repeat):
+            with Session(engine) as session:
+                assignment = session.get_one(m.Assignment, 1)
+                floors.append(read_floor(session, assignment))
             with Session(engine) as session:
                 assignment = session.get_one(m.Assignment, 1)
                 t0 = time.perf_counter()
                 result = assignment_statistics(session, assignment)
                 runs.append(time.perf_counter() - t0)
                 analysed, questions = result.attempts_analysed, len(result.questions)
+            with Session(engine) as session:
+                assignment = session.get_one(m.Assignment, 1)
+                t0 = time.perf_counter()
+                class_judgements(session, assignment)
+                judged.append(time.perf_counter() - t0)
     finally:
         engine.dispose()
     warm = runs[1:] or runs
+    floor = statistics.median(floors[1:] or floors)
     return {
         "attempts_analysed": analysed,
         "questions": questions,
@@ -77,6 +114,9 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
         "median_s": round(statistics.median(warm), 3),
         "spread_s": [round(min(warm), 3), round(max(warm), 3)],
         "runs_s": [round(r, 3) for r in runs],
+        "read_floor_s": round(floor, 3),
+        "vs_read_floor": round(statistics.median(warm) / floor, 2) if floor else None,
+        "class_judgements_s": [round(r, 3) for r in judged],
         "target_s": TARGET_SECONDS,
         "meets_target": statistics.median(warm) < TARGET_SECONDS,
     }
