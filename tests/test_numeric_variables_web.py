@@ -3,6 +3,7 @@ responses CSV (issue #22, item 3), on both databases."""
 
 from __future__ import annotations
 
+import random
 import re
 
 from flask import Flask
@@ -141,3 +142,20 @@ def test_results_review_and_csv_show_the_values(app: Flask, client):
     assert f"{right:g}" in page  # the right answer for this student's numbers
     assert f"{values['start']} × (1 + {values['rise']}/100)." in page  # the explanation
     assert "{start}" not in page
+
+
+def test_the_teachers_preview_shows_fixed_numbers(app: Flask, client):
+    with session_scope(app) as session:
+        teacher = factories.gen_teacher(session)
+        bank = load_bank(session, VARIABLE_BANK)
+        bank.owner_id = teacher.id
+        version = bank.questions[0].current_version
+        question = services.question_of(version)
+        values = question.new_state(random.Random(version.sha256))["vars"]
+        bank_id = bank.id
+    factories.login(client)
+    url = f"/teacher/banks/{bank_id}/preview/1"
+    pages = [client.get(url).get_data(as_text=True) for _ in range(2)]
+    shown = f"A count of {values['start']} rose by {values['rise']}%"
+    assert all(shown in page for page in pages)
+    assert "{start}" not in pages[0]
