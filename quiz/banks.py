@@ -94,6 +94,7 @@ class LoadedBank:
             "id": self.id,
             "title": self.title,
             "questions": len(self.questions),
+            "drafts": sum(1 for q in self.questions if q.draft),  # not published yet
             "skills": skills,
             "types": types,
         }
@@ -415,6 +416,9 @@ def _parse_question(
     shuffle = item.get("shuffle", True)
     if not isinstance(shuffle, bool):
         ctx.error(("shuffle",), "must be true or false")
+    draft = item.get("draft", False)
+    if not isinstance(draft, bool):
+        ctx.error(("draft",), "must be true or false (true: not given to students yet)")
     question = None
     if cls is not None:
         common = {
@@ -424,6 +428,7 @@ def _parse_question(
             "explanation": explanation,
             "points": float(points or 1.0),
             "shuffle": bool(shuffle) and cls.shuffles,
+            "draft": draft is True,
         }
         try:
             question = cls.from_spec(item, common, ctx)
@@ -529,6 +534,7 @@ def question_from_spec(
         "explanation": spec["explanation"],
         "points": float(spec.get("points", 1.0)),
         "shuffle": bool(spec.get("shuffle", False)) and cls.shuffles,
+        "draft": spec.get("draft") is True,
     }
     question = cls.from_spec(spec, common, ctx)
     if ctx.problems:

@@ -15,6 +15,7 @@ from quiz import banklint, classes, migrate, services
 from quiz.banks import check_paths
 from quiz.clidb import needs_database
 from quiz.db import get_engine, session_scope
+from quiz.rendering import plural
 
 bank_cli = AppGroup("bank", help="Check and load question banks.")
 db_cli = AppGroup("db", help="Database schema migrations.")
@@ -78,6 +79,13 @@ def bank_check(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
                 f"{b.file}: ok: {b.id}: {len(b.questions)} questions, "
                 f"{ran[b.file]} checks run, {mine} warnings"
             )
+            drafts = sum(1 for q in b.questions if q.draft)
+            if drafts:  # a note, not a warning: drafting is a normal state
+                click.echo(
+                    f"{b.file}: note: {plural(drafts, 'question')} of {len(b.questions)} "
+                    f"{'is a draft' if drafts == 1 else 'are drafts'}, unpublished "
+                    "(never given to students until published)"
+                )
     sys.exit(1 if errors or (strict and warnings) else 0)
 
 

@@ -199,7 +199,7 @@ def test_cli_check_ok_and_json(runner):
     report = json.loads(result.output)
     assert report["errors"] == []
     (bank,) = report["banks"]
-    assert set(bank) == {"file", "id", "title", "questions", "skills", "types", "checks"}
+    assert set(bank) == {"file", "id", "title", "questions", "drafts", "skills", "types", "checks"}
     assert bank["questions"] >= 30
     assert isinstance(report["warnings"], list)
 

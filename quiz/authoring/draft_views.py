@@ -283,6 +283,7 @@ def draft_create() -> Response | tuple[str, int]:
     db.commit()
     flash(
         f"Draft bank created: {len(loaded.questions)} questions. Every question is a draft "
-        "made from your labels: read each one, change what needs changing, then assign it."
+        "made from your labels, not given to students: read each one, change what needs "
+        "changing, publish it (or “Publish all drafts”), then assign it."
     )
     return redirect(url_for("authoring.bank", bank_id=bank.id), code=303)

@@ -106,7 +106,7 @@ def stored_document(session: Session, bank: m.Bank) -> dict[str, Any]:
     )
     doc["questions"] = [
         dict(row.current_version.spec)
-        for row in services.live_questions(session, bank)
+        for row in services.live_questions(session, bank, drafts=True)
         if row.current_version is not None
     ]
     return doc

@@ -209,6 +209,16 @@ def duplicate_question(doc: dict[str, Any], key: str, used: set[str]) -> str:
     return spec["id"]
 
 
+def publish(doc: dict[str, Any], key: str | None = None) -> int:
+    """Clear the ``draft`` mark of question ``key`` (or of every question); how many
+    were drafts. Saving the document gives each a new version without the mark."""
+    count = 0
+    for spec in doc["questions"]:
+        if (key is None or spec.get("id") == key) and spec.pop("draft", None) is not None:
+            count += 1
+    return count
+
+
 def remove_question(doc: dict[str, Any], key: str) -> None:
     del doc["questions"][index_of(doc, key)]
 

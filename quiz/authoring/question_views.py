@@ -32,6 +32,7 @@ from quiz.db import get_session
 from quiz.questions import TYPES, Unreadable
 from quiz.questions.base import CODE_RE
 from quiz.questions.classify import sentence_label
+from quiz.rendering import plural
 
 PICKED = ("classify", "highlight")
 
@@ -216,6 +217,8 @@ def _editor(bank: m.Bank, qtype: str, key: str | None) -> Response | tuple[str, 
     _check_sentence_codes(picks, {*catalogue, *used, *([new_code] if new_code else [])})
     new_text = (form.new_text.data or "").strip() or catalogue.get(new_code, "")
     spec, sinks = build_spec(qtype, form, picks, article, key, messages)
+    if key is not None and _spec_of(doc, key).get("draft") is True:
+        spec["draft"] = True  # editing a draft keeps it a draft: "Publish" on the bank page
     label = key if key is not None else str(spec["id"]) or f"#{len(doc['questions']) + 1}"
     trouble = form.new_code.errors or form.new_text.errors
     if trouble or any(fld.errors for fld in _code_fields(form)) or (picks and picks.errors):
@@ -301,6 +304,10 @@ def _editor_page(
 ) -> tuple[str, int]:
     checked = checked or Checked()
     failed = bool(status == 422 or messages.general or messages.extra)
+    doc = ops.document(get_session(), bank)
+    draft = key is not None and any(
+        q.get("id") == key and q.get("draft") is True for q in doc["questions"]
+    )
     page = render_template(
         "authoring/question.html",
         bank=bank,
@@ -313,9 +320,8 @@ def _editor_page(
         article=article,
         failed=failed,
         roles=f.ROLES,
-        codes=code_choices(
-            bank.misconceptions or {}, _used_codes(ops.document(get_session(), bank))
-        ),
+        codes=code_choices(bank.misconceptions or {}, _used_codes(doc)),
+        draft=draft,
         types=f.TYPE_NAMES,
         position=_position(bank, key),
         results=checked.results,
@@ -328,7 +334,7 @@ def _editor_page(
 def _position(bank: m.Bank, key: str | None) -> int | None:
     if key is None:
         return None
-    for n, q in enumerate(services.live_questions(get_session(), bank), start=1):
+    for n, q in enumerate(services.live_questions(get_session(), bank, drafts=True), start=1):
         if q.key == key:
             return n
     return None
@@ -385,6 +391,34 @@ def duplicate_question(bank_id: int, key: str) -> Response:
     return _change(bank, doc, f"Question {key} copied as {copy_key}.", f"q-{copy_key}")
 
 
+@bp.post("/<int:bank_id>/questions/<key>/publish")
+def publish_question(bank_id: int, key: str) -> Response:
+    """Clear the question's ``draft`` mark: a new version students can be given."""
+    bank = own_bank(bank_id)
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    doc = ops.document(get_session(), bank)
+    _spec_of(doc, key)
+    if not ops.publish(doc, key):
+        flash(f"Question {key} is already published.")
+        return redirect(url_for("authoring.bank", bank_id=bank.id, _anchor=f"q-{key}"), code=303)
+    return _change(bank, doc, f"Question {key} published: students can be given it.", f"q-{key}")
+
+
+@bp.post("/<int:bank_id>/publish")
+def publish_all(bank_id: int) -> Response:
+    """Clear the ``draft`` mark of every question of the bank."""
+    bank = own_bank(bank_id)
+    if not f.PlainForm().validate_on_submit():
+        abort(400)
+    doc = ops.document(get_session(), bank)
+    published = ops.publish(doc)
+    if not published:
+        flash("No draft to publish.")
+        return redirect(url_for("authoring.bank", bank_id=bank.id), code=303)
+    return _change(bank, doc, f"Published {plural(published, 'draft question')}.")
+
+
 @bp.route("/<int:bank_id>/questions/<key>/delete", methods=["GET", "POST"])
 def delete_question(bank_id: int, key: str) -> Response | str:
     bank = own_bank(bank_id)
@@ -425,7 +459,9 @@ def preview_bank(bank_id: int) -> Response:
 def preview(bank_id: int, n: int) -> tuple[str, int]:
     """Question ``n`` as a student sees it; an answer is graded in memory only."""
     bank = seen_bank(bank_id)
-    rows = [q for q in services.live_questions(get_session(), bank) if q.current_version]
+    rows = [
+        q for q in services.live_questions(get_session(), bank, drafts=True) if q.current_version
+    ]
     if not 1 <= n <= len(rows):
         abort(404)
     version = rows[n - 1].current_version

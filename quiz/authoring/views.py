@@ -146,7 +146,7 @@ def replace(bank_id: int) -> Response | tuple[str, int]:
 def bank(bank_id: int) -> str:
     bank = seen_bank(bank_id)
     db = get_session()
-    questions = services.live_questions(db, bank)
+    questions = services.live_questions(db, bank, drafts=True)
     review, _ = quality.review(stored_document(db, bank))
     return render_template(
         "authoring/bank.html",
@@ -156,6 +156,7 @@ def bank(bank_id: int) -> str:
         article=services.article_of(bank.article),
         questions=questions,
         specs={q.id: q.current_version.spec for q in questions if q.current_version},
+        drafts=sum(1 for q in questions if services.is_draft(q)),
         versions=version_use(db, bank),
         types=f.TYPE_NAMES,
         plain=f.PlainForm(),

@@ -4,9 +4,10 @@ Percent items with fresh numbers for each claim, a missing-baseline item per
 claim keyed from what the article leaves out, a classify item over a balanced
 sample of sentences (about a third plain), highlight items for loaded words
 and for the writer's advocacy. Every wrong value or option names its
-misconception; explanations quote the article. The bank format has no
-"draft" field yet, so each question carries a ``# Draft:`` comment and the
-bank's title and description say it is a draft.
+misconception; explanations quote the article. Every question is marked
+``draft: true`` (never given to students until the teacher publishes it) and
+carries a ``# Draft:`` comment saying what it was drafted from; the bank's title
+and description say it is a draft.
 """
 
 from __future__ import annotations
@@ -881,13 +882,13 @@ class _Drafter:
             "id": f"draft-{slug}-{digest}",
             "title": f"Draft: {title}"[:200],
             "description": "Drafted by `flask --app quiz draft` from the article: every question "
-            "is a draft; review it, then publish.",
+            "is a draft (never given to students); review it, then publish.",
             "article": {"title": title, "source": self.source, "text": self.ann.article.body},
             "skills": SKILLS,
             "categories": CATEGORIES,
             "plain_category": "plain",
             "misconceptions": {k: v for k, v in MISCONCEPTIONS.items() if k in self.used_codes},
-            "questions": [q for _, q in self.questions],
+            "questions": [{"id": q["id"], "draft": True, **q} for _, q in self.questions],
         }
 
 

@@ -255,13 +255,15 @@ class Question:
     shuffle: bool
     # The question's own tests (quiz.bankcheck.Check), set by the bank parser.
     checks: tuple[Any, ...] = field(default=(), compare=False, kw_only=True)
+    # ``draft: true``: written but not published; never given to students (issue #19).
+    draft: bool = field(default=False, kw_only=True)
 
     # -- parsing ------------------------------------------------------------------
 
     @classmethod
     def from_spec(cls, data: Mapping[str, Any], common: dict[str, Any], ctx: BankContext) -> Any:
         """Build the question from its bank mapping. ``common`` holds the parsed common
-        fields (id, skill, prompt, explanation, points, shuffle). Report problems with
+        fields (id, skill, prompt, explanation, points, shuffle, draft). Report problems with
         ``ctx.error(path, message)``; the result is discarded if any were reported."""
         raise NotImplementedError
 
@@ -276,6 +278,8 @@ class Question:
             "skill": self.skill,
             "prompt": self.prompt,
         }
+        if self.draft:
+            spec["draft"] = True
         if self.points != 1:
             spec["points"] = self.points
         if self.shuffles:

@@ -34,6 +34,7 @@ from quiz.services.answers import (
 from quiz.services.attempts import (
     SkillScore,
     create_student,
+    is_draft,
     live_questions,
     one_start_at_a_time,
     open_attempt,
@@ -96,6 +97,7 @@ __all__ = [
     "effective_deadline",
     "feedback_due",
     "import_bank",
+    "is_draft",
     "list_banks",
     "live_questions",
     "load_attempt",

@@ -62,15 +62,23 @@ class _NoShuffle(random.Random):
         return None
 
 
-def live_questions(session: Session, bank: m.Bank) -> list[m.Question]:
-    return list(
-        session.scalars(
-            select(m.Question)
-            .where(m.Question.bank_id == bank.id, ~m.Question.retired)
-            .order_by(m.Question.position)
-            .options(joinedload(m.Question.current_version))  # one query, not two
-        )
+def is_draft(question: m.Question) -> bool:
+    """Whether the question's current version is marked ``draft: true`` (unpublished)."""
+    version = question.current_version
+    return version is not None and (version.spec or {}).get("draft") is True
+
+
+def live_questions(session: Session, bank: m.Bank, *, drafts: bool = False) -> list[m.Question]:
+    """The bank's questions in order, retired ones left out. Drafts are left out too
+    (the one filter that keeps them from students: assignments, practice, follow-up);
+    the authoring pages ask for them with ``drafts=True``."""
+    rows = session.scalars(
+        select(m.Question)
+        .where(m.Question.bank_id == bank.id, ~m.Question.retired)
+        .order_by(m.Question.position)
+        .options(joinedload(m.Question.current_version))  # one query, not two
     )
+    return [q for q in rows if drafts or not is_draft(q)]
 
 
 def start_attempt(
