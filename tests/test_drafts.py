@@ -271,3 +271,32 @@ def test_the_browser_drafter_stores_drafts(app, client) -> None:
     page = text_of(client.get(f"/teacher/banks/{bank_id}"))
     assert "Publish all drafts" in page
     assert "Every question is a draft: publish one to assign the bank." in page
+
+
+def test_editing_a_draft_in_the_editor_keeps_it_a_draft_and_the_download_says_so(app, client):
+    from quiz.authoring import operations as ops
+    from tests.test_authoring import SINGLE_FORM, add_single, new_bank
+
+    author(app, client)
+    bank_id = new_bank(client)
+    assert add_single(client, bank_id).status_code == 303
+    with session_scope(app) as s:
+        bank = s.get(m.Bank, bank_id)
+        doc = ops.document(s, bank)
+        doc["questions"][0]["draft"] = True
+        saved, errors = ops.save_document(s, s.get(m.Teacher, bank.owner_id), doc, bank)
+        assert saved is not None, errors
+    url = f"/teacher/banks/{bank_id}/questions/pct-six/edit"
+    changed = {**SINGLE_FORM, "prompt": "Ten assaults, then a 500% increase: how many?"}
+    changed.update({"options-0-oid": "a", "options-1-oid": "b"})
+    assert send(client, url, changed).status_code == 303
+    spec = _version_spec(app, bank_id, "pct-six")
+    assert spec["draft"] is True and spec["prompt"] == changed["prompt"]
+    body = client.get(f"/teacher/banks/{bank_id}/download.yaml").get_data(as_text=True)
+    (question,) = yaml.safe_load(body)["questions"]
+    assert question["draft"] is True
+    send(client, f"/teacher/banks/{bank_id}/questions/pct-six/publish", {}, page=url)
+    spec = _version_spec(app, bank_id, "pct-six")
+    assert "draft" not in spec and spec["prompt"] == changed["prompt"]
+    body = client.get(f"/teacher/banks/{bank_id}/download.yaml").get_data(as_text=True)
+    assert "draft" not in yaml.safe_load(body)["questions"][0]
