@@ -19,7 +19,7 @@ import math
 import random
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -49,8 +49,8 @@ class Formula:
     """A parsed formula: ``evaluate(values)`` gives a float or raises ``FormulaError``."""
 
     text: str
-    tree: ast.expr
-    names: frozenset[str]
+    tree: ast.expr = field(compare=False)  # ast nodes compare by identity: the text does
+    names: frozenset[str] = field(compare=False)
 
     @classmethod
     def parse(cls, text: str) -> Formula:

@@ -338,3 +338,9 @@ def test_vars_on_a_question_without_variables(parse, make_ctx):
     q = parse(Numeric, {"unit": "number", "answers": [{"value": 6, "feedback": "f"}]})
     _, found = _checks(q, [{"vars": {"x": 1}, "answer": "6", "fraction": 1}], make_ctx)
     assert found == [(("checks", 0, "vars"), "this question has no variables")]
+
+
+def test_questions_parsed_twice_are_equal(parse):
+    """A formula compares by its text (an ast tree compares by identity)."""
+    assert parse(Numeric, spec()) == parse(Numeric, spec())
+    assert Formula.parse("x + 1") == Formula.parse("x + 1") != Formula.parse("x + 2")
