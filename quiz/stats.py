@@ -23,10 +23,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain, repeat
-from operator import itemgetter, mul
+from operator import mul
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from quiz import grading
@@ -321,9 +321,9 @@ def analysed_attempt_ids(session: Session, assignment: m.Assignment) -> list[int
 
 
 def _cells(session: Session, assignment: m.Assignment) -> dict[int, list[Row[Any]]]:
-    """Every slot of the assignment's submitted attempts, by attempt: the question
-    version, the slot's max mark and the answer's marks and labels (None when
-    unanswered). One statement of plain columns, no JSON column and no mapped
+    """Every slot of the assignment's submitted attempts, by attempt: (attempt id,
+    question version id, the slot's max mark, the answer's mark or None when
+    unanswered). One statement of four numbers a row, no JSON column and no mapped
     object; filtered on the assignment rather than on a list of ids, so the
     statement does not grow with the class."""
     out: dict[int, list[Row[Any]]] = defaultdict(list)
@@ -338,18 +338,37 @@ def cells_statement(assignment: m.Assignment) -> Select[Any]:
     return (
         select(
             slot.attempt_id,
-            slot.question_version_id.label("version_id"),
-            slot.points.label("max_points"),
+            slot.question_version_id,
+            slot.points,
             answer.points,
-            answer.fraction,
-            answer.classification,
-            answer.summary,
-            answer.misconception,
         )
         .join(attempt, attempt.id == slot.attempt_id)
         .outerjoin(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
         .where(attempt.assignment_id == assignment.id, attempt.status == m.ATTEMPT_SUBMITTED)
     )
+
+
+def _tallies(
+    session: Session, assignment: m.Assignment, left_out: Sequence[int]
+) -> dict[int, Tally]:
+    """Per question version, the analysed answers counted by (classification,
+    summary, misconception, fraction), grouped by the database: the labels never
+    travel once per answer. ``left_out``: submitted attempts not analysed."""
+    answer, attempt = m.Answer, m.Attempt
+    labels = (answer.classification, answer.summary, answer.misconception, answer.fraction)
+    stmt = (
+        select(answer.question_version_id, *labels, func.count())
+        .join(attempt, attempt.id == answer.attempt_id)
+        .where(attempt.assignment_id == assignment.id, attempt.status == m.ATTEMPT_SUBMITTED)
+        .group_by(answer.question_version_id, *labels)
+        .order_by(answer.question_version_id, *labels)
+    )
+    if left_out:
+        stmt = stmt.where(attempt.id.not_in(left_out))
+    out: dict[int, Tally] = defaultdict(Counter)
+    for vid, classification, summary, code, fraction, n in session.connection().execute(stmt):
+        out[vid][(classification, summary, code, fraction)] += n
+    return out
 
 
 def assignment_statistics(session: Session, assignment: m.Assignment) -> AssignmentStats:
@@ -367,7 +386,9 @@ def assignment_statistics(session: Session, assignment: m.Assignment) -> Assignm
         (h for h in heads if h.id in chosen), key=lambda h: (h.student_id, h.number, h.id)
     )
     by_attempt = _cells(session, assignment) if attempts else {}
-    version_ids = {c.version_id for a in attempts for c in by_attempt.get(a.id, ())}
+    left_out = sorted(h.id for h in heads if h.id not in chosen)
+    tallies = _tallies(session, assignment, left_out) if attempts else {}
+    version_ids = {c[1] for a in attempts for c in by_attempt.get(a.id, ())}
     versions = {
         v.id: v
         for v in (
@@ -396,7 +417,7 @@ def assignment_statistics(session: Session, assignment: m.Assignment) -> Assignm
     # marks and answered cells, and each student's marks and max marks per skill.
     p = len(keys)
     marks: list[list[float | None]] = []
-    answered: list[list[Row[Any]]] = [[] for _ in keys]
+    answered = [0] * p
     slot_max: list[list[float]] = [[] for _ in keys]
     pooled: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
     for a in attempts:
@@ -411,7 +432,7 @@ def assignment_statistics(session: Session, assignment: m.Assignment) -> Assignm
                 row[j] = 0.0
             else:
                 row[j] = points
-                answered[j].append(c)
+                answered[j] += 1
                 acc[0] += points
             acc[1] += max_points
         marks.append(row)
@@ -424,7 +445,10 @@ def assignment_statistics(session: Session, assignment: m.Assignment) -> Assignm
     numbers = question_statistics(marks, maxmarks, totals=totals, random_guess=guesses, keys=keys)
     detailed = []
     for j, q in enumerate(numbers):
-        tally = Counter(map(_LABELS, answered[j]))
+        tally: Tally = Counter()
+        for v in sorted(version_ids):
+            if col[v] == j:
+                tally.update(tallies.get(v, {}))
         version = latest[q.key]
         detailed.append(
             replace(
@@ -434,7 +458,7 @@ def assignment_statistics(session: Session, assignment: m.Assignment) -> Assignm
                 skill=version.skill,
                 versions=sorted({versions[v].version for v in version_ids if col[v] == j}),
                 prompt=str(version.spec.get("prompt", "")),
-                responses=_responses(tally, len(slot_max[j]) - len(answered[j])),
+                responses=_responses(tally, len(slot_max[j]) - answered[j]),
                 misconceptions=_misconceptions(tally),
             )
         )
@@ -450,11 +474,6 @@ def assignment_statistics(session: Session, assignment: m.Assignment) -> Assignm
         which_attempts=WHICH_ATTEMPTS[assignment.grading],
         attempt_ids=[a.id for a in attempts],
     )
-
-
-# An answered cell's classification, summary, misconception and fraction.
-_LABELS = itemgetter(5, 6, 7, 4)
-Tally = Counter[tuple[str, str, str | None, float]]
 
 
 def _responses(tally: Tally, missing: int) -> list[ResponseRow]:
@@ -481,6 +500,9 @@ def _responses(tally: Tally, missing: int) -> list[ResponseRow]:
     if missing:
         rows.append(ResponseRow(NO_ANSWER, missing, 0.0))
     return sorted(rows, key=lambda r: (-r.count, r.label == NO_ANSWER, r.label))
+
+
+Tally = Counter[tuple[str, str, str | None, float]]
 
 
 def _misconceptions(tally: Tally) -> list[tuple[str, int]]:
