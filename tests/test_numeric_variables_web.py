@@ -159,3 +159,14 @@ def test_the_teachers_preview_shows_fixed_numbers(app: Flask, client):
     shown = f"A count of {values['start']} rose by {values['rise']}%"
     assert all(shown in page for page in pages)
     assert "{start}" not in pages[0]
+
+
+def test_the_editor_opens_a_variable_question_without_an_error(app: Flask, client):
+    with session_scope(app) as session:
+        teacher = factories.gen_teacher(session)
+        bank = load_bank(session, VARIABLE_BANK)
+        bank.owner_id = teacher.id
+        bank_id = bank.id
+    factories.login(client)
+    page = client.get(f"/teacher/banks/{bank_id}/questions/q-vars/edit")
+    assert page.status_code == 200, page.get_data(as_text=True)[:2000]
