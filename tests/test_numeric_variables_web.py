@@ -13,6 +13,7 @@ from quiz import assignments, exports, services
 from quiz import models as m
 from quiz.db import session_scope
 from tests import factories
+from tests.conftest import csrf_token
 from tests.factories_results import add_student, form_for, load_bank, make_assignment
 from tests.helpers import answer, start_practice
 
@@ -161,12 +162,22 @@ def test_the_teachers_preview_shows_fixed_numbers(app: Flask, client):
     assert "{start}" not in pages[0]
 
 
-def test_the_editor_opens_a_variable_question_without_an_error(app: Flask, client):
+def test_the_editor_never_drops_a_variable_question_s_formulas(app: Flask, client):
     with session_scope(app) as session:
         teacher = factories.gen_teacher(session)
         bank = load_bank(session, VARIABLE_BANK)
         bank.owner_id = teacher.id
         bank_id = bank.id
+        before = bank.questions[0].current_version.spec
     factories.login(client)
-    page = client.get(f"/teacher/banks/{bank_id}/questions/q-vars/edit")
-    assert page.status_code == 200, page.get_data(as_text=True)[:2000]
+    url = f"/teacher/banks/{bank_id}/questions/q-vars/edit"
+    page = client.get(url)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "draws fresh numbers" in text and "Download as a file" in text
+    token = csrf_token(client.get(f"/teacher/banks/{bank_id}").get_data(as_text=True))
+    sent = client.post(url, data={"csrf_token": token, "qid": "q-vars", "prompt": "Changed"})
+    assert sent.status_code == 409
+    with session_scope(app) as session:
+        after = session.get(m.Bank, bank_id).questions[0].current_version.spec
+    assert after == before and "variables" in after

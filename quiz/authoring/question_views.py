@@ -168,6 +168,12 @@ def _set_choices(
 def _editor(bank: m.Bank, qtype: str, key: str | None) -> Response | tuple[str, int]:
     db = get_session()
     doc = ops.document(db, bank)
+    if key is not None and _spec_of(doc, key).get("variables"):
+        # The editor has no fields for variables and formulas yet: saving from it would drop them.
+        page = render_template(
+            "authoring/question_variables.html", bank=bank, spec=_spec_of(doc, key)
+        )
+        return page, (200 if request.method == "GET" else 409)
     article = services.article_of(bank.article)
     cls = f.QUESTION_FORMS[qtype]
     messages = Messages()
