@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -37,7 +38,7 @@ BANK_FIELDS = {
     "questions",
 }
 ARTICLE_FIELDS = ("title", "source", "text")
-KEY_RE = ID_RE
+KEY_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,49}\Z")  # skill keys: question_version.skill
 
 
 @dataclass
@@ -202,7 +203,11 @@ def _labels(value: Any, key: str, rep: _Reporter, code_keys: bool = False) -> di
         k = str(k)
         pattern = CODE_RE if code_keys else KEY_RE
         if not pattern.match(k):
-            kind = "a code like MULT_OFFBYONE" if code_keys else "a key (letters, digits, - _ .)"
+            kind = (
+                "a code like MULT_OFFBYONE (at most 60 characters)"
+                if code_keys
+                else "a key (letters, digits, - _ .; at most 50 characters)"
+            )
             rep.add((key, k), f"{k!r} is not {kind}")
         if not isinstance(label, str) or not label.strip():
             rep.add((key, k), "needs a label (text)")
@@ -279,8 +284,8 @@ def parse_bank_data(
     _report_unknown(data, sorted(BANK_FIELDS), rep)
 
     bank_id = data.get("id")
-    if not isinstance(bank_id, str) or not KEY_RE.match(bank_id):
-        rep.add(("id",), "is required: a key of letters, digits, - _ .")
+    if not isinstance(bank_id, str) or not ID_RE.match(bank_id):
+        rep.add(("id",), "is required: a key of letters, digits, - _ ., at most 100 characters")
         bank_id = ""
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -392,7 +397,11 @@ def _parse_question(
         rep.add(path, message, question=label, base=base)
 
     if not isinstance(qid, str) or not ID_RE.match(qid):
-        err(("id",), "is required: letters, digits, - _ . (a public contract: keep it stable)")
+        err(
+            ("id",),
+            "is required: letters, digits, - _ ., at most 100 characters"
+            " (a public contract: keep it stable)",
+        )
     elif qid in seen:
         err(("id",), f"duplicate question id (also question #{seen[qid] + 1})")
     else:

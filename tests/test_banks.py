@@ -237,3 +237,25 @@ def test_feedback_and_explanation_are_optional_and_students_read_a_generic_line(
     assert (line.text, line.verdict) == ("That is not right.", "wrong")
     (line,) = q.grade({"choice": right.id}, bank.article).feedback
     assert (line.text, line.verdict) == ("That is right.", "right")
+
+
+def test_ids_codes_and_keys_are_bounded_by_the_columns_that_hold_them():
+    """PostgreSQL refuses a value longer than its column (HTTP 500 found by the hunting suite);
+    SQLite stored it. The bank refuses it first, on both, with the field named."""
+    from tests.bank_check_data import bank_data, load, loaded, question
+
+    assert loaded(bank_data(id="b" * 100))
+    data = bank_data(id="b" * 101)
+    question(data, "q-single")["id"] = "q" * 101
+    data["skills"]["s" * 51] = "Too long a key"
+    data["misconceptions"]["M" * 61] = "Too long a code"
+    _, errors = load(data)
+    fields = {(e.question, e.field): e.message for e in errors}
+    assert "at most 100 characters" in fields[(None, "id")]
+    assert "at most 100 characters" in fields[("q" * 101, "id")]
+    assert "at most 50 characters" in fields[(None, f"skills.{'s' * 51}")]
+    assert "at most 60 characters" in fields[(None, f"misconceptions.{'M' * 61}")]
+    trailing = bank_data()
+    question(trailing, "q-single")["id"] = "q-single\n"  # `$` would have matched before it
+    _, errors = load(trailing)
+    assert [e.field for e in errors if e.field == "id"] == ["id"]

@@ -880,6 +880,8 @@ def export_gift(bank: LoadedBank) -> tuple[str, list[str]]:
 
 def _question_body(spec: dict[str, Any], bank: LoadedBank) -> tuple[list[str] | None, str]:
     kind = spec["type"]
+    if spec.get("variables"):
+        return None, "draws fresh numbers for each student (variables): GIFT has none"
     if kind == "single":
         options = spec["options"]
         if [o["id"] for o in options] == ["true", "false"] and [o["text"] for o in options] == [

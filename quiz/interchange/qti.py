@@ -464,6 +464,9 @@ def export_qti(bank: LoadedBank) -> tuple[bytes, dict[str, bytes]]:
     files: dict[str, bytes] = {}
     items: list[tuple[str, str]] = []
     for q in bank.questions:
+        # QTI items here carry fixed numbers: a question with variables goes out with the
+        # first value of each range (what the teacher's preview and checks use).
+        q = q.for_state(None)
         identifier = ident("Q", q.id)
         href = f"items/{identifier}.xml"
         files[href] = etree.tostring(

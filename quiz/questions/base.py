@@ -46,9 +46,10 @@ from quiz.article import Article, Sentence
 Path = tuple[str | int, ...]
 FormData = Mapping[str, Sequence[str]]
 
-CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+# Bounded by the columns that hold them (answer.misconception, question.key and bank.slug).
+CODE_RE = re.compile(r"\A[A-Z][A-Z0-9_]{0,59}\Z")
 _QUOTED = re.compile(r"“([^”]{3,300})”|\"([^\"]{3,300})\"")
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+ID_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\Z")
 
 
 @dataclass
@@ -125,7 +126,10 @@ class BankContext:
         if code is None:
             return None
         if not isinstance(code, str) or not CODE_RE.match(code):
-            self.error((*path, "misconception"), f"{code!r} is not a code like MULT_OFFBYONE")
+            self.error(
+                (*path, "misconception"),
+                f"{code!r} is not a code like MULT_OFFBYONE (at most 60 characters)",
+            )
             return None
         if self.misconceptions is not None and code not in self.misconceptions:
             known = ", ".join(sorted(self.misconceptions)) or "none"
