@@ -181,3 +181,38 @@ def test_the_editor_never_drops_a_variable_question_s_formulas(app: Flask, clien
     with session_scope(app) as session:
         after = session.get(m.Bank, bank_id).questions[0].current_version.spec
     assert after == before and "variables" in after
+
+
+def test_the_assignment_form_sets_fresh_numbers(app: Flask, client):
+    with session_scope(app) as session:
+        teacher = factories.gen_teacher(session)
+        class_id = factories.gen_class(session, teacher).id
+        bank_id = session.scalars(select(m.Bank.id)).first()
+    factories.login(client)
+    url = f"/teacher/classes/{class_id}/assignments/new"
+    page = client.get(url).get_data(as_text=True)
+    ticked = r'<input[^>]*checked[^>]*id="fresh_numbers"|id="fresh_numbers"[^>]*checked'
+    assert re.search(ticked, page)
+    data = {
+        "csrf_token": csrf_token(page),
+        "title": "Same numbers",
+        "bank": str(bank_id),
+        "selection": "all",
+        "opens_at": "2026-01-01T09:00",
+        "attempts_allowed": "1",
+        "grading": "highest",
+        "feedback": m.FEEDBACK_AFTER_SUBMIT,
+    }  # the box left unticked
+    sent = client.post(url, data=data)
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:1500]
+    assignment_id = int(sent.headers["Location"].rsplit("/", 1)[1])
+    with session_scope(app) as session:
+        assert session.get(m.Assignment, assignment_id).selection_config["fresh_numbers"] is False
+    edit = f"/teacher/assignments/{assignment_id}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    assert 'id="fresh_numbers"' in page
+    assert not re.search(ticked, page)
+    data |= {"csrf_token": csrf_token(page), "fresh_numbers": "y"}
+    assert client.post(edit, data=data).status_code == 303
+    with session_scope(app) as session:
+        assert "fresh_numbers" not in session.get(m.Assignment, assignment_id).selection_config

@@ -77,6 +77,7 @@ def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> 
         form.feedback.data = obj.feedback
         form.shuffle_questions.data = obj.shuffle_questions
         form.shuffle_options.data = obj.shuffle_options
+        form.fresh_numbers.data = obj.selection_config.get("fresh_numbers", True) is not False
     elif not formdata:
         form.bank.data = bank.id if bank is not None else None
         form.opens_at.data = (to_local(utcnow()) or utcnow()).replace(
@@ -97,6 +98,7 @@ def _apply(form: f.AssignmentForm, a: m.Assignment) -> None:
         "questions": form.questions.data or [],
         "per_skill": form.per_skill.data or 1,
         **({"students": students} if students else {}),
+        **({} if form.fresh_numbers.data else {"fresh_numbers": False}),
     }
     a.opens_at = from_local(form.opens_at.data) or utcnow()
     a.closes_at = from_local(form.closes_at.data)

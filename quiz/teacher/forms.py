@@ -143,6 +143,9 @@ class AssignmentForm(FlaskForm):
     )
     shuffle_questions = BooleanField("Shuffle the order of questions")
     shuffle_options = BooleanField("Shuffle the options of choice questions", default=True)
+    fresh_numbers = BooleanField(
+        "Fresh numbers for each student (questions that draw their numbers)", default=True
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
