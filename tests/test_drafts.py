@@ -300,3 +300,30 @@ def test_editing_a_draft_in_the_editor_keeps_it_a_draft_and_the_download_says_so
     assert "draft" not in spec and spec["prompt"] == changed["prompt"]
     body = client.get(f"/teacher/banks/{bank_id}/download.yaml").get_data(as_text=True)
     assert "draft" not in yaml.safe_load(body)["questions"][0]
+
+
+def test_a_bank_of_drafts_is_not_the_default_and_cannot_be_assigned(app, client) -> None:
+    teacher_id = author(app, client, "drafter3@example.org")
+    review = annotate_page(client, SEED).get_data(as_text=True)
+    response = client.post("/teacher/banks/draft/create", data=fields_of(review))
+    bank_id = int(re.search(r"/teacher/banks/(\d+)$", response.headers["Location"]).group(1))
+    with session_scope(app) as s:
+        class_id = gen_class(s, s.get(m.Teacher, teacher_id)).id
+    url = f"/teacher/classes/{class_id}/assignments/new"
+    page = text_of(client.get(url))
+    chosen = re.search(r'<option selected value="(\d+)"|<option value="(\d+)" selected', page)
+    assert chosen is not None and bank_id not in {int(x) for x in chosen.groups() if x}
+    data = {
+        "title": "Drafts",
+        "bank": str(bank_id),
+        "selection": "all",
+        "opens_at": "2026-01-01T09:00",
+        "attempts_allowed": "1",
+        "grading": "highest",
+        "feedback": m.FEEDBACK_AFTER_SUBMIT,
+    }
+    refused = send(client, url, data)
+    assert refused.status_code == 422
+    assert "Every question of this bank is a draft" in text_of(refused)
+    with session_scope(app) as s:
+        assert s.scalars(select(m.Assignment)).first() is None

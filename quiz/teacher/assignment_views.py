@@ -40,8 +40,10 @@ def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> 
     bank_id = form.bank.data if formdata and form.bank.data else (obj.bank_id if obj else None)
     if bank_id is None and not formdata:  # "Assign this bank" on a bank's page
         bank_id = request.args.get("bank", type=int)
-    own = [b for b in banks if b.owner_id == g.teacher.id]
-    newest = max(own, key=lambda b: b.id) if own else (banks[0] if banks else None)
+    # default: the newest own bank that has a question to give (a drafted bank has none yet)
+    ready = [b for b in banks if services.live_questions(db, b)]
+    own = [b for b in ready if b.owner_id == g.teacher.id]
+    newest = max(own, key=lambda b: b.id) if own else next(iter(ready or banks), None)
     bank = next((b for b in banks if b.id == bank_id), newest)  # default: the newest own bank
     skills: dict[str, str] = {}
     questions: list[tuple[str, str]] = []
@@ -87,6 +89,19 @@ def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> 
     return form
 
 
+def _bank_has_questions(form: f.AssignmentForm) -> bool:
+    """A bank whose questions are all drafts would give students an empty quiz."""
+    db = get_session()
+    bank = db.get(m.Bank, form.bank.data) if form.bank.data else None
+    if bank is None or services.live_questions(db, bank):
+        return True
+    form.bank.errors = [
+        *form.bank.errors,
+        "Every question of this bank is a draft: publish them on the bank's page first.",
+    ]
+    return False
+
+
 def _apply(form: f.AssignmentForm, a: m.Assignment) -> None:
     a.bank_id = form.bank.data
     titles = {c.value: c.label for c in form.bank.choices or []}  # type: ignore[union-attr]
@@ -115,7 +130,7 @@ def new_assignment(class_id: int) -> Response | str | tuple[str, int]:
     klass = own_class(class_id)
     form = _assignment_form(formdata=request.method == "POST")
     if request.method == "POST":
-        if form.validate_on_submit():
+        if form.validate_on_submit() and _bank_has_questions(form):
             a = m.Assignment(klass=klass)
             _apply(form, a)
             get_session().add(a)
@@ -133,7 +148,7 @@ def edit_assignment(assignment_id: int) -> Response | str | tuple[str, int]:
     a = own_assignment(assignment_id)
     form = _assignment_form(formdata=request.method == "POST", obj=a)
     if request.method == "POST":
-        if form.validate_on_submit():
+        if form.validate_on_submit() and _bank_has_questions(form):
             _apply(form, a)
             get_session().commit()
             flash("Assignment saved.")
