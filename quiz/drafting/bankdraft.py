@@ -881,7 +881,7 @@ class _Drafter:
         return {
             "id": f"draft-{slug}-{digest}",
             "title": f"Draft: {title}"[:200],
-            "description": "Drafted by `flask --app quiz draft` from the article: every question "
+            "description": "Drafted by the quiz from the article: every question "
             "is a draft (never given to students); review it, then publish.",
             "article": {"title": title, "source": self.source, "text": self.ann.article.body},
             "skills": SKILLS,
