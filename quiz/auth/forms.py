@@ -36,6 +36,14 @@ def _squash(value: Any) -> Any:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
+# One rule for every new password (sign-up and change): WTForms validators are reusable.
+NEW_PASSWORD_LENGTH = Length(
+    min=PASSWORD_MIN,
+    max=PASSWORD_MAX,
+    message=f"Use at least {PASSWORD_MIN} characters (a few words make a good one).",
+)
+
+
 def _email_shape(_form: FlaskForm, field: EmailField) -> None:
     if field.data and not looks_like_email(field.data):
         raise ValidationError("Type a whole e-mail address, like name@school.example.")
@@ -78,11 +86,7 @@ class SignupForm(FlaskForm):
         "Password",
         validators=[
             DataRequired(message="Choose a password."),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=f"Use at least {PASSWORD_MIN} characters (a few words make a good one).",
-            ),
+            NEW_PASSWORD_LENGTH,
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -106,11 +110,7 @@ class PasswordChangeForm(FlaskForm):
         "New password",
         validators=[
             DataRequired(message="Choose a new password."),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=f"Use at least {PASSWORD_MIN} characters (a few words make a good one).",
-            ),
+            NEW_PASSWORD_LENGTH,
         ],
         render_kw={"autocomplete": "new-password"},
     )
