@@ -758,6 +758,9 @@ MONTHS: tuple[str, ...] = (
     "October",
     "November",
     "December",
+)
+# Months written short, with or without the full stop (the splitter joins "Jan." too).
+MONTH_ABBREVIATIONS: tuple[str, ...] = (
     "Jan",
     "Feb",
     "Mar",
@@ -910,7 +913,7 @@ NOT_NAMES: frozenset[str] = frozenset(
         "Government",
         "Police",
     ]
-) | frozenset(MONTHS)
+) | frozenset((*MONTHS, *MONTH_ABBREVIATIONS))
 
 
 def word_regex(words: tuple[str, ...] | list[str] | frozenset[str]) -> str:

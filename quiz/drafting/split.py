@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from quiz.article import split_sentences as _bank_split
+from quiz.drafting.lexicon import MONTH_ABBREVIATIONS
 
 # An abbreviation that never ends a sentence: what follows belongs to it.
 _TITLES = [
@@ -64,18 +65,7 @@ _TITLES = [
 # An abbreviation that may end a sentence: joined only when the next piece
 # starts with a digit, a lower-case letter or punctuation (Jan.–Dec. 2023).
 _SOFT = [
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Sept",
-    "Oct",
-    "Nov",
-    "Dec",
+    *MONTH_ABBREVIATIONS,
     "Mon",
     "Tue",
     "Tues",
