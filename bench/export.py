@@ -12,7 +12,7 @@
    point to real question versions with a real per-slot state, answers hold real
    responses graded by the question's own code, scores are their sums.
 2. Each measurement runs in a subprocess of its own and writes to /dev/null:
-   ``quiz.exports.grades_csv`` and ``responses_csv`` over every assignment (as
+   ``quiz.reports.exports.grades_csv`` and ``responses_csv`` over every assignment (as
    ``flask --app quiz export`` without filters does), and their floors: a plain
    ``csv.writer`` over a raw DB-API cursor of the same rows with the same joins
    and as many queries as the export (no ORM, no cell escaping or formatting).
@@ -53,9 +53,9 @@ from _common import ROOT, emit, machine, note
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
-from quiz import models as m
-from quiz.db import make_engine
 from quiz.services import article_of, question_of
+from quiz.store import models as m
+from quiz.store.db import make_engine
 from tests.load import client as lc
 
 TARGET_RATIO = 1.5
@@ -96,7 +96,7 @@ class Loader:
     def when(self, value: datetime | None) -> Any:
         if value is None:
             return None
-        if self.dialect == "sqlite":  # as quiz.db.UTCDateTime stores it: naive UTC text
+        if self.dialect == "sqlite":  # as quiz.store.db.UTCDateTime stores it: naive UTC text
             return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
         return value
 
@@ -385,7 +385,7 @@ def _reset_peak() -> bool:
 
 
 def measure(kind: str, url: str, profile: bool = False) -> dict[str, Any]:
-    from quiz import exports  # noqa: F401 (imported before idle is measured)
+    from quiz.reports import exports  # noqa: F401 (imported before idle is measured)
 
     engine = make_engine(url)
     with engine.connect() as conn:
@@ -422,7 +422,7 @@ def measure(kind: str, url: str, profile: bool = False) -> dict[str, Any]:
 
 
 def _export(kind: str, engine: Any, out: Any) -> tuple[int, int]:
-    from quiz.exports import EXPORTS, select_assignments
+    from quiz.reports.exports import EXPORTS, select_assignments
 
     written = lines = 0
     with Session(engine) as session:
@@ -437,7 +437,12 @@ def _export(kind: str, engine: Any, out: Any) -> tuple[int, int]:
 def _floor(kind: str, engine: Any, out: Any) -> tuple[int, int]:
     """csv.writer over a raw DB-API cursor: the same rows, the same joins, the same
     number of queries as the export (no ORM, no cell escaping or formatting)."""
-    from quiz.exports import GRADES_BATCH, GRADES_COLUMNS, RESPONSES_COLUMNS, responses_query
+    from quiz.reports.exports import (
+        GRADES_BATCH,
+        GRADES_COLUMNS,
+        RESPONSES_COLUMNS,
+        responses_query,
+    )
 
     raw = engine.raw_connection()
     dialect = engine.dialect

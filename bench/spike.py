@@ -42,9 +42,9 @@ from _common import emit, machine, note
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quiz import classes
-from quiz import models as m
-from quiz.db import make_engine
+from quiz.classes import roster as classes
+from quiz.store import models as m
+from quiz.store.db import make_engine
 from tests.factories import gen_assignment, gen_teacher
 from tests.load import client as lc
 

@@ -6,7 +6,7 @@ A fresh database (``flask --app quiz setup``), then one class of ``--attempts``
 students and one submitted attempt each on one assignment of the shipped bank
 (every live question), bulk-inserted as bench/export.py does (``populate``: real question
 versions, states and graded responses, every slot answered). Then, in this
-process, ``quiz.stats.assignment_statistics`` (what the teacher's statistics page
+process, ``quiz.reports.stats.assignment_statistics`` (what the teacher's statistics page
 computes: the analysed attempts, their marks, item and whole-test statistics,
 skills) is run ``--repeat`` times on a new session each time; the first run is
 reported apart (cold caches). Target (issue #20): under one second.
@@ -14,7 +14,7 @@ reported apart (cold caches). Target (issue #20): under one second.
 Baseline of the same run, ``read_floor_s``: the statistics' one big statement
 (every slot's marks and labels) fetched on the DB-API cursor with nothing built
 or computed; ``vs_read_floor`` is the median time over it. Also timed, for the
-results page that shows both: ``quiz.results.class_judgements`` (discernment).
+results page that shows both: ``quiz.reports.results.class_judgements`` (discernment).
 
 Prints ONE JSON line; progress goes to stderr. Take figures on a quiet machine.
 """
@@ -34,11 +34,11 @@ from export import populate
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quiz import models as m
-from quiz.db import make_engine
-from quiz.results import class_judgements
-from quiz.stats import assignment_statistics
-from quiz.stats import cells_statement as stats_cells_statement
+from quiz.reports.results import class_judgements
+from quiz.reports.stats import assignment_statistics
+from quiz.reports.stats import cells_statement as stats_cells_statement
+from quiz.store import models as m
+from quiz.store.db import make_engine
 from tests.load import client as lc
 
 TARGET_SECONDS = 1.0

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from quiz.config import Defaults, default_database_url, ensure_secret_key, resource_dir
+from quiz.web.config import Defaults, default_database_url, ensure_secret_key, resource_dir
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -30,7 +30,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = ensure_secret_key(app.instance_path)
 
-    from quiz import cli, db, web
+    from quiz.store import db
+    from quiz.web import app as web
+    from quiz.web import cli
 
     db.init_app(app)
     web.init_app(app)

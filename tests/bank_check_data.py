@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from quiz.banks import LoadedBank, parse_bank
+from quiz.domain.banks import LoadedBank, parse_bank
 
 ARTICLE = {
     "title": "Crime rose 50% in Springfield",

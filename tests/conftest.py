@@ -26,9 +26,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from quiz import create_app
-from quiz.banks import LoadedBank, check_paths
-from quiz.db import Base, dispose_engines, session_scope
+from quiz.domain.banks import LoadedBank, check_paths
 from quiz.services import import_bank
+from quiz.store.db import Base, dispose_engines, session_scope
 
 # Property-based tests keep nothing in the work tree (no example database, and
 # Hypothesis's own files under the system's temporary directory), take no time

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from quiz import classes
-from quiz import models as m
-from quiz.db import utcnow
+from quiz.classes import roster as classes
+from quiz.store import models as m
+from quiz.store.db import utcnow
 from tests.helpers import csrf
 
 PASSWORD = "correct horse battery staple"

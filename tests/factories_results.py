@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from quiz import models as m
 from quiz import services
-from quiz.banks import parse_bank
-from quiz.db import utcnow
+from quiz.domain.banks import parse_bank
+from quiz.store import models as m
+from quiz.store.db import utcnow
 
 MINIMAL = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
 

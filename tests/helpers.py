@@ -8,8 +8,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from quiz import models as m
 from quiz import services
+from quiz.store import models as m
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

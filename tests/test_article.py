@@ -3,7 +3,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.article import Article, normalise
+from quiz.domain.article import Article, normalise
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_699683b372f2aec4.txt"
 

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from quiz import assignments as assign
-from quiz import classes, services
-from quiz import models as m
-from quiz.db import session_scope, utcnow
+from quiz import services
+from quiz.classes import assignments as assign
+from quiz.classes import roster as classes
+from quiz.store import models as m
+from quiz.store.db import session_scope, utcnow
 from tests.factories import gen_assignment, gen_class, gen_teacher, join
 from tests.helpers import answer, csrf, slot_question
 

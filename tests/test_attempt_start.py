@@ -15,8 +15,8 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from quiz import models as m
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import gen_assignment, gen_class, gen_teacher
 from tests.load import client as lc
 
@@ -89,8 +89,8 @@ def test_a_start_that_loses_the_race_returns_the_winners_attempt(app, monkeypatc
     """The last word is the unique (student, assignment, number) constraint: a start
     whose insert collides with one committed meanwhile (here by a second session,
     between this start's checks and its insert) rolls back and returns that one."""
-    from quiz import assignments as assign
     from quiz import services
+    from quiz.classes import assignments as assign
 
     with session_scope(app) as s:
         klass = gen_class(s, gen_teacher(s))

@@ -14,9 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from quiz import models as m
 from quiz import services
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import gen_assignment, gen_class, gen_teacher, join, login, shipped_bank
 from tests.helpers import answer, csrf
 

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from quiz import create_app
-from quiz import models as m
-from quiz.auth import teacher_required
-from quiz.auth.views import BAD_LOGIN, EMAIL_TAKEN, create_teacher, login_key
-from quiz.db import dispose_engines, session_scope, utcnow
+from quiz.accounts import teacher_required
+from quiz.accounts.views import BAD_LOGIN, EMAIL_TAKEN, create_teacher, login_key
+from quiz.store import models as m
+from quiz.store.db import dispose_engines, session_scope, utcnow
 from tests.conftest import make_app
 from tests.helpers import csrf
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from quiz import models as m
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import gen_class, gen_teacher, join, login, shipped_bank
 from tests.helpers import csrf
 

@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from quiz.banks import parse_bank
+from quiz.domain.banks import parse_bank
 from tests.test_authoring import (
     SINGLE_FORM,
     author,

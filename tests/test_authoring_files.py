@@ -9,10 +9,10 @@ import random
 import pytest
 from sqlalchemy import select
 
-from quiz import models as m
 from quiz import services
-from quiz.banks import parse_bank
-from quiz.db import session_scope
+from quiz.domain.banks import parse_bank
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import shipped_bank
 from tests.helpers import csrf
 from tests.test_authoring import (

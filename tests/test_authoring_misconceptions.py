@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from quiz import models as m
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.test_authoring import (
     HIGHLIGHT_FORM,
     SINGLE_FORM,

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from quiz.authoring.dump import document, dump_yaml
-from quiz.bankcheck import MAX_ANSWER_ITEMS, MAX_CHECKS, run_checks
-from quiz.banklint import failed_checks, lint
-from quiz.banks import parse_bank
+from quiz.domain.bankcheck import MAX_ANSWER_ITEMS, MAX_CHECKS, run_checks
+from quiz.domain.banklint import failed_checks, lint
+from quiz.domain.banks import parse_bank
 from tests.bank_check_data import load, loaded, question, with_checks
 
 

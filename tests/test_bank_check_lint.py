@@ -1,4 +1,4 @@
-"""Item-writing lint (quiz/banklint.py): each rule trips on a flawed bank and not on a sound one."""
+"""Item-writing lint (quiz/domain/banklint.py): each rule trips on a flawed bank only."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import yaml
 
-from quiz import banklint
+from quiz.domain import banklint
 from tests.bank_check_data import bank_data, loaded, question
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quiz.banks import check_paths, parse_bank
+from quiz.domain.banks import check_paths, parse_bank
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "good" / "minimal.yaml"

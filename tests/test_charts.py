@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import Markup
 
-from quiz.charts import MAX_LABEL, MIN_FONT, bar_chart, bin_counts, bin_labels, histogram
+from quiz.reports.charts import MAX_LABEL, MIN_FONT, bar_chart, bin_counts, bin_labels, histogram
 
 NS = "{http://www.w3.org/2000/svg}"
 

@@ -11,9 +11,10 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from quiz import classes, services
-from quiz import models as m
-from quiz.db import session_scope, utcnow
+from quiz import services
+from quiz.classes import roster as classes
+from quiz.store import models as m
+from quiz.store.db import session_scope, utcnow
 from tests.factories import gen_assignment, gen_class, gen_teacher, join, login
 from tests.helpers import csrf
 

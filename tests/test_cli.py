@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import func, inspect, select
 
-from quiz import models as m
-from quiz.db import dispose_engines, get_engine, session_scope
+from quiz.store import models as m
+from quiz.store.db import dispose_engines, get_engine, session_scope
 from tests.conftest import SHIPPED_BANKS, make_app
 
 BROKEN = Path(__file__).parent / "data" / "broken"

@@ -15,9 +15,9 @@ import click
 import pytest
 from flask import Flask
 
-from quiz.clidb import uses_database
-from quiz.db import dispose_engines, get_engine
-from quiz.migrate import head_revision, upgrade
+from quiz.store.db import dispose_engines, get_engine
+from quiz.store.migrate import head_revision, upgrade
+from quiz.web.clidb import uses_database
 from tests.conftest import ROOT, SHIPPED_BANKS, make_app
 
 BANK_FILE = next(SHIPPED_BANKS.glob("*.yaml"))

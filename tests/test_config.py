@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 
 from quiz import create_app
-from quiz.config import ensure_secret_key
+from quiz.web.config import ensure_secret_key
 
 
 def test_secret_key_is_generated_once_into_the_instance(tmp_path):

@@ -9,9 +9,9 @@ import re
 import pytest
 from flask import Flask
 
-from quiz import results
-from quiz.db import session_scope
-from quiz.discernment import Counts
+from quiz.domain.discernment import Counts
+from quiz.reports import results
+from quiz.store.db import session_scope
 from tests import factories
 from tests.factories_results import add_student, load_bank, make_assignment, take_attempt
 
@@ -146,7 +146,7 @@ def _class(app: Flask, plans: list[tuple[str, dict]] = PLANS) -> int:
 def test_class_judgements_by_student_skill_and_class(app: Flask) -> None:
     aid = _class(app)
     with session_scope(app) as session:
-        from quiz import models as m
+        from quiz.store import models as m
 
         judged = results.class_judgements(session, session.get(m.Assignment, aid))
         by_name = {s.student.display_name: s for s in judged.students}
@@ -229,7 +229,7 @@ def test_results_page_without_judgements(app: Flask, client) -> None:
 
 
 def test_scatter_follows_the_chart_conventions() -> None:
-    from quiz.charts import discernment_scatter
+    from quiz.reports.charts import discernment_scatter
 
     svg = str(
         discernment_scatter(
@@ -251,8 +251,8 @@ def test_grades_csv_gains_the_discernment_columns(app: Flask) -> None:
     import csv
     import io
 
-    from quiz import exports
-    from quiz import models as m
+    from quiz.reports import exports
+    from quiz.store import models as m
 
     aid = _class(app)
     with session_scope(app) as session:
@@ -302,7 +302,7 @@ def test_student_results_praise_discernment(app: Flask, client) -> None:
 
 
 def test_student_results_say_nothing_of_it_before_feedback_is_due(app: Flask, client) -> None:
-    from quiz import models as m
+    from quiz.store import models as m
 
     page = _student_page(app, client, ALL_FLAWED, feedback=m.FEEDBACK_NEVER)
     assert "Sound or flawed" not in page and "flawed statements" not in page

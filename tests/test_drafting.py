@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz import banklint
-from quiz.banks import parse_bank
+from quiz.domain import banklint
+from quiz.domain.banks import parse_bank
 from quiz.drafting import ArticleInputError, annotate, parse_article, read_article
 from quiz.drafting.bankdraft import draft_bank_yaml
 from quiz.drafting.claims import find_claims

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from quiz.db import dispose_engines
+from quiz.store.db import dispose_engines
 from tests.conftest import make_app
 
 SEED = Path(__file__).parent / "data" / "drafting" / "seed-ice.yaml"

@@ -8,8 +8,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz import banklint
-from quiz.banks import parse_bank
+from quiz.domain import banklint
+from quiz.domain.banks import parse_bank
 from quiz.drafting import ArticleInputError, annotate, read_article
 from quiz.drafting.bankdraft import NothingToDraft, draft_bank_yaml
 from quiz.drafting.split import split_sentences

@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 from sqlalchemy import func, select
 
-from quiz import models as m
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import gen_teacher, login
 from tests.helpers import csrf
 

@@ -13,13 +13,15 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from quiz import assignments, followup, services
-from quiz import models as m
+from quiz import services
 from quiz.authoring.dump import dump_yaml, stored_document
-from quiz.banks import parse_bank, parse_bank_data, question_from_spec
-from quiz.db import session_scope
+from quiz.classes import assignments
+from quiz.domain.banks import parse_bank, parse_bank_data, question_from_spec
 from quiz.drafting.annotate import annotate
 from quiz.drafting.bankdraft import draft_bank, draft_bank_yaml
+from quiz.services import followup
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import gen_assignment, gen_class, gen_teacher
 from tests.factories_results import add_student
 from tests.test_authoring import author, send, text_of

@@ -19,10 +19,10 @@ from flask import Flask
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
-from quiz import exports
-from quiz import models as m
-from quiz.db import get_engine, session_scope
-from quiz.exports import DISCERNMENT_COLUMNS, GRADES_COLUMNS, RESPONSES_COLUMNS, safe_cell
+from quiz.reports import exports
+from quiz.reports.exports import DISCERNMENT_COLUMNS, GRADES_COLUMNS, RESPONSES_COLUMNS, safe_cell
+from quiz.store import models as m
+from quiz.store.db import get_engine, session_scope
 from tests import factories
 from tests.factories_results import (
     add_student,

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from quiz import assignments, services
-from quiz import models as m
-from quiz.db import session_scope
-from quiz.followup import Candidate, choose
+from quiz import services
+from quiz.classes import assignments
+from quiz.services.followup import Candidate, choose
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests import factories
 from tests.factories_results import add_student, form_for, load_bank, make_assignment
 from tests.test_discernment_results import ALL_SOUND, BANK, RIGHT

@@ -8,9 +8,9 @@ from flask import Flask
 from sqlalchemy import func, select
 from wtforms.validators import ValidationError
 
-from quiz import models as m
-from quiz.db import session_scope
-from quiz.forms import UNSTORABLE_MESSAGE, storable
+from quiz.store import models as m
+from quiz.store.db import session_scope
+from quiz.web.forms import UNSTORABLE_MESSAGE, storable
 from tests.factories import gen_class, gen_teacher, join, login
 from tests.helpers import csrf
 

@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from quiz import classes
-from quiz import models as m
-from quiz.banks import parse_bank, parse_bank_data
-from quiz.db import session_scope
+from quiz.classes import roster as classes
+from quiz.domain.banks import parse_bank, parse_bank_data
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import gen_class, gen_teacher, login
 from tests.helpers import csrf
 from tests.test_authoring import SINGLE_FORM, new_bank

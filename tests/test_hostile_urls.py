@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter, Rule
 
-from quiz import models as m
 from quiz.authoring import operations as ops
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import gen_assignment, gen_class, gen_teacher, join, login, shipped_bank
 from tests.helpers import csrf
 

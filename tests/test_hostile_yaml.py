@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quiz import safe_yaml
-from quiz.banks import parse_bank
-from quiz.cli import bank_cli
+from quiz.domain import safe_yaml
+from quiz.domain.banks import parse_bank
+from quiz.web.cli import bank_cli
 from tests.test_authoring import author, text_of
 from tests.test_authoring_files import MINIMAL, _upload
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from flask import Flask
 from sqlalchemy import event
 
-from quiz.db import dispose_engines, engines
+from quiz.store.db import dispose_engines, engines
 from tests.helpers import answer, csrf, escaped, slot_question, start_practice
 from tests.test_student_journey import _attempt
 
@@ -106,8 +106,8 @@ def test_question_page_hands_in_an_attempt_whose_time_is_up(app, client):
     attempt as handed in (no answer box)."""
     from datetime import timedelta
 
-    from quiz import models as m
-    from quiz.db import session_scope, utcnow
+    from quiz.store import models as m
+    from quiz.store.db import session_scope, utcnow
     from tests.test_assignments import _class_with_student, _start
 
     aid = _class_with_student(app, client, time_limit_minutes=20)
@@ -133,9 +133,9 @@ def test_answer_save_refuses_an_attempt_submitted_after_it_was_read(app, client)
     INSERT stores nothing, the save is refused, and the submitted score stands."""
     import pytest
 
-    from quiz import models as m
     from quiz import services
-    from quiz.db import session_scope
+    from quiz.store import models as m
+    from quiz.store.db import session_scope
 
     attempt_id = start_practice(client, "Late")
     with session_scope(app) as s:
@@ -155,7 +155,7 @@ def test_answer_save_refuses_an_attempt_submitted_after_it_was_read(app, client)
 
 
 def _owner(session, attempt_id: int) -> int:  # noqa: ANN001
-    from quiz import models as m
+    from quiz.store import models as m
 
     return session.get_one(m.Attempt, attempt_id).student_id
 
@@ -166,7 +166,7 @@ def test_question_page_shows_a_bank_header_changed_by_a_new_import(app, client, 
     import dataclasses
 
     from quiz import services
-    from quiz.db import session_scope
+    from quiz.store.db import session_scope
 
     attempt_id = start_practice(client, "Renamed")
     page = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
@@ -188,8 +188,8 @@ def test_an_answer_changed_before_submission_is_stored_once_with_the_new_value(a
     """Feedback after submission: an answer may change until then. The change goes
     through a transaction of its own (UPDATE and the attempt still open), the
     first answer through the guarded INSERT; one row, holding the latest answer."""
-    from quiz import models as m
-    from quiz.db import session_scope
+    from quiz.store import models as m
+    from quiz.store.db import session_scope
     from tests.test_assignments import _class_with_student, _start
 
     aid = _class_with_student(app, client)
@@ -216,9 +216,9 @@ def test_changing_an_answer_outside_a_transaction_is_refused(app, database_url):
     import pytest
 
     from quiz import services
-    from quiz.db import autocommit_session
     from quiz.services import AnswerHead
     from quiz.services.answers import _update_answer
+    from quiz.store.db import autocommit_session
 
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite has no autocommit sessions (autocommit_session is transactional there)")
@@ -236,9 +236,9 @@ def test_driver_statement_reads_the_rows_sqlalchemy_reads(app, client):
 
     from sqlalchemy import update
 
-    from quiz import models as m
     from quiz import services
-    from quiz.db import session_scope
+    from quiz.store import models as m
+    from quiz.store.db import session_scope
 
     attempt_id = start_practice(client, "Ada")
     _row, slots = _attempt(app, attempt_id)
@@ -275,9 +275,9 @@ def test_driver_statement_insert_stores_what_the_orm_reads_back(app, client):
     import pytest
     from sqlalchemy.exc import IntegrityError
 
-    from quiz import models as m
     from quiz import services
-    from quiz.db import session_scope, utcnow
+    from quiz.store import models as m
+    from quiz.store.db import session_scope, utcnow
 
     attempt_id = start_practice(client, "Lin")
     _row, slots = _attempt(app, attempt_id)
@@ -343,7 +343,7 @@ START_PATH_BOUNDS = {"join": 5, "start": 7, "resume": 2, "first_question": 1}
 
 
 def test_joining_and_starting_run_a_bounded_number_of_statements(app, client):
-    from quiz.db import session_scope
+    from quiz.store.db import session_scope
     from tests.factories import gen_assignment, gen_class, gen_teacher
 
     with session_scope(app) as s:
@@ -378,7 +378,7 @@ def test_joining_and_starting_run_a_bounded_number_of_statements(app, client):
 
     from sqlalchemy import func, select
 
-    from quiz import models as m
+    from quiz.store import models as m
 
     with session_scope(app) as s:  # every slot stored, in order, with its state
         attempt = s.scalars(select(m.Attempt).where(m.Attempt.assignment_id == aid)).all()[-1]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from quiz.banks import parse_bank
+from quiz.domain.banks import parse_bank
 from quiz.interchange import gift
 from quiz.interchange.cli import export_gift_command, import_gift_command
 from quiz.interchange.common import dump_yaml

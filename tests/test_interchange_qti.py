@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from quiz.banks import LoadedBank, parse_bank
+from quiz.domain.banks import LoadedBank, parse_bank
 from quiz.interchange import gift
 from quiz.interchange.qti import CP, NS, export_qti, export_qti_command
 from tests.conftest import SHIPPED_BANKS

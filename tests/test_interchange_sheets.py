@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from quiz.banks import parse_bank
+from quiz.domain.banks import parse_bank
 from quiz.interchange import sheets
 from quiz.interchange.common import dump_yaml
 from tests.conftest import SHIPPED_BANKS

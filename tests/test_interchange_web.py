@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from quiz import models as m
-from quiz.db import session_scope
 from quiz.interchange import gift
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import shipped_bank
 from tests.helpers import csrf
 from tests.test_authoring import author, bank_specs, counts, text_of

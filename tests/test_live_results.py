@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import time
 
-from quiz.auth.views import BACKGROUND_HEADER
-from quiz.db import session_scope
+from quiz.accounts.views import BACKGROUND_HEADER
+from quiz.store.db import session_scope
 from tests import factories
 
 

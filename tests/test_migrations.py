@@ -7,9 +7,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from quiz import models  # noqa: F401
-from quiz.db import Base, make_engine
-from quiz.migrate import upgrade
+from quiz.store import models  # noqa: F401
+from quiz.store.db import Base, make_engine
+from quiz.store.migrate import upgrade
 
 
 def test_upgrade_empty_database_matches_models(tmp_path, request):

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from quiz import models as m
 from quiz import services
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import gen_assignment, gen_class, gen_teacher, join
 from tests.helpers import csrf, slot_question, start_practice
 

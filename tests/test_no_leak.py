@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 import re
 
-from quiz import models as m
 from quiz import services
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.helpers import answer, escaped, spec_feedback, start_practice
 
 FORBIDDEN_MARKUP = ("credit", "correct", "data-key", "misconception", "feedback-items")

@@ -9,9 +9,11 @@ import re
 from flask import Flask
 from sqlalchemy import select
 
-from quiz import assignments, exports, services
-from quiz import models as m
-from quiz.db import session_scope
+from quiz import services
+from quiz.classes import assignments
+from quiz.reports import exports
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests import factories
 from tests.conftest import csrf_token
 from tests.factories_results import add_student, form_for, load_bank, make_assignment

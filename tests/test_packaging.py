@@ -36,8 +36,8 @@ def test_wheel_contains_what_the_app_needs(tmp_path):
         "quiz/question_banks/README.md",
         "quiz/static/quiz.css",
         "quiz/static/favicon.svg",
-        "quiz/migrations/env.py",
-        "quiz/migrations/versions/0001_initial_schema.py",
+        "quiz/store/migrations/env.py",
+        "quiz/store/migrations/versions/0001_initial_schema.py",
     ):
         assert needed in names, needed
     assert not any(n.startswith(("instance/", "tests/")) for n in names)

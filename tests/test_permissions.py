@@ -8,9 +8,10 @@ import re
 import pytest
 from werkzeug.routing import Rule
 
-from quiz import classes, services
-from quiz import models as m
-from quiz.db import session_scope
+from quiz import services
+from quiz.classes import roster as classes
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import gen_assignment, gen_class, gen_teacher, join, login
 from tests.helpers import csrf
 

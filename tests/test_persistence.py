@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from quiz import models as m
-from quiz.db import dispose_engines, get_engine, session_scope
+from quiz.store import models as m
+from quiz.store.db import dispose_engines, get_engine, session_scope
 from tests.conftest import make_app
 from tests.helpers import answer, slot_question, start_practice
 

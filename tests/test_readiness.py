@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from quiz.db import dispose_engines, get_engine, session_scope
-from quiz.migrate import head_revision, upgrade
 from quiz.services import import_bank
+from quiz.store.db import dispose_engines, get_engine, session_scope
+from quiz.store.migrate import head_revision, upgrade
 from tests.conftest import make_app
 
 

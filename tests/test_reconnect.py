@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
 
-from quiz import db
+from quiz.store import db
 from tests.helpers import start_practice
 
 

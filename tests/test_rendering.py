@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quiz.rendering import markdown, markdown_inline, plural
+from quiz.domain.rendering import markdown, markdown_inline, plural
 
 
 def test_markdown_is_rendered_and_sanitised():

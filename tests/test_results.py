@@ -9,9 +9,9 @@ from flask import Flask
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from quiz import models as m
-from quiz import results
-from quiz.db import get_engine, session_scope
+from quiz.reports import results
+from quiz.store import models as m
+from quiz.store.db import get_engine, session_scope
 from tests import factories
 from tests.factories_results import (
     SKILLS,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.banklint import failed_checks, lint
-from quiz.banks import LoadedBank, check_paths
+from quiz.domain.banklint import failed_checks, lint
+from quiz.domain.banks import LoadedBank, check_paths
 from quiz.questions.base import Question
 
 BANK = Path(__file__).resolve().parent.parent / "question_banks" / "ice-assaults-500.yaml"

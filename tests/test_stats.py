@@ -13,11 +13,9 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from quiz import models as m
 from quiz import services
-from quiz.banks import parse_bank
-from quiz.db import make_engine, utcnow
-from quiz.stats import (
+from quiz.domain.banks import parse_bank
+from quiz.reports.stats import (
     NO_ANSWER,
     assignment_statistics,
     covariance,
@@ -25,6 +23,8 @@ from quiz.stats import (
     question_statistics,
     whole_test_statistics,
 )
+from quiz.store import models as m
+from quiz.store.db import make_engine, utcnow
 
 approx = pytest.approx
 
@@ -443,13 +443,13 @@ def test_statistics_read_plain_columns_in_a_fixed_number_of_statements(session):
 
 
 def test_class_judgements_read_no_json_they_do_not_use(session):
-    """The results page's discernment read (quiz.results.class_judgements): the few
+    """The results page's discernment read (quiz.reports.results.class_judgements): the few
     question versions once, then one statement of the slots' answers that reads an
     answer's response only for a question carrying judgements and its grade's
     misconceptions only when it revealed one; before, every row decoded the
     version's spec and context and the answer's response and grade (11 s for 2,000
     attempts). The number of statements does not grow with the attempts."""
-    from quiz import results
+    from quiz.reports import results
 
     _bank, assignment, a = _class(session, "average")
     for attempt in a.values():

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import func, select
 
-from quiz import models as m
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.helpers import answer, csrf, slot_question, start_practice
 
 
@@ -55,13 +55,13 @@ def test_post_without_csrf_is_refused_with_a_friendly_page(client):
 
 
 def test_pages_reuse_a_signed_csrf_token_for_a_minute_per_session(app, client, monkeypatch):
-    """quiz.web.csrf_token hands the same session the same signed token for up to
+    """quiz.web.app.csrf_token hands the same session the same signed token for up to
     CSRF_REUSE_SECONDS (instead of signing it afresh on every page): it is accepted,
     another browser never gets it nor can use it, and once the minute is over the
     page carries a newly signed one while the earlier page's token still works."""
     import time
 
-    import quiz.web
+    import quiz.web.app
 
     attempt_id = start_practice(client, "Ada")
     first = csrf(client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True))
@@ -79,7 +79,7 @@ def test_pages_reuse_a_signed_csrf_token_for_a_minute_per_session(app, client, m
     refused = other.post(f"/attempts/{other_attempt}/submit", data={"csrf_token": first})
     assert refused.status_code == 400
 
-    monkeypatch.setattr(quiz.web, "CSRF_REUSE_SECONDS", 0.0)
+    monkeypatch.setattr(quiz.web.app, "CSRF_REUSE_SECONDS", 0.0)
     later = time.time() + 120
     monkeypatch.setattr(time, "time", lambda: later)
     fresh = csrf(client.get(f"/attempts/{attempt_id}/q/3").get_data(as_text=True))

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from quiz import models as m
 from quiz import services
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.factories import PASSWORD, join, login
 from tests.helpers import answer, csrf, slot_question
 
@@ -356,7 +356,7 @@ def _teacher_with_class_of(app, email):
 
 
 def test_setup_names_the_time_zone_and_refuses_a_wrong_one(tmp_path):
-    from quiz.db import dispose_engines
+    from quiz.store.db import dispose_engines
     from tests.test_cli import SHIPPED_BANKS, _fresh_app
 
     app = _fresh_app(tmp_path, [str(SHIPPED_BANKS)])

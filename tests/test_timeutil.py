@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from quiz.timeutil import show_deadline
+from quiz.web.timeutil import show_deadline
 
 
 def test_a_deadline_names_its_day_unless_it_is_today(app):

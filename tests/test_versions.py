@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from quiz import models as m
 from quiz import services
-from quiz.banks import parse_bank
-from quiz.db import session_scope
+from quiz.domain.banks import parse_bank
+from quiz.store import models as m
+from quiz.store.db import session_scope
 
 GOOD = Path(__file__).parent / "data" / "good" / "minimal.yaml"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g
 
-from quiz import models as m
-from quiz.auth import guard_teacher_pages
+from quiz.accounts import guard_teacher_pages
 from quiz.authoring.util import visible_bank
-from quiz.db import get_session
+from quiz.store import models as m
+from quiz.store.db import get_session
 
 bp = Blueprint("authoring", __name__, url_prefix="/teacher/banks")
 

@@ -28,16 +28,16 @@ from wtforms.validators import Length
 
 from quiz.authoring import operations as ops
 from quiz.authoring.blueprint import bp
-from quiz.banks import parse_bank
-from quiz.db import get_session
+from quiz.classes.pages.forms import options
+from quiz.domain.banks import parse_bank
 from quiz.drafting import Annotation, ArticleInputError, annotate, parse_article, read_article
 from quiz.drafting.annotate import ClaimNote
 from quiz.drafting.bankdraft import NothingToDraft, draft_bank_yaml
 from quiz.drafting.checks import CHECKS, CheckResult
 from quiz.drafting.text import MAX_BYTES
 from quiz.drafting.voice import VoiceLabel
-from quiz.forms import Form, SubForm
-from quiz.teacher.forms import options
+from quiz.store.db import get_session
+from quiz.web.forms import Form, SubForm
 
 VOICE_NAMES = {
     "attributed_report": "Attributed report: credited to a named source",

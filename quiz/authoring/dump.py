@@ -17,10 +17,10 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from quiz import models as m
 from quiz import services
-from quiz.article import Article
-from quiz.banks import LoadedBank
+from quiz.domain.article import Article
+from quiz.domain.banks import LoadedBank
+from quiz.store import models as m
 
 LONG = 72  # text longer than this is written as a folded block
 WIDTH = 88

@@ -1,5 +1,5 @@
 """WTForms for authoring banks. The forms only carry what was typed: every check of
-content is done by ``quiz.banks.parse_bank_data`` on the whole bank, and its
+content is done by ``quiz.domain.banks.parse_bank_data`` on the whole bank, and its
 messages are put back beside the fields (``quiz.authoring.specs``)."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import Length, ValidationError
 
-from quiz.forms import Form as FlaskForm
-from quiz.forms import SubForm as Form
-from quiz.teacher.forms import MultiCheckboxField, options
+from quiz.classes.pages.forms import MultiCheckboxField, options
+from quiz.web.forms import Form as FlaskForm
+from quiz.web.forms import SubForm as Form
 
 TEXT_MAX = 400_000
 CODES = {"autocomplete": "off", "spellcheck": "false"}

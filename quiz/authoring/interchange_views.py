@@ -14,12 +14,12 @@ from wtforms import BooleanField, RadioField
 from quiz.authoring import operations as ops
 from quiz.authoring.blueprint import bp, seen_bank
 from quiz.authoring.dump import stored_document
-from quiz.banks import LoadedBank, parse_bank_data
-from quiz.db import get_session
-from quiz.forms import Form
+from quiz.classes.pages.forms import options
+from quiz.domain.banks import LoadedBank, parse_bank_data
 from quiz.interchange import gift, qti, sheets
 from quiz.interchange.common import MAX_BYTES, Imported
-from quiz.teacher.forms import options
+from quiz.store.db import get_session
+from quiz.web.forms import Form
 
 KINDS = {
     "gift": "Moodle GIFT (a .txt or .gift file)",

@@ -1,5 +1,5 @@
 """What changes a teacher's banks. Every save validates the whole bank document
-through ``quiz.banks.parse_bank_data`` (or ``parse_bank`` for a file) and stores
+through ``quiz.domain.banks.parse_bank_data`` (or ``parse_bank`` for a file) and stores
 it with ``quiz.services.import_bank``: a changed question gets a new version, a
 question gone from the bank is retired. Nothing is written when a bank has any
 problem; committing is the caller's.
@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quiz import models as m
 from quiz import services
-from quiz.article import Article
 from quiz.authoring.dump import stored_document
 from quiz.authoring.util import unique_slug
-from quiz.banks import BankError, LoadedBank, parse_bank, parse_bank_data
+from quiz.domain.article import Article
+from quiz.domain.banks import BankError, LoadedBank, parse_bank, parse_bank_data
+from quiz.store import models as m
 
 MAX_UPLOAD = 512 * 1024
 FORM = "form"  # the "file" name of a bank that comes from the web editor

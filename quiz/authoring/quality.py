@@ -1,6 +1,6 @@
 """A bank's item-writing warnings and its questions' checks, for the authoring pages.
 
-The same lint (``quiz.banklint``) and the same checks (``quiz.bankcheck``) as
+The same lint (``quiz.domain.banklint``) and the same checks (``quiz.domain.bankcheck``) as
 ``flask --app quiz bank check``, run on a bank document (a stored bank, or one
 with a question being edited and not saved yet).
 """
@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from quiz.bankcheck import Outcome, run_checks
-from quiz.banklint import BankWarning, lint
-from quiz.banks import BankError, parse_bank_data
-from quiz.rendering import plural
+from quiz.domain.bankcheck import Outcome, run_checks
+from quiz.domain.banklint import BankWarning, lint
+from quiz.domain.banks import BankError, parse_bank_data
+from quiz.domain.rendering import plural
 
 FORM = "form"
 

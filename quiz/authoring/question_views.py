@@ -10,9 +10,7 @@ from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
-from quiz import models as m
 from quiz import services
-from quiz.article import Article
 from quiz.authoring import forms as f
 from quiz.authoring import operations as ops
 from quiz.authoring import quality
@@ -26,13 +24,15 @@ from quiz.authoring.specs import (
     place_errors,
 )
 from quiz.authoring.util import all_keys
-from quiz.bankcheck import Outcome, run_checks
-from quiz.banklint import BankWarning
-from quiz.db import get_session
+from quiz.domain.article import Article
+from quiz.domain.bankcheck import Outcome, run_checks
+from quiz.domain.banklint import BankWarning
+from quiz.domain.rendering import plural
 from quiz.questions import TYPES, Unreadable
 from quiz.questions.base import CODE_RE
 from quiz.questions.classify import sentence_label
-from quiz.rendering import plural
+from quiz.store import models as m
+from quiz.store.db import get_session
 
 PICKED = ("classify", "highlight")
 

@@ -1,7 +1,7 @@
 """Question forms to bank specs and back, and the bank's messages back beside the fields.
 
 A spec is built from what was typed, as a bank file would hold it, and is checked
-only by ``quiz.banks.parse_bank_data`` with the rest of the bank. Each place in
+only by ``quiz.domain.banks.parse_bank_data`` with the rest of the bank. Each place in
 the spec (``options[1].feedback``) is tied to the form field it came from, so a
 ``BankError`` about it is shown beside that field.
 
@@ -21,9 +21,9 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 from wtforms import Field
 
-from quiz.article import Article
 from quiz.authoring.forms import QuestionForm
-from quiz.banks import BankError
+from quiz.domain.article import Article
+from quiz.domain.banks import BankError
 
 Sink = Callable[[str], None]
 DETAILS = ("category", "role", "feedback", "misconception")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quiz import models as m
+from quiz.store import models as m
 
 MAX_SLUG_WORDS = 60
 

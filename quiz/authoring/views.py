@@ -9,7 +9,6 @@ from typing import Any
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.utils import secure_filename
 
-from quiz import models as m
 from quiz import services
 from quiz.authoring import forms as f
 from quiz.authoring import operations as ops
@@ -18,9 +17,10 @@ from quiz.authoring.blueprint import bp, own_bank, seen_bank
 from quiz.authoring.dump import dump_yaml, stored_document
 from quiz.authoring.specs import Messages
 from quiz.authoring.util import version_use
-from quiz.banks import BankError
-from quiz.db import get_session
-from quiz.rendering import plural
+from quiz.domain.banks import BankError
+from quiz.domain.rendering import plural
+from quiz.store import models as m
+from quiz.store.db import get_session
 
 KINDS = {
     "skills": "Skills",

@@ -1,6 +1,6 @@
 """Draft a quiz from any news article: the drafter's domain (issue #19).
 
-Pure Python: no Flask, no SQLAlchemy, no ``quiz.models``. It reads an article
+Pure Python: no Flask, no SQLAlchemy, no ``quiz.store.models``. It reads an article
 (title line, blank line, paragraphs), splits it into sentences with the bank's
 ids (the title is ``p0-s1``, body paragraphs count from 1), finds the numeric
 claims and what each leaves out (judged over the whole article), labels the

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from quiz.article import Article, normalise
+from quiz.domain.article import Article, normalise
 from quiz.drafting.annotate import Annotation, ClaimNote
 from quiz.drafting.checks import CHECKS
 

@@ -60,7 +60,7 @@ def write_atomically(path: str, text: str) -> None:
 def draft_command(article: str, output: str | None, as_json: bool) -> None:
     """Draft a question bank from ARTICLE (a text file: the title on the first line, a
     blank line, then paragraphs separated by blank lines; '-' reads stdin)."""
-    from quiz.banks import parse_bank  # the bank's own validation, as `bank check`
+    from quiz.domain.banks import parse_bank  # the bank's own validation, as `bank check`
 
     data = _read(article)
     try:

@@ -1,4 +1,4 @@
-"""Sentence splitting: the bank's splitter (``quiz.article.split_sentences``) and
+"""Sentence splitting: the bank's splitter (``quiz.domain.article.split_sentences``) and
 a repair pass for the abbreviations it still cuts after.
 
 The repair only ever joins two neighbouring pieces with the single space that
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from quiz.article import split_sentences as _bank_split
+from quiz.domain.article import split_sentences as _bank_split
 from quiz.drafting.lexicon import MONTH_ABBREVIATIONS
 
 # An abbreviation that never ends a sentence: what follows belongs to it.

@@ -2,7 +2,7 @@
 
 Pure Python: no Flask, no database. Every importer here turns a file into the
 same plain bank data that a bank file holds and hands it to
-``quiz.banks.parse_bank_data``: the one validation path shared with
+``quiz.domain.banks.parse_bank_data``: the one validation path shared with
 ``flask --app quiz bank check`` and the authoring upload. A file with any problem
 imports nothing, and every problem is reported with its place (``FILE:LINE``, or
 the spreadsheet's row).

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from quiz.banks import LoadedBank, parse_bank
+from quiz.domain.banks import LoadedBank, parse_bank
 from quiz.interchange import gift
 from quiz.interchange.common import MAX_BYTES, Imported, dump_yaml
 

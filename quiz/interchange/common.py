@@ -13,7 +13,7 @@ from typing import Any
 import nh3
 import yaml
 
-from quiz.banks import LoadedBank, parse_bank_data
+from quiz.domain.banks import LoadedBank, parse_bank_data
 
 MAX_BYTES = 2 * 1024 * 1024  # an import file; a bank of 1,000 questions is far smaller
 MAX_QUESTIONS = 1000

@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from quiz.article import split_sentences
-from quiz.banks import LoadedBank
+from quiz.domain.article import split_sentences
+from quiz.domain.banks import LoadedBank
 from quiz.interchange.common import (
     MAX_QUESTIONS,
     Imported,

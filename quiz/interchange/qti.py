@@ -21,7 +21,7 @@ do, in points:
   a ``hottext``; scored like ``multiple``.
 
 The items validate against the IMS QTI 2.1 XSD (see tests/data/qti/xsd).
-Markdown is rendered and sanitised (``quiz.rendering``) before it becomes XHTML.
+Markdown is rendered and sanitised (``quiz.domain.rendering``) before it becomes XHTML.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ import click
 import lxml.html
 from lxml import etree
 
-from quiz.banks import LoadedBank
+from quiz.domain.banks import LoadedBank
+from quiz.domain.rendering import markdown, markdown_inline
 from quiz.questions import Question
-from quiz.rendering import markdown, markdown_inline
 
 NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -67,7 +67,7 @@ def _number(x: float) -> str:
 
 
 def _html_into(parent: etree._Element, html: str) -> None:
-    """Sanitised HTML (from ``quiz.rendering``) as XHTML children of ``parent``."""
+    """Sanitised HTML (from ``quiz.domain.rendering``) as XHTML children of ``parent``."""
     if not html.strip():
         return
     wrapper = lxml.html.fragment_fromstring(html, create_parent="div")

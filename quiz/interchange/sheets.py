@@ -35,7 +35,8 @@ import defusedxml.ElementTree as defused
 import nh3
 from defusedxml import DefusedXmlException
 
-from quiz.banks import LoadedBank
+from quiz.domain.banks import LoadedBank
+from quiz.domain.rendering import markdown
 from quiz.interchange.common import (
     MAX_BYTES,
     MAX_QUESTIONS,
@@ -49,7 +50,6 @@ from quiz.interchange.common import (
     validate,
 )
 from quiz.interchange.gift import RIGHT, WRONG, default_explanation
-from quiz.rendering import markdown
 
 LAYOUTS = ("kahoot", "wayground")
 KAHOOT_HEADERS = (

@@ -41,7 +41,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from quiz.article import Article, Sentence
+from quiz.domain.article import Article, Sentence
 
 Path = tuple[str | int, ...]
 FormData = Mapping[str, Sequence[str]]
@@ -257,7 +257,7 @@ class Question:
     explanation: str  # Markdown, shown only once feedback is due
     points: float
     shuffle: bool
-    # The question's own tests (quiz.bankcheck.Check), set by the bank parser.
+    # The question's own tests (quiz.domain.bankcheck.Check), set by the bank parser.
     checks: tuple[Any, ...] = field(default=(), compare=False, kw_only=True)
     # ``draft: true``: written but not published; never given to students (issue #19).
     draft: bool = field(default=False, kw_only=True)

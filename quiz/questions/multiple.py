@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from quiz.article import Article
+from quiz.domain.article import Article
 from quiz.questions.base import (
     BankContext,
     FeedbackItem,

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from quiz.article import Article
+from quiz.domain.article import Article
 from quiz.questions.base import (
     BankContext,
     FeedbackItem,

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from quiz.article import Article, normalise
+from quiz.domain.article import Article, normalise
 from quiz.questions.base import (
     BankContext,
     FeedbackItem,

@@ -12,9 +12,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
-from quiz import models as m
-from quiz.article import Article
-from quiz.db import DriverStatement, utcnow
+from quiz.domain.article import Article
 from quiz.questions import Grade, Question, Unreadable
 from quiz.services.content import article_of, question_of
 from quiz.services.reads import (
@@ -25,6 +23,8 @@ from quiz.services.reads import (
     AttemptHead,
     _version_of,
 )
+from quiz.store import models as m
+from quiz.store.db import DriverStatement, utcnow
 
 
 class NotAllowed(Exception):

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from quiz import models as m
-from quiz.db import utcnow
 from quiz.services.answers import _answer_values, draft_of
 from quiz.services.content import article_of, question_of
 from quiz.services.reads import answers_by_slot
+from quiz.store import models as m
+from quiz.store.db import utcnow
 
 
 def create_student(session: Session, display_name: str) -> m.Student:

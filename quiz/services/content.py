@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from quiz import models as m
-from quiz.article import Article
-from quiz.banks import LoadedBank, digest, question_from_spec
-from quiz.db import utcnow
+from quiz.domain.article import Article
+from quiz.domain.banks import LoadedBank, digest, question_from_spec
 from quiz.questions import Question
+from quiz.store import models as m
+from quiz.store.db import utcnow
 
 
 def _article_row(session: Session, article: Article) -> m.Article:

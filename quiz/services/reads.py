@@ -14,9 +14,7 @@ from sqlalchemy import String, and_, bindparam, cast, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 
-from quiz import models as m
-from quiz.article import Article
-from quiz.db import DriverStatement
+from quiz.domain.article import Article
 from quiz.questions import Grade, Question
 from quiz.services.content import (
     BankHeader,
@@ -28,6 +26,8 @@ from quiz.services.content import (
     article_of,
     question_of,
 )
+from quiz.store import models as m
+from quiz.store.db import DriverStatement
 
 # The question page and the answer save run these on every request: built once,
 # with bound parameters, so a request spends no time constructing them.

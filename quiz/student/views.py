@@ -21,14 +21,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from quiz import assignments as assign
-from quiz import classes, discernment, followup, services
-from quiz import models as m
-from quiz.db import autocommit_connection, autocommit_session, get_session, session_scope, utcnow
-from quiz.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
+from quiz import services
+from quiz.classes import assignments as assign
+from quiz.classes import roster as classes
+from quiz.domain import discernment
+from quiz.domain.rendering import article_html, question_inputs, question_links
 from quiz.questions import Grade, Unreadable
-from quiz.rendering import article_html, question_inputs, question_links
-from quiz.results import misconception_text
+from quiz.reports.results import misconception_text
+from quiz.services import followup
+from quiz.store import models as m
+from quiz.store.db import (
+    autocommit_connection,
+    autocommit_session,
+    get_session,
+    session_scope,
+    utcnow,
+)
+from quiz.web.forms import AnswerForm, ConfirmSubmitForm, JoinForm, ReentryForm, StartForm
 
 bp = Blueprint("student", __name__)
 # A misconception in the bank's words wherever feedback is shown (the student's pages,
@@ -459,7 +468,7 @@ def results(attempt_id: int) -> str | Response:
 
 @bp.post("/attempts/<int:attempt_id>/practise-missed")
 def practise_missed(attempt_id: int) -> Response:
-    """Start a practice attempt aimed at what this attempt got wrong (quiz.followup)."""
+    """Start a practice attempt aimed at what this attempt got wrong (quiz.services.followup)."""
     attempt = _attempt(attempt_id)
     if not AnswerForm().validate_on_submit():
         abort(400)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from quiz.db import dispose_engines, session_scope
 from quiz.services import import_bank
+from quiz.store.db import dispose_engines, session_scope
 from tests.conftest import SKIP_BROWSER, make_app
 
 CHROMIUM = os.environ.get("QUIZ_CHROMIUM", "/usr/bin/chromium")
@@ -52,7 +52,7 @@ def live_server(tmp_path: Path, shipped_banks) -> Iterator[LiveServer]:  # noqa:
     """The app on SQLite, served over real HTTP on a free loopback port."""
     from sqlalchemy import create_engine
 
-    from quiz.db import Base
+    from quiz.store.db import Base
 
     url = f"sqlite:///{tmp_path / 'live.sqlite'}"
     engine = create_engine(url)

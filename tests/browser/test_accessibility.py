@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
-from quiz import assignments as assign
-from quiz import classes, services
-from quiz import models as m
-from quiz.db import session_scope, utcnow
+from quiz import services
+from quiz.classes import assignments as assign
+from quiz.classes import roster as classes
+from quiz.store import models as m
+from quiz.store.db import session_scope, utcnow
 from tests import factories
 from tests.browser.actions import fill_answer, fill_new_bank, log_in_teacher
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from quiz import models as m
-from quiz.banks import parse_bank
-from quiz.db import session_scope
+from quiz.domain.banks import parse_bank
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.browser.actions import fill_new_bank, log_in_teacher
 from tests.factories import PASSWORD, gen_teacher
 from tests.test_authoring import ARTICLE, SENTENCES

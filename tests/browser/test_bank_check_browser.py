@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from quiz.db import session_scope
+from quiz.store.db import session_scope
 from tests import factories
 from tests.browser.actions import fill_new_bank, log_in_teacher
 from tests.browser.test_accessibility import VIEWPORTS, Audit

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from quiz import models as m
 from quiz import services
-from quiz.charts import MIN_FONT
-from quiz.db import session_scope
-from quiz.discernment import is_judgement
+from quiz.domain.discernment import is_judgement
 from quiz.questions.single import option_values
+from quiz.reports.charts import MIN_FONT
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests import factories
 from tests.browser.actions import log_in_teacher
 from tests.browser.test_accessibility import DESKTOP, PHONE, Audit

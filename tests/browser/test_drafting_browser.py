@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from quiz import models as m
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.browser.actions import log_in_teacher
 from tests.factories import PASSWORD, gen_teacher
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from quiz.db import session_scope
+from quiz.store.db import session_scope
 from tests.browser.actions import log_in_teacher
 from tests.browser.test_accessibility import Audit
 from tests.factories import PASSWORD, gen_teacher

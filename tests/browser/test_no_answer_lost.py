@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from quiz import models as m
 from quiz import services
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests import factories
 from tests.browser.actions import fill_answer
 

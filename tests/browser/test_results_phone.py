@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from quiz.charts import MIN_FONT
-from quiz.db import session_scope
+from quiz.reports.charts import MIN_FONT
+from quiz.store.db import session_scope
 from tests import factories
 from tests.browser.actions import log_in_teacher
 from tests.factories_results import add_student, load_bank, make_assignment, take_attempt

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from quiz import models as m
 from quiz import services
-from quiz.db import session_scope
+from quiz.store import models as m
+from quiz.store.db import session_scope
 from tests.browser.actions import fill_answer
 
 pytestmark = pytest.mark.browser

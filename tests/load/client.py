@@ -41,10 +41,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from quiz import models as m
-from quiz.db import make_engine
 from quiz.questions import Question
 from quiz.services import article_of, question_of
+from quiz.store import models as m
+from quiz.store.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_BANKS = ROOT / "question_banks"

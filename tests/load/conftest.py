@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from quiz.db import make_engine
+from quiz.store.db import make_engine
 from tests.conftest import _pg_base_url
 from tests.load import client as lc
 

@@ -38,7 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import selectinload
 
-from quiz import models as m
+from quiz.store import models as m
 from tests.load import client as lc
 from tests.load.conftest import Served, serve
 
@@ -111,7 +111,7 @@ def test_worker_killed_mid_run(served_app: Served) -> None:
 
 
 TEARDOWN_500 = (
-    "product bug: quiz/db.py _close_session (teardown_appcontext) calls session.close(), "
+    "product bug: quiz/store/db.py _close_session (teardown_appcontext) calls session.close(), "
     "whose ROLLBACK raises OperationalError (AdminShutdown / server closed the connection) "
     "when PostgreSQL ended the connection during the request; the exception escapes "
     "Flask's error handlers and gunicorn answers a bare 500 'Internal Server Error' "

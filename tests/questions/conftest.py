@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from quiz.article import Article
+from quiz.domain.article import Article
 from quiz.questions.base import BankContext, Grade, Question
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -1,4 +1,4 @@
-"""quiz.discernment: signal-detection counts, d' and c, MIST-style counts (issue #22).
+"""quiz.domain.discernment: signal-detection counts, d' and c, MIST-style counts (issue #22).
 
 The expected values are worked out by hand from the log-linear correction
 (Hautus 1995): H = (hits + 0.5) / (flawed + 1), F = (false alarms + 0.5) / (sound + 1),
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from quiz.discernment import Counts, Judgement, counts_by_skill, judgements, plain_words
+from quiz.domain.discernment import Counts, Judgement, counts_by_skill, judgements, plain_words
 from quiz.questions.classify import Classify
 from quiz.questions.highlight import Highlight
 from quiz.questions.multiple import Multiple

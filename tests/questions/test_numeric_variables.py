@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from quiz.bankcheck import parse_checks, run_checks
+from quiz.domain.bankcheck import parse_checks, run_checks
 from quiz.questions.formula import Formula, FormulaError, Range, fill
 from quiz.questions.numeric import Numeric
 

@@ -1,0 +1,411 @@
+"""Use cases around a class: join codes, students, roster, merge, export, purge.
+
+No e-mail address, password or IP address of a student is ever asked for or
+kept: a student is a display name, a class, and a personal re-entry code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from quiz.store import models as m
+from quiz.store import ratelimit
+from quiz.store.db import utcnow
+from quiz.web.forms import UNSTORABLE
+
+# Unambiguous characters: no 0/O, 1/I/L, no U (rude words), no vowels that spell much.
+ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+JOIN_CODE_LENGTH = 8  # 30**8 ≈ 6.6e11 codes
+REENTRY_CODE_LENGTH = 10
+MAX_NAME = 60
+
+
+def new_code(length: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def normalise_code(text: str) -> str:
+    """What a person types: lower case, spaces and dashes forgiven."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def pretty_code(code: str) -> str:
+    """ABCD-EFGH: easier to read aloud and to copy from a projector."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _unique(session: Session, column: Any, length: int) -> str:
+    for _ in range(20):
+        code = new_code(length)
+        if session.scalar(select(func.count()).where(column == code)) == 0:
+            return code
+    raise RuntimeError("could not find a free code")  # pragma: no cover - 1e-11 chance
+
+
+def create_class(session: Session, teacher: m.Teacher, name: str) -> m.Klass:
+    klass = m.Klass(
+        teacher=teacher,
+        name=name.strip(),
+        join_code=_unique(session, m.Klass.join_code, JOIN_CODE_LENGTH),
+    )
+    session.add(klass)
+    session.flush()
+    return klass
+
+
+def teacher_class(session: Session, teacher: m.Teacher, class_id: int) -> m.Klass | None:
+    klass = session.get(m.Klass, class_id)
+    return klass if klass is not None and klass.teacher_id == teacher.id else None
+
+
+def teacher_student(session: Session, teacher: m.Teacher, student_id: int) -> m.Student | None:
+    student = session.get(m.Student, student_id)
+    if student is None or student.klass is None or student.klass.teacher_id != teacher.id:
+        return None
+    return student
+
+
+# -- joining -------------------------------------------------------------------------
+
+
+class JoinRefused(Exception):
+    """A join or re-entry that failed; the message is safe to show."""
+
+    def __init__(self, message: str, retry_after: datetime | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _limit_key(code: str, browser: str) -> str:
+    return f"join:{code or '-'}:{browser}"
+
+
+def _refuse(session: Session, key: str, message: str) -> JoinRefused:
+    until = ratelimit.fail(session, key, limit=5, window=timedelta(minutes=10))
+    if until is not None:
+        return JoinRefused("Too many tries. Please wait a minute and try again.", until)
+    return JoinRefused(message)
+
+
+def _check_limit(session: Session, key: str) -> None:
+    until = ratelimit.blocked_until(session, key)
+    if until is not None:
+        raise JoinRefused("Too many tries. Please wait a minute and try again.", until)
+
+
+def find_class(session: Session, code: str) -> m.Klass | None:
+    return session.scalar(select(m.Klass).where(m.Klass.join_code == normalise_code(code)))
+
+
+def join(session: Session, code: str, display_name: str, browser: str) -> m.Student:
+    """A new student in the class with this join code. Failed tries are limited per
+    code and browser (a whole class shares one IP address, so never per address)."""
+    code = normalise_code(code)
+    key = _limit_key(code, browser)
+    _check_limit(session, key)
+    klass = find_class(session, code)
+    if klass is None:
+        raise _refuse(session, key, "No class has that code. Check it with your teacher.")
+    student = m.Student(
+        display_name=" ".join(display_name.split())[:MAX_NAME],
+        klass=klass,
+        reentry_code=_unique(session, m.Student.reentry_code, REENTRY_CODE_LENGTH),
+        last_seen_at=utcnow(),
+    )
+    session.add(student)
+    session.commit()
+    ratelimit.clear(session, key)
+    return student
+
+
+def reenter(session: Session, reentry_code: str, browser: str) -> m.Student:
+    """Come back as oneself from another browser with the personal re-entry code."""
+    code = normalise_code(reentry_code)
+    key = _limit_key("reentry", browser)
+    _check_limit(session, key)
+    student = session.scalar(select(m.Student).where(m.Student.reentry_code == code))
+    if student is None or not code:
+        raise _refuse(session, key, "That re-entry code is not right. Ask your teacher for it.")
+    student.last_seen_at = utcnow()
+    session.commit()
+    return student
+
+
+# -- managing students -----------------------------------------------------------------
+
+
+def rename_student(student: m.Student, name: str) -> None:
+    student.display_name = " ".join(name.split())[:MAX_NAME]
+
+
+def reset_reentry_code(session: Session, student: m.Student) -> str:
+    student.reentry_code = _unique(session, m.Student.reentry_code, REENTRY_CODE_LENGTH)
+    session.flush()
+    return student.reentry_code
+
+
+def set_extra_time(session: Session, student: m.Student, minutes: int) -> None:
+    row = session.get(m.ExtraTime, student.id)
+    if row is None:
+        session.add(m.ExtraTime(student_id=student.id, minutes=minutes))
+    else:
+        row.minutes = minutes
+    session.flush()
+
+
+def extra_minutes(session: Session, student_id: int) -> int:
+    row = session.get(m.ExtraTime, student_id)
+    return row.minutes if row else 0
+
+
+def merge_students(session: Session, keep: m.Student, other: m.Student) -> int:
+    """Move ``other``'s attempts to ``keep`` (renumbered after keep's own) and remove
+    ``other``. Returns the number of attempts moved."""
+    if keep.id == other.id or keep.class_id != other.class_id:
+        raise ValueError("only two different students of the same class can be merged")
+    moved = 0
+    attempts = session.scalars(
+        select(m.Attempt).where(m.Attempt.student_id == other.id).order_by(m.Attempt.id)
+    ).all()
+    for attempt in attempts:
+        taken = session.scalar(
+            select(func.coalesce(func.max(m.Attempt.number), 0)).where(
+                m.Attempt.student_id == keep.id,
+                m.Attempt.assignment_id.is_(None)
+                if attempt.assignment_id is None
+                else m.Attempt.assignment_id == attempt.assignment_id,
+            )
+        )
+        attempt.student_id = keep.id
+        attempt.number = taken + 1
+        session.flush()
+        moved += 1
+    session.execute(delete(m.Student).where(m.Student.id == other.id))
+    session.flush()
+    return moved
+
+
+def remove_student(session: Session, student: m.Student) -> None:
+    """The student and everything held about them (attempts, answers, extra time)."""
+    session.execute(delete(m.Student).where(m.Student.id == student.id))
+    session.flush()
+
+
+MAX_ROSTER = 500  # names in one import
+MAX_ROSTER_BYTES = 256 * 1024  # a roster file; a pasted roster is bounded by the request
+
+
+@dataclass
+class RosterResult:
+    names: list[str] = field(default_factory=list)
+    created: list[m.Student] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _roster_name(result: RosterResult, line: int, raw: str) -> None:
+    name = " ".join(raw.split())
+    if not name:
+        result.errors.append(f"Line {line}: no name.")
+    elif len(name) > MAX_NAME:
+        result.errors.append(
+            f"Line {line}: the name is longer than {MAX_NAME} characters ({name[:20]}…)."
+        )
+    elif UNSTORABLE.search(name):
+        result.errors.append(f"Line {line}: a character that cannot be stored (a NUL byte).")
+    else:
+        result.names.append(name)
+
+
+def _roster_bounds(result: RosterResult) -> RosterResult:
+    if not result.names and not result.errors:
+        result.errors.append("There are no names.")
+    if len(result.names) > MAX_ROSTER:
+        result.errors.append(f"At most {MAX_ROSTER} students can be added at once.")
+    return result
+
+
+def parse_pasted_roster(text: str) -> RosterResult:
+    """Pasted names, one per line: every kind of line break separates names (a lone
+    CR too), a comma is part of a name (``Smith, John`` stays whole), blank lines
+    are skipped, spaces are folded. A bad line is named, never cut."""
+    result = RosterResult()
+    for n, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if line.strip():
+            _roster_name(result, n, line)
+    return _roster_bounds(result)
+
+
+def parse_roster_csv(text: str) -> RosterResult:
+    """A CSV file whose first line is a header with a ``name`` column; any line
+    endings (CR-only too); blank lines skipped; every other row needs a name."""
+    result = RosterResult()
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    header: list[str] | None = None
+    column = 0
+    line = 1
+    try:
+        for row in reader:
+            first, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = [cell.strip().lower() for cell in row]
+                if "name" not in header:
+                    shown = ",".join(row)
+                    shown = shown if len(shown) <= 60 else shown[:60] + "…"
+                    result.errors.append(
+                        f"Line {first}: the first line must be a header with a “name” column "
+                        f"(it reads “{shown}”)."
+                    )
+                    return result
+                column = header.index("name")
+                continue
+            _roster_name(result, first, row[column] if column < len(row) else "")
+    except csv.Error as exc:
+        result.errors.append(f"Line {line}: this is not readable as CSV ({exc}).")
+        return result
+    return _roster_bounds(result)
+
+
+def check_roster_names(names: list[str]) -> RosterResult:
+    """Names sent back by the confirm step, checked again (a request can be crafted)."""
+    result = RosterResult()
+    for n, name in enumerate(names, start=1):
+        _roster_name(result, n, name)
+    return _roster_bounds(result)
+
+
+def add_students(session: Session, klass: m.Klass, names: list[str]) -> list[m.Student]:
+    """New students of the class with these names, each with a re-entry code."""
+    created = []
+    for name in names:
+        student = m.Student(
+            display_name=name,
+            klass=klass,
+            reentry_code=_unique(session, m.Student.reentry_code, REENTRY_CODE_LENGTH),
+        )
+        session.add(student)
+        session.flush()
+        created.append(student)
+    return created
+
+
+def import_roster(session: Session, klass: m.Klass, text: str) -> RosterResult:
+    """Students from a roster CSV file's text. All or nothing: any bad line and
+    nobody is added."""
+    result = parse_roster_csv(text)
+    if not result.errors:
+        result.created = add_students(session, klass, result.names)
+    return result
+
+
+def student_export(session: Session, student: m.Student) -> dict[str, Any]:
+    """Everything held about one student, for a subject-access request."""
+    attempts = session.scalars(
+        select(m.Attempt)
+        .where(m.Attempt.student_id == student.id)
+        .order_by(m.Attempt.started_at)
+        .options(
+            selectinload(m.Attempt.answers)
+            .selectinload(m.Answer.slot)
+            .selectinload(m.AttemptSlot.question_version)
+            .selectinload(m.QuestionVersion.question),
+            selectinload(m.Attempt.assignment),
+            selectinload(m.Attempt.bank),
+        )
+    ).all()
+    extra = session.get(m.ExtraTime, student.id)
+
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat().replace("+00:00", "Z") if value else None
+
+    return {
+        "student": {
+            "id": student.id,
+            "display_name": student.display_name,
+            "class": student.klass.name if student.klass else None,
+            "class_code": student.klass.join_code if student.klass else None,
+            "reentry_code": student.reentry_code,
+            "created_at": iso(student.created_at),
+            "last_seen_at": iso(student.last_seen_at),
+            "extra_minutes": extra.minutes if extra else 0,
+        },
+        "attempts": [
+            {
+                "id": a.id,
+                "assignment": a.assignment.title if a.assignment else None,
+                "bank": a.bank.title,
+                "number": a.number,
+                "status": a.status,
+                "started_at": iso(a.started_at),
+                "submitted_at": iso(a.submitted_at),
+                "score": a.score,
+                "max_score": a.max_score,
+                "answers": [
+                    {
+                        "question_id": ans.slot.question_version.question.key,
+                        "question_version": ans.slot.question_version.version,
+                        "response": ans.response,
+                        "summary": ans.summary,
+                        "fraction": ans.fraction,
+                        "points": ans.points,
+                        "misconception": ans.misconception,
+                        "answered_at": iso(ans.answered_at),
+                    }
+                    for ans in sorted(a.answers, key=lambda x: x.slot.position)
+                ],
+            }
+            for a in attempts
+        ],
+        "not_stored": "No e-mail address, password or IP address is stored for students.",
+    }
+
+
+# -- retention -------------------------------------------------------------------------
+
+
+def purge_expired(session: Session, now: datetime | None = None) -> dict[str, int]:
+    """Delete what a class keeps longer than its retention: attempts started before
+    the cut-off, and students not seen since then who have no attempt left."""
+    now = now or utcnow()
+    counts = {"attempts": 0, "students": 0}
+    classes = session.scalars(select(m.Klass).where(m.Klass.retention_days.is_not(None))).all()
+    for klass in classes:
+        cutoff = now - timedelta(days=klass.retention_days or 0)
+        student_ids = select(m.Student.id).where(m.Student.class_id == klass.id)
+        gone = session.execute(
+            delete(m.Attempt).where(
+                m.Attempt.student_id.in_(student_ids), m.Attempt.started_at < cutoff
+            )
+        )
+        counts["attempts"] += gone.rowcount or 0
+        has_attempt = select(m.Attempt.id).where(m.Attempt.student_id == m.Student.id).exists()
+        left = session.execute(
+            delete(m.Student).where(
+                m.Student.class_id == klass.id,
+                ~has_attempt,
+                or_(
+                    m.Student.last_seen_at < cutoff,
+                    (m.Student.last_seen_at.is_(None)) & (m.Student.created_at < cutoff),
+                ),
+            )
+        )
+        counts["students"] += left.rowcount or 0
+    session.flush()
+    return counts
+
+
+def delete_class(session: Session, klass: m.Klass) -> None:
+    """The class with its students, assignments, attempts and answers: the
+    database's ON DELETE CASCADE removes everything that hangs on it."""
+    session.execute(delete(m.Klass).where(m.Klass.id == klass.id))
+    session.flush()
+    session.expunge_all()

@@ -1,7 +1,0 @@
-"""The teacher's blueprint: its pages for classes and students (``views``) and for
-assignments and their results (``assignment_views``)."""
-
-from quiz.teacher import assignment_views, views  # noqa: F401  (register the pages)
-from quiz.teacher.blueprint import bp
-
-__all__ = ["bp"]
