@@ -88,9 +88,10 @@ def test_a_student_gets_403_everywhere(app, client, world):
     join(client, world["code"], "Curious Student")
     token = csrf(client.get("/join").get_data(as_text=True))
     _check(client, app, world, token, {403})
-    for rule in _teacher_rules(app):
-        if not rule.arguments and "GET" in rule.methods:
-            assert client.get(_url(rule, world)).status_code == 403
+    plain = [r for r in _teacher_rules(app) if not r.arguments and "GET" in r.methods]
+    assert any(r.rule == "/teacher/" for r in plain), [r.rule for r in plain]
+    for rule in plain:
+        assert client.get(_url(rule, world)).status_code == 403, rule.rule
 
 
 def test_the_owner_is_allowed(app, client, world):
@@ -101,7 +102,11 @@ def test_the_owner_is_allowed(app, client, world):
     assert SECRET_STUDENT in client.get(f"/teacher/students/{world['student_id']}").get_data(
         as_text=True
     )
-    assert client.get(f"/teacher/attempts/{world['attempt_id']}").status_code == 200
+    attempt = client.get(f"/teacher/attempts/{world['attempt_id']}")
+    page = attempt.get_data(as_text=True)
+    assert attempt.status_code == 200
+    assert f"{SECRET_STUDENT} — attempt 1" in page and "As the student saw it" in page
+    assert "Owner&#39;s assignment" in page
 
 
 def test_students_see_only_their_own_attempts(app, client, world):
