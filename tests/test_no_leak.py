@@ -19,6 +19,7 @@ def _secrets(spec):
 
 
 def _check_page(page, spec):
+    assert f'<fieldset class="question q-{spec["type"]}' in page, spec["id"]  # the question
     for text in _secrets(spec):
         assert escaped(text) not in page and text not in page, (spec["id"], text[:60])
     tags = " ".join(re.findall(r"<[^>]+>", page)).lower()  # markup only, not prose
@@ -59,3 +60,6 @@ def test_deferred_feedback_stays_hidden_after_answering_until_submission(app, cl
         page = client.get(f"/attempts/{attempt_id}/q/{position}").get_data(as_text=True)
         _check_page(page, spec)
         assert "disabled" not in page  # the answer may still change
+    with session_scope(app) as s:  # the answers were kept, the attempt is still open
+        attempt = s.get(m.Attempt, attempt_id)
+        assert len(attempt.answers) == 8 and attempt.status == m.ATTEMPT_IN_PROGRESS
