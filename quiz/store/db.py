@@ -6,12 +6,17 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Flask, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    ResourceClosedError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -250,7 +255,10 @@ class DriverStatement:
         args = plan.arguments(params)
         cursor = None
         try:
-            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            driver = connection.connection.dbapi_connection
+            if driver is None:  # invalidated, and not yet reconnected: as SQLAlchemy says
+                raise ResourceClosedError("This Connection's DBAPI connection was invalidated")
+            cursor = driver.cursor()
             dispatch = connection.dispatch
             if dispatch.before_cursor_execute:
                 dispatch.before_cursor_execute(connection, cursor, plan.sql, args, None, False)
@@ -261,13 +269,52 @@ class DriverStatement:
             processors = None if row is None else plan.processors(cursor)
             cursor.close()
         except Exception as exc:  # noqa: BLE001 (re-raised, wrapped, by the call below)
-            # As SQLAlchemy does for its own statements: the error wrapped in its
-            # exception classes (the 503 page catches OperationalError, save_answer
-            # IntegrityError) and, on a lost connection, the pool invalidated.
-            connection._handle_dbapi_exception(exc, plan.sql, args, cursor, None)
+            raise_as_sqlalchemy(connection, exc, plan.sql, args, cursor)
         if row is None or processors is None:
             return None
         return tuple(v if p is None else p(v) for p, v in zip(processors, row, strict=True))
+
+
+def raise_as_sqlalchemy(
+    connection: Connection, error: Exception, sql: str, args: Any, cursor: Any
+) -> NoReturn:
+    """Raise a driver's error from a statement run on the DB-API cursor as SQLAlchemy
+    raises one from its own statements, with its public API: wrapped in its exception
+    classes (``DBAPIError.instance``: the 503 page catches OperationalError,
+    ``save_answer`` IntegrityError). A lost connection (``Dialect.is_disconnect``) is
+    invalidated, and the engine's pool replaced (``Engine.dispose``), so that every
+    connection opened before the failure is dropped and the next request gets a fresh
+    one; any other error closes the cursor and, outside a transaction, rolls the
+    driver's connection back (nothing to roll back in autocommit)."""
+    dialect = connection.dialect
+    dbapi_error = dialect.loaded_dbapi.Error
+    live = not connection.closed and not connection.invalidated
+    disconnect = (
+        live
+        and isinstance(error, dbapi_error)
+        and dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor)
+    )
+    wrapped = DBAPIError.instance(
+        sql,
+        args,
+        error,
+        dbapi_error,
+        hide_parameters=connection.engine.hide_parameters,
+        connection_invalidated=disconnect,
+        dialect=dialect,
+    )
+    if disconnect:
+        connection.engine.dispose()
+        connection.invalidate(error)
+    else:
+        if cursor is not None:
+            with suppress(Exception):
+                cursor.close()
+        driver = connection.connection.dbapi_connection if live else None
+        if driver is not None and not connection.in_transaction():
+            with suppress(dbapi_error):
+                driver.rollback()
+    raise wrapped from error
 
 
 class _Plan:
