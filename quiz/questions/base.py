@@ -43,135 +43,15 @@ from typing import Any, ClassVar
 
 from quiz.domain.article import Article, Sentence
 
-Path = tuple[str | int, ...]
+# Parsing's vocabulary lives in quiz.questions.spec; named here too, as every type imports it.
+from quiz.questions.spec import CODE_RE as CODE_RE
+from quiz.questions.spec import ID_RE as ID_RE
+from quiz.questions.spec import BankContext as BankContext
+from quiz.questions.spec import Path as Path
+from quiz.questions.spec import Problem as Problem
+
 FormData = Mapping[str, Sequence[str]]
-
-# Bounded by the columns that hold them (answer.misconception, question.key and bank.slug).
-CODE_RE = re.compile(r"\A[A-Z][A-Z0-9_]{0,59}\Z")
 _QUOTED = re.compile(r"“([^”]{3,300})”|\"([^\"]{3,300})\"")
-ID_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\Z")
-
-
-@dataclass
-class Problem:
-    """One problem in a bank, at ``path`` relative to the question (or the bank)."""
-
-    path: Path
-    message: str
-
-
-@dataclass
-class BankContext:
-    """What a question type may consult while parsing, and where it reports problems."""
-
-    article: Article
-    skills: Mapping[str, str]
-    categories: Mapping[str, str]
-    misconceptions: Mapping[str, str] | None
-    problems: list[Problem] = field(default_factory=list)
-
-    def error(self, path: Path, message: str) -> None:
-        self.problems.append(Problem(path, message))
-
-    # Helpers shared by the types -------------------------------------------------
-
-    def require_text(self, data: Mapping[str, Any], key: str, path: Path = ()) -> str:
-        value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            self.error((*path, key), "is required")
-            return ""
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.error((*path, key), "must be text")
-            return ""
-        return str(value).strip()
-
-    def optional_text(self, data: Mapping[str, Any], key: str, path: Path = ()) -> str:
-        value = data.get(key)
-        if value is None:
-            return ""
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.error((*path, key), "must be text")
-            return ""
-        return str(value).strip()
-
-    def number(
-        self, data: Mapping[str, Any], key: str, path: Path = (), default: float | None = None
-    ) -> float | None:
-        value = data.get(key, default)
-        if value is None:
-            if default is None:
-                self.error((*path, key), "is required")
-            return default
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error((*path, key), f"must be a number, not {value!r}")
-            return default
-        return float(value)
-
-    def credit(self, data: Mapping[str, Any], path: Path, default: float = 0.0) -> float:
-        """``credit: 0..1``, or ``correct: true`` as a shorthand for credit 1."""
-        if "credit" in data:
-            value = self.number(data, "credit", path, default)
-            if value is None or not 0 <= value <= 1:
-                self.error((*path, "credit"), "must be between 0 and 1")
-                return default
-            return value
-        correct = data.get("correct", False)
-        if not isinstance(correct, bool):
-            self.error((*path, "correct"), "must be true or false")
-            return default
-        return 1.0 if correct else default
-
-    def misconception(self, data: Mapping[str, Any], path: Path) -> str | None:
-        code = data.get("misconception")
-        if code is None:
-            return None
-        if not isinstance(code, str) or not CODE_RE.match(code):
-            self.error(
-                (*path, "misconception"),
-                f"{code!r} is not a code like MULT_OFFBYONE (at most 60 characters)",
-            )
-            return None
-        if self.misconceptions is not None and code not in self.misconceptions:
-            known = ", ".join(sorted(self.misconceptions)) or "none"
-            self.error(
-                (*path, "misconception"),
-                f"unknown misconception {code!r} (the bank's catalogue has: {known})",
-            )
-            return None
-        return code
-
-    def quote(self, data: Mapping[str, Any], key: str, path: Path) -> str | None:
-        """Resolve a quoted sentence (or a fragment of exactly one) to its sentence id."""
-        text = self.require_text(data, key, path)
-        if not text:
-            return None
-        found = self.article.find(text)
-        if not found:
-            self.error((*path, key), f"quote not found in the article: {text[:80]!r}")
-            return None
-        if len(found) > 1:
-            ids = ", ".join(s.id for s in found)
-            self.error((*path, key), f"quote matches several sentences ({ids}); quote more")
-            return None
-        return found[0].id
-
-    def items(self, data: Mapping[str, Any], key: str, path: Path = ()) -> list[Any]:
-        value = data.get(key)
-        if value is None:
-            self.error((*path, key), "is required")
-            return []
-        if not isinstance(value, list):
-            self.error((*path, key), "must be a list")
-            return []
-        if not value:
-            self.error((*path, key), "must not be empty")
-        return value
-
-    def mapping(self, value: Any, path: Path) -> Mapping[str, Any] | None:
-        if not isinstance(value, Mapping):
-            self.error(path, "must be a mapping of fields")
-            return None
-        return value
 
 
 #: what a student reads where the bank gives no feedback (feedback is optional)
@@ -250,6 +130,10 @@ class Question:
 
     type: ClassVar[str]
     shuffles: ClassVar[bool] = False  # whether ``shuffle: true`` means anything
+    # whether its input shows the article's sentences (then no quotes beside the prompt)
+    shows_sentences: ClassVar[bool] = False
+    # whether its page is one column: the input is the article itself
+    single_column: ClassVar[bool] = False
 
     id: str
     skill: str
@@ -323,6 +207,11 @@ class Question:
         showed left out: to show an entry again beside its error message."""
         return form
 
+    def echo(self, form: FormData, state: Mapping[str, Any] | None) -> dict[str, Any]:
+        """What the person typed, shaped like a response, to show again beside the
+        message when it cannot be read (the student's page and the author's preview)."""
+        return echo_entry(self.decode_form(form, state or {}))
+
     def incomplete(self, response: Mapping[str, Any] | None) -> str | None:
         """How a response falls short of a whole answer, in words a student reads
         ("2 of 4 labelled"), or None when it is complete (Moodle's
@@ -353,7 +242,7 @@ class Question:
         show with the question, so that a student on a phone need not scroll the
         article to find them. ``classify`` and ``highlight`` show their sentences in
         their inputs already: none for them."""
-        if self.type in ("classify", "highlight"):
+        if self.shows_sentences:
             return ()
         found: list[Sentence] = []
         for quoted in _QUOTED.findall(self.prompt or ""):
@@ -403,3 +292,22 @@ def first(form: FormData, key: str) -> str:
 def letters(n: int) -> list[str]:
     """Default option ids: a, b, c, ..."""
     return [chr(ord("a") + i) if i < 26 else f"o{i + 1}" for i in range(n)]
+
+
+def echo_entry(form: FormData) -> dict[str, Any]:
+    """The one echo rule: every field typed is kept (the CSRF token and empty ones
+    left out); repeated fields (``choices``, ``sentences``) as lists, ``label-<id>``
+    fields as ``labels``, ``value`` as ``text`` (a numeric response's typed text)."""
+    echo: dict[str, Any] = {}
+    for key, values in form.items():
+        if key == "csrf_token" or not values:
+            continue
+        if key in ("choices", "sentences"):
+            echo[key] = list(values)
+        elif key.startswith("label-"):
+            echo.setdefault("labels", {})[key[6:]] = values[0]
+        elif key == "value":
+            echo["text"] = values[0]
+        else:
+            echo[key] = values[0]
+    return echo

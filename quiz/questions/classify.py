@@ -117,6 +117,7 @@ def _sound_categories(
 @dataclass(frozen=True)
 class Classify(Question):
     type = "classify"
+    shows_sentences = True
 
     categories: tuple[tuple[str, str], ...] = ()  # (key, label), in the order offered
     categories_listed: bool = False  # written back only when the bank listed them

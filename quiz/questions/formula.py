@@ -18,17 +18,19 @@ import itertools
 import math
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from quiz.questions.numbers import format_number
 
 MAX_LENGTH = 200
 MAX_DEPTH = 12
 MAX_EXPONENT = 100
 MAX_MAGNITUDE = 1e15
 MAX_VALUES = 100_000
-FUNCTIONS = {"round": round, "abs": abs, "min": min, "max": max}
+FUNCTIONS: dict[str, Callable[..., Any]] = {"round": round, "abs": abs, "min": min, "max": max}
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 _RANGE = re.compile(
     r"^\s*(?P<lo>-?\d+(?:\.\d+)?)\s*\.\.\s*(?P<hi>-?\d+(?:\.\d+)?)"
@@ -117,6 +119,8 @@ def _bounded(x: float | int) -> float:
 
 def _eval(node: ast.AST, values: Mapping[str, float]) -> float:
     if isinstance(node, ast.Constant):
+        if not isinstance(node.value, int | float):  # refused by _check already
+            raise FormulaError("uses something that is not a number")
         return _bounded(node.value)
     if isinstance(node, ast.Name):
         if node.id not in values:
@@ -127,7 +131,8 @@ def _eval(node: ast.AST, values: Mapping[str, float]) -> float:
         return -x if isinstance(node.op, ast.USub) else x
     if isinstance(node, ast.Call):
         args = [_eval(a, values) for a in node.args]
-        name = node.func.id  # type: ignore[attr-defined]
+        assert isinstance(node.func, ast.Name)  # _check refuses any other callee
+        name = node.func.id
         if name in ("round", "abs"):
             if name == "abs" and len(args) != 1:
                 raise FormulaError("abs() takes one argument")
@@ -227,7 +232,6 @@ def plain(x: float) -> int | float:
 def fill(text: str, values: Mapping[str, float]) -> str:
     """``text`` with each ``{name}`` of a variable replaced by its value (``1,200``);
     other braces are left alone."""
-    from quiz.questions.numeric import format_number
 
     def one(m: re.Match[str]) -> str:
         name = m[1]

@@ -112,6 +112,8 @@ def _judgement(data: Mapping[str, Any], ctx: BankContext) -> str | None:
 @dataclass(frozen=True)
 class Highlight(Question):
     type = "highlight"
+    shows_sentences = True
+    single_column = True
 
     paragraphs: tuple[int, ...] = ()  # as listed in the bank; () shows them all
     sentences: tuple[Quoted, ...] = ()
