@@ -3,6 +3,8 @@ message beside the field on SQLite and PostgreSQL alike, never a 500."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
@@ -15,27 +17,34 @@ from tests.factories import gen_class, gen_teacher, join, login
 from tests.helpers import csrf
 
 
-def _refused_beside_the_field(response) -> None:  # noqa: ANN001
+def _refused_beside_the_field(response, *fields: str) -> None:  # noqa: ANN001
+    """A 422 whose message stands beside each of ``fields`` (their ids), tied to it."""
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert 'aria-invalid="true"' in page
-    assert "cannot be stored (a NUL byte" in page
+    for name in fields:
+        beside = re.search(rf'<p class="error" id="{name}-error">([^<]*)</p>', page)
+        assert beside and "cannot be stored (a NUL byte" in beside.group(1), (name, page[:3000])
+        assert re.search(rf'<[^>]* aria-invalid="true"[^>]* id="{name}"', page), name
 
 
 def test_a_nul_in_a_students_name_is_refused_on_both_databases(app: Flask) -> None:
     with session_scope(app) as s:
         code = gen_class(s, gen_teacher(s)).join_code
-    _refused_beside_the_field(join(app.test_client(), code, "Ada\x00Lovelace"))
+    _refused_beside_the_field(join(app.test_client(), code, "Ada\x00Lovelace"), "display_name")
     with session_scope(app) as s:
         assert s.scalar(select(func.count()).select_from(m.Student)) == 0
     assert join(app.test_client(), code, "Ada Lovelace").status_code == 303
+    with session_scope(app) as s:  # the same name without the NUL is taken
+        assert s.scalars(select(m.Student.display_name)).all() == ["Ada Lovelace"]
 
 
 def test_a_nul_in_a_practice_name_is_refused(app: Flask) -> None:
     client = app.test_client()
     home = client.get("/").get_data(as_text=True)
     data = {"csrf_token": csrf(home), "display_name": "\x00"}
-    _refused_beside_the_field(client.post("/practice/ice-assaults-500", data=data))
+    _refused_beside_the_field(client.post("/practice/ice-assaults-500", data=data), "name-1")
+    with session_scope(app) as s:
+        assert s.scalar(select(func.count()).select_from(m.Student)) == 0
 
 
 def test_a_nul_in_a_teachers_fields_is_refused(app: Flask) -> None:
@@ -48,8 +57,9 @@ def test_a_nul_in_a_teachers_fields_is_refused(app: Flask) -> None:
         "password": "long enough\x00 password",
         "confirm": "long enough\x00 password",
     }
-    _refused_beside_the_field(client.post("/teacher/signup", data=data))
+    _refused_beside_the_field(client.post("/teacher/signup", data=data), "display_name", "password")
     with session_scope(app) as s:
+        assert s.scalar(select(func.count()).select_from(m.Teacher)) == 0
         gen_teacher(s)
     teacher = app.test_client()
     assert login(teacher).status_code in (302, 303)
@@ -57,7 +67,7 @@ def test_a_nul_in_a_teachers_fields_is_refused(app: Flask) -> None:
     created = teacher.post(
         "/teacher/classes", data={"csrf_token": csrf(dashboard), "name": "Year\x009"}
     )
-    _refused_beside_the_field(created)
+    _refused_beside_the_field(created, "name")
     with session_scope(app) as s:
         assert s.scalar(select(func.count()).select_from(m.Klass)) == 0
 
