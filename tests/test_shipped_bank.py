@@ -105,10 +105,16 @@ def test_a_catalogue_entry_describes_the_mistake_it_is_used_for(bank):
     assert "zero" in texts["FALL_TO_ZERO"]
     assert "average" in texts["WRONG_DENOM"]
     # The p9 sentences (analysis) are no longer tagged as mistaking advocacy for reporting.
-    for q in bank.questions:
-        for s in getattr(q, "sentences", ()):
-            if q.type == "classify" and s.sentence.startswith("p9-"):
-                assert s.category == "analysis" and s.misconception == "OPINION_AS_FACT"
+    p9 = [
+        s
+        for q in bank.questions
+        if q.type == "classify"
+        for s in q.sentences
+        if s.sentence.startswith("p9-")
+    ]
+    assert p9, "no classify item has a p9 sentence: nothing checked"
+    for s in p9:
+        assert s.category == "analysis" and s.misconception == "OPINION_AS_FACT"
 
 
 def test_the_rewrite_key_says_what_the_article_shows_not_what_dhs_has(bank):
