@@ -1,5 +1,7 @@
 """What the importers and exporters share: reading bytes, keys, the article an
-imported bank starts with, validation through ``parse_bank_data`` and YAML."""
+imported bank starts with, text formats as Markdown, the feedback and explanation a
+question gets when its file gives none, validation through ``parse_bank_data`` and
+YAML."""
 
 from __future__ import annotations
 
@@ -118,6 +120,46 @@ def to_markdown(text: str, fmt: str) -> str:
     if fmt == "html" or (fmt == "moodle" and looks_like_html(text)):
         return html_to_markdown(text)
     return plain_to_markdown(text)
+
+
+# -- the feedback and explanation an imported question gets when its file gives none ---
+
+RIGHT = "Right."
+WRONG = "Not right."
+
+
+def partly(credit: float) -> str:
+    return f"Partly right ({credit * 100:.4g}% credit)."
+
+
+def default_feedback(credit: float) -> str:
+    """The feedback an option gets when the file gives none (each option needs one)."""
+    return RIGHT if credit >= 1 else (partly(credit) if credit > 0 else WRONG)
+
+
+def default_explanation(spec: dict[str, Any]) -> str:
+    """The explanation of a question whose file gives no general feedback (#### ...)."""
+    kind = spec.get("type")
+    if kind in ("single", "multiple"):
+        right = [o["text"] for o in spec.get("options", []) if o.get("correct")]
+        return (
+            ("The answer: " if kind == "single" else "The right answers: ") + "; ".join(right) + "."
+        )
+    if kind == "text":
+        accepted = [a["text"] for a in spec.get("answers", []) if a.get("credit", 1) == 1]
+        return "Accepted: " + "; ".join(accepted) + "."
+    if kind == "numeric":
+        shown = []
+        for a in spec.get("answers", []):
+            if a.get("credit", 1) == 1:
+                tol = a.get("tolerance")
+                shown.append(f"{a['value']}" + (f" (±{tol})" if tol else ""))
+        return "The answer: " + "; ".join(shown) + "."
+    if kind == "classify":
+        return "Each item with its answer: " + "; ".join(
+            f"{s['quote']} → {s['category']}" for s in spec.get("sentences", [])
+        )
+    return "See the answers."
 
 
 # -- validation and YAML -----------------------------------------------------------------

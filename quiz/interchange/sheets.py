@@ -40,8 +40,11 @@ from quiz.domain.rendering import markdown
 from quiz.interchange.common import (
     MAX_BYTES,
     MAX_QUESTIONS,
+    RIGHT,
+    WRONG,
     Imported,
     decode,
+    default_explanation,
     document,
     key_of,
     placeholder_article,
@@ -49,7 +52,6 @@ from quiz.interchange.common import (
     unique,
     validate,
 )
-from quiz.interchange.gift import RIGHT, WRONG, default_explanation
 
 LAYOUTS = ("kahoot", "wayground")
 KAHOOT_HEADERS = (
