@@ -28,23 +28,25 @@ def _rows(response):
     return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
 
 
-def test_teacher_journey(app, runner):
-    result = runner.invoke(args=["create-teacher", "kim@school.example"], input=f"{PASSWORD}\n")
-    assert result.exit_code == 0, result.output
-    teacher = app.test_client()
-    assert login(teacher, "kim@school.example").status_code == 303
-
-    # A class, through the form (an empty name re-renders with the error beside it).
+def _class_through_the_form(teacher) -> tuple[int, str]:
+    """A class made through the form (an empty name re-renders with the error beside
+    it); its id and join code."""
     bad = teacher.post("/teacher/classes", data={"csrf_token": _token(teacher), "name": " "})
     assert bad.status_code == 422 and "Give the class a name" in bad.get_data(as_text=True)
     made = teacher.post("/teacher/classes", data={"csrf_token": _token(teacher), "name": "8C"})
+    assert made.status_code == 303
     class_url = made.headers["Location"]
     class_id = int(class_url.rsplit("/", 1)[1])
     page = teacher.get(class_url).get_data(as_text=True)
+    assert "<h1>8C</h1>" in page
     code = re.search(r'class="join-code">([A-Z0-9-]+)<', page).group(1)
-    assert teacher.get(f"/teacher/classes/{class_id}/qr.svg").mimetype == "image/svg+xml"
+    qr = teacher.get(f"/teacher/classes/{class_id}/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and "<svg" in qr.get_data(as_text=True)
+    return class_id, code
 
-    # An assignment through the form: errors first, then a good one.
+
+def _assignment_through_the_form(teacher, class_id: int) -> str:
+    """An assignment through the form: errors first, then a good one; its URL."""
     form_url = f"/teacher/classes/{class_id}/assignments/new"
     form_page = teacher.get(form_url).get_data(as_text=True)
     bank_id = re.search(r'<option[^>]*value="(\d+)"', form_page).group(1)
@@ -69,55 +71,49 @@ def test_teacher_journey(app, runner):
         form_url, data={**base, "closes_at": "2099-01-01T08:00", "skills": "baseline"}
     )
     assert good.status_code == 303
-    assignment_url = good.headers["Location"]
-    assignment_id = int(assignment_url.rsplit("/", 1)[1])
+    return good.headers["Location"]
 
-    # Three students join; two submit with different answers, one never starts.
-    scores = {}
-    for name, right in (("Ana", True), ("Ben", False), ("Cy", None)):
-        browser = app.test_client()
-        assert join(browser, code, name).status_code == 303
-        if right is None:
-            continue
-        token = csrf(browser.get("/join").get_data(as_text=True))
-        started = browser.post(f"/assignments/{assignment_id}/start", data={"csrf_token": token})
-        attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
-        with session_scope(app) as s:
-            slots = list(s.get(m.Attempt, attempt_id).slots)
-            for slot in slots:
-                _ = slot.question_version.article
+
+def _form(slot, right: bool) -> dict[str, list[str]]:
+    q = slot_question(slot)
+    wrong = [] if right else q.misconception_form(slot.state)
+    return wrong[0] if wrong else q.key_form(slot.state)
+
+
+def _join_and_submit(app, code: str, assignment_id: int, name: str, right: bool) -> m.Attempt:
+    """A student joins, answers every question (the keys, or the mistakes the items
+    name) and submits; the submitted attempt, read back."""
+    browser = app.test_client()
+    assert join(browser, code, name).status_code == 303
+    token = csrf(browser.get("/join").get_data(as_text=True))
+    started = browser.post(f"/assignments/{assignment_id}/start", data={"csrf_token": token})
+    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    with session_scope(app) as s:
+        slots = list(s.get(m.Attempt, attempt_id).slots)
         for slot in slots:
-            q = slot_question(slot)
-            if right:
-                form = q.key_form(slot.state)
-            else:
-                wrong = q.misconception_form(slot.state)
-                form = wrong[0] if wrong else q.key_form(slot.state)
-            assert answer(browser, attempt_id, slot.position, form).status_code == 303
-        review = browser.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
-        browser.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": csrf(review)})
-        with session_scope(app) as s:
-            scores[name] = s.get(m.Attempt, attempt_id).score
+            _ = slot.question_version.article
+    for slot in slots:
+        assert answer(browser, attempt_id, slot.position, _form(slot, right)).status_code == 303
+    review = browser.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
+    submitted = browser.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": csrf(review)})
+    assert submitted.status_code == 303
+    with session_scope(app) as s:
+        attempt = s.get(m.Attempt, attempt_id)
+        assert attempt.status == m.ATTEMPT_SUBMITTED
+        s.expunge(attempt)
+    return attempt
 
-    results = teacher.get(assignment_url).get_data(as_text=True)
-    for name in ("Ana", "Ben", "Cy"):
-        assert name in results
-    assert "not started" in results and results.count("submitted") >= 2
-    assert "Question by question" in results and results.count("<svg") == 2
-    assert " · 2 attempts · " in results and "2 attempts analysed" in results
-    assert "(s)" not in results
 
-    # Grades CSV: one row per student, cell by cell against the database.
-    grades = _rows(teacher.get(f"/teacher/assignments/{assignment_id}/grades.csv"))
+def _check_grades(app, grades: list[dict[str, str]], code: str) -> None:
+    """Grades CSV: one row per student, cell by cell against the database."""
     assert [r["student_name"] for r in grades] == ["Ana", "Ben", "Cy"]
     with session_scope(app) as s:
         for row in grades:
             student = s.scalars(
                 select(m.Student).where(m.Student.display_name == row["student_name"])
             ).one()
-            assert int(row["student_id"]) == student.id and row["class_code"] == code.replace(
-                "-", ""
-            )
+            assert int(row["student_id"]) == student.id
+            assert row["class_code"] == code.replace("-", "")
             attempt = s.scalars(select(m.Attempt).where(m.Attempt.student_id == student.id)).first()
             if attempt is None:
                 assert row["status"] == "not started" and row["score"] == ""
@@ -125,13 +121,16 @@ def test_teacher_journey(app, runner):
             assert row["status"] == "submitted" and float(row["score"]) == round(attempt.score, 4)
             assert float(row["max_score"]) == attempt.max_score
             assert row["submitted_at"] == attempt.submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-            assert row["skill_baseline_percent"] != ""
+            percent = float(row["skill_baseline_percent"])
+            assert percent == 100 if row["student_name"] == "Ana" else percent < 100
 
-    # Responses CSV: one row per stored answer.
-    responses = _rows(teacher.get(f"/teacher/assignments/{assignment_id}/responses.csv"))
+
+def _check_responses(app, responses: list[dict[str, str]]) -> None:
+    """Responses CSV: one row per stored answer, against the database."""
     with session_scope(app) as s:
         answers = s.scalars(select(m.Answer)).all()
-        assert len(responses) == len(answers)
+        answered = s.scalars(select(m.AttemptSlot)).all()  # Ana and Ben answered every slot
+        assert len(responses) == len(answers) == len(answered) > 0
         by_key = {(a.attempt_id, a.slot.position): a for a in answers}
         for row in responses:
             stored = by_key[(int(row["attempt_id"]), int(row["position"]))]
@@ -143,11 +142,42 @@ def test_teacher_journey(app, runner):
             assert row["skill"] == "baseline" and row["misconception"] == (
                 stored.misconception or ""
             )
+    assert any(row["misconception"] for row in responses)  # Ben's mistakes are named
+
+
+def test_teacher_journey(app, runner):
+    result = runner.invoke(args=["create-teacher", "kim@school.example"], input=f"{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    teacher = app.test_client()
+    assert login(teacher, "kim@school.example").status_code == 303
+    class_id, code = _class_through_the_form(teacher)
+    assignment_url = _assignment_through_the_form(teacher, class_id)
+    assignment_id = int(assignment_url.rsplit("/", 1)[1])
+
+    # Three students join; two submit with different answers, one never starts.
+    ana = _join_and_submit(app, code, assignment_id, "Ana", right=True)
+    ben = _join_and_submit(app, code, assignment_id, "Ben", right=False)
+    assert join(app.test_client(), code, "Cy").status_code == 303
+    # Ana gave every key: full marks; Ben showed the mistakes: fewer.
+    assert ana.score == ana.max_score == ben.max_score > ben.score
+    scores = {"Ana": ana.score, "Ben": ben.score}
+
+    results = teacher.get(assignment_url).get_data(as_text=True)
+    for name in ("Ana", "Ben", "Cy"):
+        assert name in results
+    assert "not started" in results and results.count("submitted") >= 2
+    assert "Question by question" in results and results.count("<svg") == 2
+    assert " · 2 attempts · " in results and "2 attempts analysed" in results
+    assert "(s)" not in results
+
+    _check_grades(app, _rows(teacher.get(f"{assignment_url}/grades.csv")), code)
+    _check_responses(app, _rows(teacher.get(f"{assignment_url}/responses.csv")))
 
     # The teacher sees an attempt as the student saw it.
     attempt_link = re.search(r'href="(/teacher/attempts/\d+)"', results).group(1)
     seen = teacher.get(attempt_link).get_data(as_text=True)
     assert "As the student saw it" in seen and "version" in seen
+    assert re.search(r"<h1>(Ana|Ben) — attempt 1</h1>", seen)
 
     # Regrade after fixing a question: nothing changed in the bank, nothing moves.
     token = csrf(results)
