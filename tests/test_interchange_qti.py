@@ -15,7 +15,8 @@ from lxml import etree
 
 from quiz.domain.banks import LoadedBank, parse_bank
 from quiz.interchange import gift
-from quiz.interchange.qti import CP, NS, export_qti, export_qti_command
+from quiz.interchange.cli import export_qti_command
+from quiz.interchange.qti import CP, NS, export_qti
 from tests.conftest import SHIPPED_BANKS
 
 XSD = Path(__file__).parent / "data" / "qti" / "xsd" / "qtiv2p1" / "imsqti_v2p1.xsd"

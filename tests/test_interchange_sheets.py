@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from quiz.domain.banks import parse_bank
 from quiz.interchange import sheets
+from quiz.interchange.cli import export_sheet_command, import_sheet_command
 from quiz.interchange.common import dump_yaml
 from tests.conftest import SHIPPED_BANKS
 
@@ -156,14 +157,14 @@ def test_export_never_writes_a_formula():
 def test_commands(tmp_path):
     out = tmp_path / "k.xlsx"
     bank = SHIPPED_BANKS / "ice-assaults-500.yaml"
-    result = CliRunner().invoke(sheets.export_sheet_command, [str(bank), "-o", str(out)])
+    result = CliRunner().invoke(export_sheet_command, [str(bank), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "not exported: question" in result.stderr
     imported = tmp_path / "k.yaml"
-    result = CliRunner().invoke(sheets.import_sheet_command, [str(out), "-o", str(imported)])
+    result = CliRunner().invoke(import_sheet_command, [str(out), "-o", str(imported)])
     assert result.exit_code == 0, result.output
     assert parse_bank(imported.read_text(), "k.yaml")[0] is not None
     bad = tmp_path / "bad.csv"
     bad.write_bytes(_csv([HEAD, ["A?", "", "a", "b", "", "", "", "7"]]))
-    result = CliRunner().invoke(sheets.import_sheet_command, [str(bad)])
+    result = CliRunner().invoke(import_sheet_command, [str(bad)])
     assert result.exit_code == 1 and f"{bad}: row 2: correct answer" in result.stderr

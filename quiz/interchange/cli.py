@@ -1,5 +1,7 @@
 """``flask --app quiz bank import-gift`` and the other interchange commands: plain
-click commands (no app needed), added to the ``bank`` group by ``add_commands``."""
+click commands (no app needed), added to the ``bank`` group by ``add_commands``.
+The glue between files on disk and the pure readers and writers of ``gift``,
+``qti`` and ``sheets``."""
 
 from __future__ import annotations
 
@@ -12,14 +14,11 @@ from pathlib import Path
 import click
 
 from quiz.domain.banks import LoadedBank, parse_bank
-from quiz.interchange import gift
+from quiz.interchange import gift, qti, sheets
 from quiz.interchange.common import MAX_BYTES, Imported, dump_yaml
 
 
 def add_commands(group: click.Group) -> None:
-    from quiz.interchange.qti import export_qti_command
-    from quiz.interchange.sheets import export_sheet_command, import_sheet_command
-
     for command in (
         import_gift_command,
         export_gift_command,
@@ -140,3 +139,48 @@ def export_gift_command(bank_file: str, output: str | None) -> None:
         click.echo(f"{output}: {len(bank.questions) - len(skipped)} questions written.", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@click.command("export-qti")
+@click.argument("bank_file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="The .zip to write."
+)
+def export_qti_command(bank_file: str, output: str) -> None:
+    """Export a bank file as an IMS QTI 2.1 content package (a .zip for Canvas,
+    Blackboard, Moodle and other LMSs)."""
+    bank = load_bank_file(bank_file)
+    data, files = qti.export_qti(bank)
+    write_output(output, data)
+    click.echo(f"{output}: {len(bank.questions)} items, {len(files)} files.", err=True)
+
+
+@click.command("import-sheet")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the bank YAML here.")
+@click.option(
+    "--skip-unsupported", is_flag=True, help="Import the rest when some rows are not choices."
+)
+def import_sheet_command(file: str, output: str | None, skip_unsupported: bool) -> None:
+    """Import choice questions from a Kahoot or Wayground (Quizizz) spreadsheet, CSV or
+    XLSX (the layout is found from its header row; all or nothing)."""
+    result = sheets.import_sheet(read_input(file), file, skip_unsupported=skip_unsupported)
+    finish_import(result, output, quiet_yaml=False)
+
+
+@click.command("export-sheet")
+@click.argument("bank_file", type=click.Path(dir_okay=False))
+@click.option("--layout", type=click.Choice(sheets.LAYOUTS), default="kahoot", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="FILE.csv or FILE.xlsx"
+)
+def export_sheet_command(bank_file: str, layout: str, output: str) -> None:
+    """Export a bank's choice questions as a Kahoot or Wayground spreadsheet (.xlsx or
+    .csv, by the output's name); other questions are listed with the reason."""
+    bank = load_bank_file(bank_file)
+    fmt = "xlsx" if output.lower().endswith(".xlsx") else "csv"
+    data, skipped = sheets.export_sheet(bank, layout, fmt)
+    for s in skipped:
+        click.echo(f"not exported: {s}", err=True)
+    write_output(output, data)
+    click.echo(f"{output}: {len(bank.questions) - len(skipped)} questions written.", err=True)
