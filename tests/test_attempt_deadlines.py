@@ -15,7 +15,7 @@ from quiz.classes import assignments as assign
 from quiz.classes import roster as classes
 from quiz.store import models as m
 from quiz.store.db import session_scope, utcnow
-from quiz.student.views import TIME_UP
+from quiz.student.question import TIME_UP
 from tests.factories import gen_assignment, gen_class, gen_teacher, join, login
 from tests.helpers import answer, csrf, escaped, slot_question
 

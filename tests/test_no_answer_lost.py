@@ -311,10 +311,10 @@ def test_results_show_sentences_and_misconceptions_in_words(app, client):
 def test_the_sentences_a_question_quotes_are_shown_with_it(app, client, monkeypatch):
     """On a phone the article is below the question: the sentences the prompt quotes
     (Question.refers_to) are shown with the question, linked to their place."""
-    import quiz.student.views
+    import quiz.student.rendering
     from quiz.questions.single import Single
 
-    monkeypatch.setattr(quiz.student.views, "_quoted", {})
+    monkeypatch.setattr(quiz.student.rendering, "_quoted", {})
     monkeypatch.setattr(Single, "refers_to", lambda self, article: (article.sentences[2],))
     attempt_id = start_practice(client)
     n, _state_, _q = _first(_slots(app, attempt_id), "single")

@@ -11,11 +11,14 @@ Split by feature, and imported here so that callers write ``services.save_answer
 - ``reads``: what the student's pages read of an attempt, the question page's
   one-row read (``attempt_at``) above all;
 - ``answers``: when feedback is due and answers lock, and saving an answer;
+- ``answering``: the answer view's saves, each in the transaction style it needs
+  (``record_answer``, ``record_draft``);
 - ``attempts``: students, starting and submitting attempts, skill scores, regrading.
 """
 
 from __future__ import annotations
 
+from quiz.services.answering import record_answer, record_draft
 from quiz.services.answers import (
     GRACE,
     NotAllowed,
@@ -106,6 +109,8 @@ __all__ = [
     "open_attempt",
     "question_of",
     "question_rows",
+    "record_answer",
+    "record_draft",
     "regrade_assignment",
     "save_answer",
     "save_draft",

@@ -148,10 +148,7 @@ def save_answer(
     A session outside a transaction (``db.autocommit_session``) will do for immediate
     feedback only: its one write is the guarded INSERT, atomic on its own. Changing
     an answer needs a transaction (NotInTransaction otherwise)."""
-    if attempt.submitted:
-        raise NotAllowed("This attempt has been submitted; answers can no longer change.")
-    if time_is_up(attempt):
-        raise NotAllowed("Time is up for this attempt; answers can no longer change.")
+    refuse_if_closed(attempt)
     if question is None:
         question = question_of(_version_of(session, slot))
     try:
@@ -167,40 +164,54 @@ def save_answer(
         return SaveResult(existing)  # already answered and shown feedback: final
     if article is None:
         article = article_of(_version_of(session, slot).article)
-    grade = question.grade(response, article)
     now = utcnow()
-    values = _answer_values(grade, slot, response, question)
+    values = _answer_values(question.grade(response, article), slot, response, question)
     if existing is None:
-        row = {
-            "attempt_id": attempt.id,
-            "slot_id": slot.id,
-            "question_version_id": slot.question_version_id,
-            "answered_at": now,
-            "updated_at": now,
-            **values,
-        }
         try:
-            inserted = _insert_answer(session, row)
+            return SaveResult(_insert_if_open(session, attempt, slot, values, now))
         except IntegrityError:
             # Another request (double click, second tab) stored it first.
             session.rollback()
-            answer = _stored(session, attempt.id, slot.id)
-            if answer is None:
+            existing = _stored(session, attempt.id, slot.id)
+            if existing is None:
                 raise
             if attempt.feedback == m.FEEDBACK_IMMEDIATE:
-                return SaveResult(answer)
-            answer = _update_answer(session, answer, values, now)
-            _ensure_open(session, attempt.id)
-        else:
-            if inserted is None:  # submitted meanwhile
-                session.rollback()
-                raise NotAllowed("This attempt has been submitted; answers can no longer change.")
-            answer = inserted
-    else:
-        answer = _update_answer(session, existing, values, now)
-        _ensure_open(session, attempt.id)
+                return SaveResult(existing)
+    answer = _update_answer(session, existing, values, now)
+    _ensure_open(session, attempt.id)
     session.commit()
     return SaveResult(answer)
+
+
+def refuse_if_closed(attempt: AnyAttempt) -> None:
+    """NotAllowed if the attempt's answers can no longer change (submitted, or its
+    time is up)."""
+    if attempt.submitted:
+        raise NotAllowed("This attempt has been submitted; answers can no longer change.")
+    if time_is_up(attempt):
+        raise NotAllowed("Time is up for this attempt; answers can no longer change.")
+
+
+def _insert_if_open(
+    session: Session, attempt: AnyAttempt, slot: AnySlot, values: dict[str, Any], now: datetime
+) -> AnswerHead:
+    """A first answer, inserted only while its attempt is in progress, and committed
+    (NotAllowed if it was submitted meanwhile; IntegrityError if the slot already has
+    an answer)."""
+    row = {
+        "attempt_id": attempt.id,
+        "slot_id": slot.id,
+        "question_version_id": slot.question_version_id,
+        "answered_at": now,
+        "updated_at": now,
+        **values,
+    }
+    inserted = _insert_answer(session, row)
+    if inserted is None:  # submitted meanwhile
+        session.rollback()
+        raise NotAllowed("This attempt has been submitted; answers can no longer change.")
+    session.commit()
+    return inserted
 
 
 DRAFT = "draft"  # the key of an unchecked answer in its slot's state (see save_draft)
@@ -227,7 +238,7 @@ def save_draft(
     state = {k: v for k, v in (slot.state or {}).items() if k != DRAFT}
     if response:
         state[DRAFT] = response
-    done = session.execute(
+    done = session.connection().execute(
         update(m.AttemptSlot)
         .where(
             m.AttemptSlot.id == slot.id,
@@ -238,7 +249,6 @@ def save_draft(
             ),
         )
         .values(state=state)
-        .execution_options(synchronize_session=False)
     )
     if done.rowcount != 1:
         session.rollback()
@@ -247,7 +257,7 @@ def save_draft(
     return True
 
 
-_ANSWER_TABLE = m.Answer.__table__
+_ANSWER_TABLE = m.Answer.metadata.tables[m.Answer.__tablename__]  # a Table, typed as one
 _ANSWER_FIELDS = tuple(c.name for c in _ANSWER_TABLE.c if c.name != "id")  # save_answer's row
 # The new answer, only if its attempt is still in progress, in one statement:
 # INSERT ... SELECT <the values> FROM attempt WHERE id = ... AND status = 'in_progress'

@@ -264,7 +264,8 @@ def attempt_at(
         raise LookupError("no such attempt or question")
     nav = None
     if with_navigation:
-        *row, count, answered, partial = row
+        *columns, count, answered, partial = row
+        row = tuple(columns)
         done = {int(p) for p in (answered or "").split(",") if p}
         part = {int(p) for p in (partial or "").split(",") if p}
         nav = [NavItem(p, p in done, p in part) for p in range(1, count + 1)]
@@ -301,7 +302,7 @@ def _orm(db: Session | Connection) -> Iterator[Session]:
         session.close()
 
 
-def navigation(session: Session, attempt: m.Attempt) -> list[NavItem]:
+def navigation(session: Session, attempt: AnyAttempt) -> list[NavItem]:
     """Every slot's position and whether it is answered, in one light query (plain
     rows, straight from the connection: no ORM objects to build)."""
     rows = session.connection().execute(_NAVIGATION, {"attempt_id": attempt.id})
@@ -311,8 +312,9 @@ def navigation(session: Session, attempt: m.Attempt) -> list[NavItem]:
     ]
 
 
-def slot_count(session: Session, attempt: m.Attempt) -> int:
-    return session.scalar(_SLOT_COUNT, {"attempt_id": attempt.id}) or 0
+def slot_count(db: Session | Connection, attempt: AnyAttempt) -> int:
+    """How many questions the attempt has (on a session, or a plain connection)."""
+    return db.scalar(_SLOT_COUNT, {"attempt_id": attempt.id}) or 0
 
 
 def answers_by_slot(attempt: m.Attempt) -> dict[int, m.Answer]:

@@ -218,6 +218,17 @@ def session_scope(app: Flask) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def request_transaction() -> Iterator[Session]:
+    """During a request, a transaction of its own beside the request's session (a
+    write of more than one statement: a changed answer, a draft, a hand-in): commit
+    or roll back."""
+    from flask import current_app
+
+    with session_scope(current_app) as session:
+        yield session
+
+
 _REQUIRED: Any = object()
 
 
