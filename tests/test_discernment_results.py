@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from quiz.domain.discernment import Counts
-from quiz.reports import results
+from quiz.reports import judgements
 from quiz.store.db import session_scope
 from tests import factories
 from tests.factories_results import add_student, load_bank, make_assignment, take_attempt
@@ -148,7 +148,7 @@ def test_class_judgements_by_student_skill_and_class(app: Flask) -> None:
     with session_scope(app) as session:
         from quiz.store import models as m
 
-        judged = results.class_judgements(session, session.get(m.Assignment, aid))
+        judged = judgements.class_judgements(session, session.get(m.Assignment, aid))
         by_name = {s.student.display_name: s for s in judged.students}
         # classify: 2 flawed, 2 sound; highlight (paragraph 2): 1 flawed, 1 sound; verdict: sound
         assert by_name["Ada"].counts == Counts(3, 0, 0, 4)
@@ -184,7 +184,7 @@ def test_class_judgements_by_student_skill_and_class(app: Flask) -> None:
         rows = {r.code: r for r in judged.misconceptions}
         assert rows["MULT_OFFBYONE"].students == 1 and rows["MULT_OFFBYONE"].probes == [4]
         assert "NEVER_PROBED" not in rows
-        most = [s.student.display_name for s in results.heat_rows(judged, "most")]
+        most = [s.student.display_name for s in judgements.heat_rows(judged, "most")]
         assert most == ["Cy", "Ben", "Dot", "Ada"]  # 3, 1, 1, 0 shown; ties by name
 
 

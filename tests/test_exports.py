@@ -19,7 +19,7 @@ from flask import Flask
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
-from quiz.reports import exports
+from quiz.reports import csvfile, exports, grades
 from quiz.reports.exports import DISCERNMENT_COLUMNS, GRADES_COLUMNS, RESPONSES_COLUMNS, safe_cell
 from quiz.store import models as m
 from quiz.store.db import get_engine, session_scope
@@ -424,8 +424,8 @@ def test_iso_utc_is_strftime_in_utc(value: datetime) -> None:
 
 
 def test_escaped_values_are_remembered_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(exports, "MEMO_MAX", 3)
-    esc = exports._Escaped()
+    monkeypatch.setattr(csvfile, "MEMO_MAX", 3)
+    esc = csvfile.Escaped()
     assert [esc[v] for v in ("=a", "b", None, "-c", "=a")] == ["'=a", "b", "", "'-c", "'=a"]
     assert len(esc) <= 3
 
@@ -437,10 +437,10 @@ def test_grades_in_batches_are_the_same_file(app: Flask, monkeypatch: pytest.Mon
     with session_scope(app) as session:
         whole = "".join(exports.grades_csv(session, _all_assignments(session, book)))
         for size in (1, 2):
-            monkeypatch.setattr(exports, "GRADES_BATCH", size)
+            monkeypatch.setattr(grades, "GRADES_BATCH", size)
             order = list(reversed(_all_assignments(session, book)))
             text = "".join(exports.grades_csv(session, order))
-            monkeypatch.setattr(exports, "GRADES_BATCH", 200)
+            monkeypatch.setattr(grades, "GRADES_BATCH", 200)
             assert text == "".join(exports.grades_csv(session, order))
         seen, listener = _watch(app)
         try:
@@ -496,8 +496,8 @@ def test_rows_come_in_chunks(app: Flask, kind: str, monkeypatch: pytest.MonkeyPa
     export = exports.grades_csv if kind == "grades" else exports.responses_csv
     with session_scope(app) as session:
         whole = "".join(export(session, _all_assignments(session, book)))
-        monkeypatch.setattr(exports, "CHUNK_ROWS", 2)
-        monkeypatch.setattr(exports, "YIELD_PER", 3)
+        monkeypatch.setattr(csvfile, "CHUNK_ROWS", 2)
+        monkeypatch.setattr(csvfile, "YIELD_PER", 3)
         chunks = list(export(session, _all_assignments(session, book)))
     rows = len(parse(whole)) - 1
     assert rows > 4

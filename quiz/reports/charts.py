@@ -55,6 +55,19 @@ def histogram(
     if not hi > lo:
         raise ValueError("hi must be greater than lo")
     counts = bin_counts(values, bins=bins, lo=lo, hi=hi)
+    return histogram_of_counts(counts, lo=lo, hi=hi, title=title, id_prefix=id_prefix)
+
+
+def histogram_of_counts(
+    counts: Sequence[int], *, lo: float = 0, hi: float = 100, title: str, id_prefix: str
+) -> Markup:
+    """``histogram`` of counts already binned (``bin_counts``): one bar per count, the
+    bins equal from ``lo`` to ``hi``."""
+    bins = len(counts)
+    if bins < 1:
+        raise ValueError("bins must be at least 1")
+    if not hi > lo:
+        raise ValueError("hi must be greater than lo")
     labels = bin_labels(bins=bins, lo=lo, hi=hi)
     top, plot_h, bottom = 30, 160, 52  # pixels
     height = top + plot_h + bottom
@@ -203,15 +216,15 @@ def discernment_scatter(
         f'<rect x="{_p(left)}" y="{top}" width="{_p(100 - left - right)}" height="{plot_h}" '
         f'fill="none" stroke="{AXIS}" stroke-width="1"/>'
     ]
-    for d in range(int(dlo), int(dhi) + 1):
+    for d_tick in range(int(dlo), int(dhi) + 1):
         parts.append(
-            f'<text x="{_p(left - 1.5)}" y="{_n(y(d) + 4)}" text-anchor="end" font-size="13" '
-            f'fill="{TEXT}">{d}</text>'
+            f'<text x="{_p(left - 1.5)}" y="{_n(y(d_tick) + 4)}" text-anchor="end" '
+            f'font-size="13" fill="{TEXT}">{d_tick}</text>'
         )
-    for c in range(math.ceil(clo), math.floor(chi) + 1):
+    for c_tick in range(math.ceil(clo), math.floor(chi) + 1):
         parts.append(
-            f'<text x="{_p(x(c))}" y="{base + 18}" text-anchor="middle" font-size="13" '
-            f'fill="{TEXT}">{c}</text>'
+            f'<text x="{_p(x(c_tick))}" y="{base + 18}" text-anchor="middle" font-size="13" '
+            f'fill="{TEXT}">{c_tick}</text>'
         )
     # d' = 0: no discernment; c = 0: no lean either way
     parts.append(

@@ -93,7 +93,7 @@ def for_attempt(session: Session, attempt: m.Attempt, size: int = SIZE) -> list[
     """The bank's live questions of the follow-up set for a submitted attempt, in the
     order chosen; empty when the attempt revealed nothing to practise."""
     from quiz import services
-    from quiz.reports.results import tagged_misconceptions
+    from quiz.reports.judgements import tagged_misconceptions
 
     live = [q for q in services.live_questions(session, attempt.bank) if q.current_version]
     candidates = [
@@ -115,7 +115,7 @@ def probing(session: Session, assignment: m.Assignment, code: str, size: int = S
     """The keys of a follow-up set on one misconception for a class: the bank's live
     questions that probe ``code``, those the assignment did not ask first."""
     from quiz import services
-    from quiz.reports.results import tagged_misconceptions
+    from quiz.reports.judgements import tagged_misconceptions
 
     live = [q for q in services.live_questions(session, assignment.bank) if q.current_version]
     candidates = [

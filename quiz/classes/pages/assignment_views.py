@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from quiz import services
@@ -25,7 +26,8 @@ from quiz.classes import assignments as assign
 from quiz.classes.pages import forms as f
 from quiz.classes.pages.blueprint import bp, own_assignment, own_class
 from quiz.domain.rendering import markdown_inline, plural
-from quiz.reports import charts, exports, results, stats
+from quiz.reports import charts, exports, judgements, results
+from quiz.reports.report import assignment_report
 from quiz.services import followup
 from quiz.store import models as m
 from quiz.store.db import get_session, utcnow
@@ -72,9 +74,8 @@ def _assignment_form(formdata: bool = True, obj: m.Assignment | None = None) -> 
         form.questions.data = obj.selection_config.get("questions", [])
         form.per_skill.data = obj.selection_config.get("per_skill", 3)
         form.opens_at.data = (to_local(obj.opens_at) or utcnow()).replace(tzinfo=None)
-        form.closes_at.data = (
-            to_local(obj.closes_at).replace(tzinfo=None) if obj.closes_at else None
-        )
+        closes = to_local(obj.closes_at)
+        form.closes_at.data = closes.replace(tzinfo=None) if closes is not None else None
         form.time_limit_minutes.data = obj.time_limit_minutes
         form.attempts_allowed.data = obj.attempts_allowed
         form.grading.data = obj.grading
@@ -106,7 +107,7 @@ def _bank_has_questions(form: f.AssignmentForm) -> bool:
 
 def _apply(form: f.AssignmentForm, a: m.Assignment) -> None:
     a.bank_id = form.bank.data
-    titles = {c.value: c.label for c in form.bank.choices or []}  # type: ignore[union-attr]
+    titles = {c.value: c.label for c in form.bank.choices or []}
     a.title = form.title.data or titles.get(a.bank_id) or "Quiz"  # default: the bank's title
     a.selection = form.selection.data or "all"
     students = (a.selection_config or {}).get("students")  # a follow-up's, kept on edit
@@ -128,7 +129,7 @@ def _apply(form: f.AssignmentForm, a: m.Assignment) -> None:
 
 
 @bp.route("/classes/<int:class_id>/assignments/new", methods=["GET", "POST"])
-def new_assignment(class_id: int) -> Response | str | tuple[str, int]:
+def new_assignment(class_id: int) -> ResponseReturnValue:
     klass = own_class(class_id)
     form = _assignment_form(formdata=request.method == "POST")
     if request.method == "POST":
@@ -146,7 +147,7 @@ def new_assignment(class_id: int) -> Response | str | tuple[str, int]:
 
 
 @bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
-def edit_assignment(assignment_id: int) -> Response | str | tuple[str, int]:
+def edit_assignment(assignment_id: int) -> ResponseReturnValue:
     a = own_assignment(assignment_id)
     form = _assignment_form(formdata=request.method == "POST", obj=a)
     if request.method == "POST":
@@ -162,7 +163,7 @@ def edit_assignment(assignment_id: int) -> Response | str | tuple[str, int]:
 
 
 @bp.post("/assignments/<int:assignment_id>/delete")
-def delete_assignment(assignment_id: int) -> Response:
+def delete_assignment(assignment_id: int) -> ResponseReturnValue:
     a = own_assignment(assignment_id)
     if not f.PlainForm().validate_on_submit():
         abort(400)
@@ -177,44 +178,31 @@ def delete_assignment(assignment_id: int) -> Response:
 # -- results -------------------------------------------------------------------------------
 
 
-def _finish_overdue(a: m.Assignment) -> None:
-    """Hand in the attempts whose time is up, judged now (a close moved into the past)."""
-    assign.finish_overdue(get_session(), a)
-
-
 @bp.get("/assignments/<int:assignment_id>")
-def assignment_page(assignment_id: int) -> str | Response:
+def assignment_page(assignment_id: int) -> ResponseReturnValue:
     a = own_assignment(assignment_id)
-    _finish_overdue(a)
     db = get_session()
-    table = {
-        "assignment": a,
-        "rows": results.assignment_results(db, a),
-        "skill_keys": results.skill_keys(a),
-    }
+    assign.finish_overdue(db, a)  # a close moved into the past: hand in what is due
+    report = assignment_report(db, a)
+    table = {"assignment": a, "rows": report.students, "skill_keys": report.skill_keys}
     if request.args.get("part") == "students":  # quiz.js, refreshing the table
         part = render_template("teacher/_students.html", **table)
         return Response(part, mimetype="text/html", headers={"Cache-Control": "no-store"})
-    analysis = stats.assignment_statistics(db, a)
-    judged = results.class_judgements(db, a)
+    analysis, judged = report.stats, report.judged
     heat_sort = "most" if request.args.get("heat") == "most" else "name"
     return render_template(
         "teacher/assignment.html",
         **table,
         judged=judged,
         heat_sort=heat_sort,
-        heat_rows=results.heat_rows(judged, heat_sort),
-        discernment_svg=results.discernment_chart(judged),
+        heat_rows=judgements.heat_rows(judged, heat_sort),
+        discernment_svg=judgements.discernment_chart(judged),
         stats=analysis,
-        distribution=list(
-            zip(
-                charts.bin_labels(bins=10, lo=0, hi=100),
-                charts.bin_counts(analysis.score_percentages, bins=10, lo=0, hi=100),
-                strict=True,
-            )
-        ),
-        distribution_svg=charts.histogram(
-            analysis.score_percentages, title="Score distribution", id_prefix="dist"
+        distribution=report.distribution,
+        distribution_svg=charts.histogram_of_counts(
+            [count for _label, count in report.distribution],
+            title="Score distribution",
+            id_prefix="dist",
         ),
         mastery_svg=charts.bar_chart(
             [(s.name, s.mean_percent) for s in analysis.skills],
@@ -230,7 +218,7 @@ def assignment_page(assignment_id: int) -> str | Response:
 
 
 @bp.post("/assignments/<int:assignment_id>/follow-up")
-def follow_up(assignment_id: int) -> Response:
+def follow_up(assignment_id: int) -> ResponseReturnValue:
     """A follow-up assignment on one misconception the answers revealed (issue #22):
     the bank's questions that probe it, for the whole class or (``who=showed``) for
     the students who showed it; open now, feedback after each answer."""
@@ -241,7 +229,7 @@ def follow_up(assignment_id: int) -> Response:
     db = get_session()
     text = request.form.get("misconception", "")  # its text: pages never show the code
     who = request.form.get("who", "")
-    judged = results.class_judgements(db, a)
+    judged = assignment_report(db, a).judged
     row = next((r for r in judged.misconceptions if r.text == text), None)
     if row is None or who not in ("class", "showed"):
         flash("That follow-up could not be made: choose a misconception from the table.")
@@ -297,7 +285,7 @@ def attempt_page(attempt_id: int) -> str:
 
 
 @bp.post("/assignments/<int:assignment_id>/regrade")
-def regrade(assignment_id: int) -> Response:
+def regrade(assignment_id: int) -> ResponseReturnValue:
     a = own_assignment(assignment_id)
     if not f.PlainForm().validate_on_submit():
         abort(400)

@@ -1,0 +1,176 @@
+"""The grades export: one row per student of each assignment's class (not started
+included), in the order the assignments are given, students by name.
+
+Its columns are tables of (header, value function): adding a column is one line
+in ``GRADES`` (or ``DISCERNMENT``) and one in docs/csv.md. The rows are the
+report's (``quiz.reports.results.student_result`` on the same reads,
+``quiz.reports.reads``), read with three queries per ``GRADES_BATCH`` assignments
+rather than three per assignment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from quiz.domain.discernment import Counts
+from quiz.domain.itemstats import SkillSums
+from quiz.reports import csvfile, reads
+from quiz.reports.csvfile import BOM, Writer, iso_utc, rounded, safe_cell
+from quiz.reports.judgements import attempt_judgements
+from quiz.reports.results import StudentResult, skill_keys, student_result
+from quiz.store import models as m
+
+GRADES_BATCH = 200  # assignments read together by grades_csv
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    """What a grades row is written from: text cells already made safe."""
+
+    class_name: Any
+    class_code: Any
+    name: Any
+    assignment_id: int
+    title: Any
+    bank: Any
+    result: StudentResult
+
+
+GRADES: tuple[tuple[str, Callable[[GradeRow], Any]], ...] = (
+    ("class", lambda r: r.class_name),
+    ("class_code", lambda r: r.class_code),
+    ("student_id", lambda r: r.result.student.id),
+    ("student_name", lambda r: r.name),
+    ("assignment_id", lambda r: r.assignment_id),
+    ("assignment_title", lambda r: r.title),
+    ("bank", lambda r: r.bank),
+    ("status", lambda r: r.result.status),  # one of quiz.reports.results.STATUSES
+    ("attempts", lambda r: r.result.attempts),
+    ("score", lambda r: rounded(r.result.score, 4)),
+    ("max_score", lambda r: rounded(r.result.max_score, 4)),
+    ("percent", lambda r: rounded(r.result.percent, 2)),
+    ("started_at", lambda r: iso_utc(r.result.started_at)),
+    ("submitted_at", lambda r: iso_utc(r.result.submitted_at)),
+)
+"""Fixed grades columns; one ``skill_<key>_percent`` column per skill follows
+(``skill_column``), then ``DISCERNMENT``."""
+
+GRADES_COLUMNS: tuple[str, ...] = tuple(header for header, _value in GRADES)
+
+DISCERNMENT: tuple[tuple[str, Callable[[Counts, dict[str, int]], Any]], ...] = (
+    ("hits", lambda c, _shown: c.hits),
+    ("misses", lambda c, _shown: c.misses),
+    ("false_alarms", lambda c, _shown: c.false_alarms),
+    ("correct_acceptances", lambda c, _shown: c.correct_acceptances),
+    ("d_prime", lambda c, _shown: rounded(c.d_prime, 4)),
+    ("bias_c", lambda c, _shown: rounded(c.c, 4)),
+    ("distrust", lambda c, _shown: c.distrust),
+    ("naivete", lambda c, _shown: c.naivete),
+    ("misconceptions", lambda _c, shown: ";".join(sorted(shown))),
+)
+"""After the skill columns: the student's judgements of sound and flawed statements
+(quiz.domain.discernment) over their counted attempts, and the misconceptions their
+answers revealed."""
+
+DISCERNMENT_COLUMNS: tuple[str, ...] = tuple(header for header, _value in DISCERNMENT)
+
+
+def skill_column(key: str) -> str:
+    return f"skill_{key}_percent"
+
+
+def _discernment_cells(
+    judged: dict[int, tuple[Counts, dict[str, int]]], attempt_ids: list[int]
+) -> list[Any]:
+    if not attempt_ids:
+        return [None] * len(DISCERNMENT)
+    counts, shown = Counts(), dict[str, int]()
+    for i in attempt_ids:
+        c, codes = judged.get(i, (Counts(), {}))
+        counts = counts + c
+        for code, n in codes.items():
+            shown[code] = shown.get(code, 0) + n
+    return [value(counts, shown) for _header, value in DISCERNMENT]
+
+
+@dataclass
+class _Batch:
+    """One batch's reads: the classes' students by name, the attempts, the sums."""
+
+    roster: dict[int | None, list[tuple[m.Student, Any]]]
+    attempts: dict[int, list[reads.AttemptRow]]
+    sums: Mapping[int, SkillSums]
+
+
+def _read(session: Session, batch: list[m.Assignment]) -> _Batch:
+    class_ids = sorted({a.class_id for a in batch})
+    roster: dict[int | None, list[tuple[m.Student, Any]]] = defaultdict(list)
+    for student in session.scalars(reads.STUDENTS, {"ids": class_ids}):
+        roster[student.class_id].append((student, safe_cell(student.display_name)))
+    for students in roster.values():  # by name, as the report orders them
+        students.sort(key=lambda s: (s[0].display_name.casefold(), s[0].id))
+    ids = [a.id for a in batch]
+    attempts = reads.attempts(session, ids)
+    sums = reads.skill_sums(session, ids) if attempts else {}
+    return _Batch(roster, attempts, sums)
+
+
+def _rows(
+    batch: list[m.Assignment], got: _Batch, skills: list[str]
+) -> Iterator[tuple[GradeRow, list[Any]]]:
+    """Each student's row of each assignment, with its skill cells."""
+    for assignment in batch:
+        klass = assignment.klass
+        cname, code = safe_cell(klass.name), safe_cell(klass.join_code)
+        title, slug = safe_cell(assignment.title), safe_cell(assignment.bank.slug)
+        keys = skill_keys(assignment)
+        columns = [k if k in keys else None for k in skills]  # None: not in this bank
+        wanted = (assignment.selection_config or {}).get("students") or None
+        by_student: dict[int, list[reads.AttemptRow]] = defaultdict(list)
+        for a in got.attempts.get(assignment.id, []):
+            by_student[a.student_id].append(a)
+        for student, name in got.roster.get(assignment.class_id, ()):
+            if wanted is not None and student.id not in wanted:
+                continue  # a follow-up for the students who showed a misconception
+            mine = by_student.get(student.id, [])
+            r = student_result(student, mine, assignment.grading, keys, got.sums)
+            percent = r.skill_percent
+            cells = [None if k is None else rounded(percent.get(k), 2) for k in columns]
+            yield GradeRow(cname, code, name, assignment.id, title, slug, r), cells
+
+
+def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterator[str]:
+    """The grades of these assignments as CSV chunks (see the module docstring)."""
+    chosen = list(assignments)
+    skills: list[str] = []
+    for assignment in chosen:
+        skills += [k for k in skill_keys(assignment) if k not in skills]
+    out = Writer()
+    out.row([*GRADES_COLUMNS, *(skill_column(k) for k in skills), *DISCERNMENT_COLUMNS])
+    yield BOM + out.take()
+    for start in range(0, len(chosen), GRADES_BATCH):
+        batch = chosen[start : start + GRADES_BATCH]
+        made = list(_rows(batch, _read(session, batch), skills))
+        counted = [i for row, _cells in made for i in row.result.counted_attempt_ids]
+        judged = attempt_judgements(session, counted)
+        rows: list[Sequence[Any]] = [
+            [
+                *(value(row) for _header, value in GRADES),
+                *cells,
+                *_discernment_cells(judged, row.result.counted_attempt_ids),
+            ]
+            for row, cells in made
+        ]
+        while rows:
+            room = csvfile.CHUNK_ROWS - out.pending
+            out.rows(rows[:room])
+            del rows[:room]
+            if out.pending >= csvfile.CHUNK_ROWS:
+                yield out.take()
+    if out.pending:
+        yield out.take()

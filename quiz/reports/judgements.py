@@ -1,0 +1,248 @@
+"""Discernment (``quiz.domain.discernment``) and misconceptions of a class, per
+student, over the attempts the report counts; and per attempt for the grades
+export."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from quiz.domain.discernment import Counts, Judgement, counts_by_skill, is_judgement, judgements
+from quiz.questions.base import Question
+from quiz.reports import charts
+from quiz.reports.reads import AnySelect
+from quiz.reports.results import misconception_text
+from quiz.services.content import question_of
+from quiz.store import models as m
+
+if TYPE_CHECKING:
+    from quiz.reports.report import AssignmentReport
+
+
+@dataclass
+class StudentJudgements:
+    """One student's judgements and misconceptions over their analysed attempts."""
+
+    student: m.Student
+    counts: Counts = field(default_factory=Counts)
+    by_skill: dict[str, Counts] = field(default_factory=dict)
+    misconceptions: dict[str, int] = field(default_factory=dict)  # code -> answers
+
+    @property
+    def shown(self) -> set[str]:
+        return set(self.misconceptions)
+
+
+@dataclass(frozen=True)
+class MisconceptionRow:
+    code: str
+    text: str
+    students: int  # students whose answers revealed it
+    answers: int
+    questions: list[int]  # positions that revealed it, in order
+    probes: list[int]  # positions of the quiz's questions with a wrong answer tagged with it
+
+
+@dataclass
+class ClassJudgements:
+    """Discernment of a class (``quiz.domain.discernment``) and its misconceptions, from the
+    same attempts as the statistics (``quiz.domain.itemstats.counted_attempts``)."""
+
+    students: list[StudentJudgements]  # those with an analysed attempt, by name
+    total: Counts
+    by_skill: dict[str, Counts]
+    misconceptions: list[MisconceptionRow]  # most students first
+
+    @property
+    def scorable(self) -> list[StudentJudgements]:
+        return [s for s in self.students if s.counts.scorable]
+
+    def over(self, skill: str | None = None) -> tuple[int, int]:
+        """(distrust, naïveté) summed over the students (of one skill's judgements):
+        each student's own over-rejection and over-acceptance, which the class's pooled
+        counts would cancel against each other."""
+        counts = [s.by_skill.get(skill, Counts()) if skill else s.counts for s in self.students]
+        return sum(c.distrust for c in counts), sum(c.naivete for c in counts)
+
+    @property
+    def centre(self) -> tuple[float, float] | None:
+        """The class's centre: mean d' and mean c of the students who have both."""
+        points = [(s.counts.d_prime or 0.0, s.counts.c or 0.0) for s in self.scorable]
+        if not points:
+            return None
+        return (
+            sum(p[0] for p in points) / len(points),
+            sum(p[1] for p in points) / len(points),
+        )
+
+
+def class_judgements(session: Session, assignment: m.Assignment) -> ClassJudgements:
+    """The report's discernment figures (``assignment_report(...).judged``)."""
+    from quiz.reports.report import assignment_report
+
+    return assignment_report(session, assignment).judged
+
+
+def answers_statement(assignment: m.Assignment, judging: Sequence[int]) -> AnySelect:
+    """Every slot's answer of the assignment's submitted attempts, as plain columns.
+    An answer's response is read only for a question that carries judgements
+    (``judging``: their version ids), and its misconceptions (from the grade) only
+    when it revealed one (``Answer.misconception`` is the first of them): decoding
+    every answer's JSON columns, and the version's spec with each row, took 11 s
+    for 2,000 attempts."""
+    slot, answer = m.AttemptSlot, m.Answer
+    return (
+        select(
+            slot.attempt_id,
+            m.Attempt.student_id,
+            slot.position,
+            slot.question_version_id,
+            case((slot.question_version_id.in_(judging), answer.response)),
+            case((answer.misconception.is_not(None), answer.grade["misconceptions"])),
+        )
+        .join(m.Attempt, m.Attempt.id == slot.attempt_id)
+        .outerjoin(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
+        .where(m.Attempt.assignment_id == assignment.id, m.Attempt.status == m.ATTEMPT_SUBMITTED)
+        .order_by(m.Attempt.student_id, slot.position)
+    )
+
+
+@dataclass
+class _Found:
+    """What the answers' rows revealed, before the table is made."""
+
+    seen: dict[int, StudentJudgements] = field(default_factory=dict)
+    where: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    probes: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    own: dict[int, list[Judgement]] = field(default_factory=lambda: defaultdict(list))
+
+
+def judge(report: AssignmentReport) -> ClassJudgements:
+    """Every counted answer's judgements and misconceptions, per student of the class:
+    one statement of the report's own (``answers_statement``), the attempts, students
+    and question versions being the report's."""
+    assignment = report.assignment
+    ids = {a.id for a in report.analysed}
+    students = {s.id: StudentJudgements(s) for s in report.roster}
+    questions: dict[int, Question] = {}
+    rows: Sequence[Any] = []
+    if ids:
+        questions = {vid: question_of(v) for vid, v in report.versions.items()}
+        judging = sorted(vid for vid, q in questions.items() if is_judgement(q))
+        stmt = answers_statement(assignment, judging)
+        rows = report.session.connection().execute(stmt).all()
+    found = _Found()
+    tagged = {vid: tagged_misconceptions(q) for vid, q in questions.items()}
+    for attempt_id, student_id, position, version_id, response, codes in rows:
+        sj = students.get(student_id)
+        if sj is None or attempt_id not in ids:
+            continue
+        found.seen[student_id] = sj
+        for code in tagged[version_id]:
+            found.probes[code].add(position)
+        for code in codes or ():
+            sj.misconceptions[code] = sj.misconceptions.get(code, 0) + 1
+            found.where[code].add(position)
+        if response is not None:
+            found.own[student_id] += judgements(questions[version_id], response)
+    return _class_figures(found, students, assignment.bank.misconceptions or {})
+
+
+def _class_figures(
+    found: _Found, students: dict[int, StudentJudgements], catalogue: dict[str, str]
+) -> ClassJudgements:
+    judged: list[Judgement] = []
+    for student_id, mine in found.own.items():
+        sj = students[student_id]
+        judged += mine
+        sj.counts = Counts.of(mine)
+        sj.by_skill = counts_by_skill(mine)
+    listed = list(found.seen.values())
+    listed.sort(key=lambda s: (s.student.display_name.casefold(), s.student.id))
+    found_codes = sorted({c for s in listed for c in s.misconceptions})
+    table = [
+        MisconceptionRow(
+            code=code,
+            text=misconception_text(catalogue, code),
+            students=sum(1 for s in listed if code in s.misconceptions),
+            answers=sum(s.misconceptions.get(code, 0) for s in listed),
+            questions=sorted(found.where[code]),
+            probes=sorted(found.probes[code]),
+        )
+        for code in found_codes
+    ]
+    table.sort(key=lambda r: (-r.students, -r.answers, r.code))
+    return ClassJudgements(
+        students=listed,
+        total=Counts.of(judged),
+        by_skill=counts_by_skill(judged),
+        misconceptions=table,
+    )
+
+
+def tagged_misconceptions(question: Question) -> set[str]:
+    """The misconception codes the question's wrong answers carry (what it probes)."""
+    codes: set[str] = set()
+    for name in ("options", "wrong", "distractors", "sentences", "answers"):
+        for item in getattr(question, name, ()) or ():
+            code = getattr(item, "misconception", None)
+            if code:
+                codes.add(code)
+    return codes
+
+
+def heat_rows(judged: ClassJudgements, sort: str = "name") -> list[StudentJudgements]:
+    """The heatmap's rows: by name, or (``most``) most misconceptions shown first."""
+    if sort == "most":
+        return sorted(
+            judged.students,
+            key=lambda s: (-len(s.misconceptions), -sum(s.misconceptions.values())),
+        )  # stable: by name within a tie
+    return list(judged.students)
+
+
+def discernment_chart(judged: ClassJudgements) -> Markup:
+    """The scatter of ``quiz.reports.charts``: each student numbered as in the table beside it."""
+    points = [
+        (str(n), s.counts.d_prime, s.counts.c)
+        for n, s in enumerate(judged.students, start=1)
+        if s.counts.d_prime is not None and s.counts.c is not None
+    ]
+    return charts.discernment_scatter(
+        points,
+        judged.centre,
+        title="Discernment (d′) against bias (c), one point per student",
+        id_prefix="discern",
+    )
+
+
+def attempt_judgements(
+    session: Session, attempt_ids: list[int]
+) -> dict[int, tuple[Counts, dict[str, int]]]:
+    """Per attempt: the counts of its judgements and its misconceptions (code ->
+    answers that revealed it). One query, whatever the number of attempts."""
+    out: dict[int, tuple[Counts, dict[str, int]]] = {}
+    if not attempt_ids:
+        return out
+    rows = session.execute(
+        select(m.AttemptSlot.attempt_id, m.QuestionVersion, m.Answer.response, m.Answer.grade)
+        .join(m.QuestionVersion, m.QuestionVersion.id == m.AttemptSlot.question_version_id)
+        .join(
+            m.Answer,
+            (m.Answer.slot_id == m.AttemptSlot.id)
+            & (m.Answer.attempt_id == m.AttemptSlot.attempt_id),
+        )
+        .where(m.AttemptSlot.attempt_id.in_(attempt_ids))
+    ).all()
+    for attempt_id, version, response, grade in rows:
+        counts, shown = out.get(attempt_id, (Counts(), {}))
+        for code in (grade or {}).get("misconceptions") or ():
+            shown[code] = shown.get(code, 0) + 1
+        out[attempt_id] = (counts + Counts.of(judgements(question_of(version), response)), shown)
+    return out

@@ -1,0 +1,162 @@
+"""The reads behind an assignment's report and the grades export: each statement
+once, used by ``quiz.reports.report`` (one assignment) and the batched
+``quiz.reports.grades`` (``ids``: a batch of assignments) alike.
+
+Rows are plain tuples (Core, not ORM) except the students and question versions,
+which the pages show by their objects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import BindParameter, Select, bindparam, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from quiz.domain.itemstats import SkillSums
+from quiz.store import models as m
+
+IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+AnySelect = Select[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    """An attempt's head: what the students' table and the choice of attempts need."""
+
+    id: int
+    student_id: int
+    number: int
+    status: str
+    started_at: datetime
+    submitted_at: datetime | None
+    score: float | None
+    max_score: float
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == m.ATTEMPT_SUBMITTED
+
+
+class Cell(NamedTuple):
+    """One slot of an attempt: its question version, skill, max mark and the mark
+    its answer earned (None when unanswered)."""
+
+    attempt_id: int
+    version_id: int
+    skill: str
+    max_points: float
+    points: float | None
+
+
+STUDENTS = select(m.Student).where(m.Student.class_id.in_(IDS))
+"""The students of a batch of classes (``ids``: the classes)."""
+
+ATTEMPTS = select(
+    m.Attempt.assignment_id,
+    m.Attempt.id,
+    m.Attempt.student_id,
+    m.Attempt.number,
+    m.Attempt.status,
+    m.Attempt.started_at,
+    m.Attempt.submitted_at,
+    m.Attempt.score,
+    m.Attempt.max_score,
+).where(m.Attempt.assignment_id.in_(IDS))
+"""Every attempt (any status) at a batch of assignments; after the assignment id,
+the columns of ``AttemptRow``. Ordered by ``ordered_attempts``."""
+
+
+def ordered_attempts() -> AnySelect:
+    """``ATTEMPTS`` by assignment, student, number: the order the grades come in."""
+    a = m.Attempt
+    return ATTEMPTS.order_by(a.assignment_id, a.student_id, a.number, a.id)
+
+
+SKILL_SUMS = (
+    select(
+        m.AttemptSlot.attempt_id,
+        m.QuestionVersion.skill,
+        func.sum(func.coalesce(m.Answer.points, 0.0)),
+        func.sum(m.AttemptSlot.points),
+    )
+    .join(m.Attempt, m.Attempt.id == m.AttemptSlot.attempt_id)
+    .join(m.QuestionVersion, m.QuestionVersion.id == m.AttemptSlot.question_version_id)
+    .outerjoin(
+        m.Answer,
+        (m.Answer.slot_id == m.AttemptSlot.id) & (m.Answer.attempt_id == m.AttemptSlot.attempt_id),
+    )
+    .where(m.Attempt.assignment_id.in_(IDS), m.Attempt.status == m.ATTEMPT_SUBMITTED)
+    .group_by(m.AttemptSlot.attempt_id, m.QuestionVersion.skill)
+)
+"""Per submitted attempt at a batch of assignments and per skill: (marks earned,
+marks possible); the sums the report makes from ``cells_statement``."""
+
+
+def attempts(session: Session, ids: list[int]) -> dict[int, list[AttemptRow]]:
+    """Per assignment of ``ids``: its attempts, by student and number."""
+    out: dict[int, list[AttemptRow]] = defaultdict(list)
+    for row in session.connection().execute(ordered_attempts(), {"ids": ids}).all():
+        out[row[0]].append(AttemptRow(*row[1:]))
+    return out
+
+
+def skill_sums(session: Session, ids: list[int]) -> Mapping[int, SkillSums]:
+    """``SKILL_SUMS`` by attempt and skill."""
+    sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for attempt_id, skill, earned, possible in session.connection().execute(
+        SKILL_SUMS, {"ids": ids}
+    ):
+        sums[attempt_id][skill] = (float(earned or 0.0), float(possible or 0.0))
+    return sums
+
+
+def cells_statement(assignment: m.Assignment) -> AnySelect:
+    """Every slot of every attempt at the assignment: the columns of ``Cell``.
+    Filtered on the assignment rather than on a list of ids, so the statement does
+    not grow with the class; no JSON column and no mapped object."""
+    slot, answer, attempt, version = m.AttemptSlot, m.Answer, m.Attempt, m.QuestionVersion
+    return (
+        select(slot.attempt_id, slot.question_version_id, version.skill, slot.points, answer.points)
+        .join(attempt, attempt.id == slot.attempt_id)
+        .join(version, version.id == slot.question_version_id)
+        .outerjoin(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
+        .where(attempt.assignment_id == assignment.id)
+    )
+
+
+def cells(session: Session, assignment: m.Assignment) -> dict[int, list[Cell]]:
+    """``cells_statement`` by attempt."""
+    out: dict[int, list[Cell]] = defaultdict(list)
+    for row in session.connection().execute(cells_statement(assignment)).all():
+        out[row[0]].append(Cell(*row))
+    return out
+
+
+def sums_of(by_attempt: dict[int, list[Cell]]) -> dict[int, SkillSums]:
+    """Per attempt and skill, (marks earned, marks possible) from its cells (an
+    unanswered slot earns nothing): what ``SKILL_SUMS`` gives the grades export."""
+    out: dict[int, SkillSums] = {}
+    for attempt_id, row in by_attempt.items():
+        sums: dict[str, tuple[float, float]] = {}
+        for c in row:
+            got, possible = sums.get(c.skill, (0.0, 0.0))
+            sums[c.skill] = (got + (c.points or 0.0), possible + c.max_points)
+        out[attempt_id] = sums
+    return out
+
+
+def versions(session: Session, ids: set[int]) -> dict[int, m.QuestionVersion]:
+    """The question versions of these ids (those the cells hold), with their questions."""
+    if not ids:
+        return {}
+    found = session.scalars(
+        select(m.QuestionVersion)
+        .where(m.QuestionVersion.id.in_(sorted(ids)))
+        .options(joinedload(m.QuestionVersion.question))
+    ).all()
+    return {v.id: v for v in found}

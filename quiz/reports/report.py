@@ -1,0 +1,150 @@
+"""One report of an assignment, read once: the students' table, item statistics,
+mastery by skill, discernment figures and the score distribution.
+
+``assignment_report(session, assignment)`` returns an ``AssignmentReport`` whose
+parts are computed when first asked for, each read (``quiz.reports.reads``) done at
+most once and shared: the live-refresh fragment asks for the table only (three
+statements), the results page for everything; the grades-by-question export for
+the table and the cells. Three definitions hold for every part (docs/csv.md):
+
+- the attempts that count: ``quiz.domain.itemstats.counted_attempts``;
+- a skill's percentage: ``quiz.domain.itemstats.skill_percent`` (marks pooled over
+  the counted attempts);
+- an attempt's time is up: ``quiz.services.time_is_up`` (its deadline with
+  ``quiz.services.GRACE``), applied by ``quiz.classes.assignments.finish_overdue``
+  before a report is read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quiz.domain import itemstats as its
+from quiz.reports import charts, reads
+from quiz.reports.judgements import ClassJudgements, judge
+from quiz.reports.reads import AttemptRow, Cell
+from quiz.reports.results import StudentResult, skill_keys, student_result
+from quiz.reports.stats import AssignmentStats, analyse, tallies
+from quiz.store import models as m
+
+BINS = 10  # the score distribution's bins, 0–100%
+
+
+class AssignmentReport:
+    """An assignment's report; see the module docstring. Each property reads what it
+    needs the first time it is asked for, and never again."""
+
+    def __init__(self, session: Session, assignment: m.Assignment) -> None:
+        self.session = session
+        self.assignment = assignment
+
+    @cached_property
+    def skill_keys(self) -> list[str]:
+        return skill_keys(self.assignment)
+
+    @cached_property
+    def roster(self) -> list[m.Student]:
+        """Every student of the assignment's class (read)."""
+        stmt = select(m.Student).where(m.Student.class_id == self.assignment.class_id)
+        return list(self.session.scalars(stmt))
+
+    @cached_property
+    def attempts(self) -> dict[int, list[AttemptRow]]:
+        """Per student, every attempt at the assignment by number (read)."""
+        by_student: dict[int, list[AttemptRow]] = defaultdict(list)
+        for a in reads.attempts(self.session, [self.assignment.id]).get(self.assignment.id, []):
+            by_student[a.student_id].append(a)
+        return by_student
+
+    @cached_property
+    def counted(self) -> dict[int, list[AttemptRow]]:
+        """Per student who submitted (in the class or not), the attempts that count."""
+        method = self.assignment.grading
+        out = {}
+        for sid, mine in self.attempts.items():
+            submitted = [a for a in mine if a.submitted]
+            if submitted:
+                out[sid] = its.counted_attempts(submitted, method)
+        return out
+
+    @cached_property
+    def analysed(self) -> list[AttemptRow]:
+        """The counted attempts of every student, by student and number."""
+        return [a for sid in sorted(self.counted) for a in self.counted[sid]]
+
+    @cached_property
+    def cells(self) -> dict[int, list[Cell]]:
+        """Per attempt, its slots' marks (read, once any attempt exists)."""
+        return reads.cells(self.session, self.assignment) if self.attempts else {}
+
+    @cached_property
+    def skill_sums(self) -> dict[int, its.SkillSums]:
+        return reads.sums_of(self.cells)
+
+    @cached_property
+    def versions(self) -> dict[int, m.QuestionVersion]:
+        """The question versions the attempts hold (read)."""
+        held = {c.version_id for row in self.cells.values() for c in row}
+        return reads.versions(self.session, held)
+
+    @cached_property
+    def tallies(self) -> dict[int, its.Tally]:
+        """The counted answers' labels, per question version (read)."""
+        if not self.analysed:
+            return {}
+        counted = {a.id for a in self.analysed}
+        left_out = sorted(
+            a.id
+            for mine in self.attempts.values()
+            for a in mine
+            if a.submitted
+            if a.id not in counted
+        )
+        return tallies(self.session, self.assignment, left_out)
+
+    @cached_property
+    def students(self) -> list[StudentResult]:
+        """The students' table: every student the assignment is for (the class, or a
+        follow-up's students), not started included, by name (case-insensitive)."""
+        wanted = (self.assignment.selection_config or {}).get("students")
+        method, keys, sums = self.assignment.grading, self.skill_keys, self.skill_sums
+        rows = [
+            student_result(s, self.attempts.get(s.id, []), method, keys, sums)
+            for s in self.roster
+            if not isinstance(wanted, list) or not wanted or s.id in wanted
+        ]
+        rows.sort(key=lambda r: (r.student.display_name.casefold(), r.student.id))
+        return rows
+
+    @cached_property
+    def pooled_skills(self) -> dict[int, its.SkillSums]:
+        """Per student who submitted, their skill sums over their counted attempts."""
+        sums = self.skill_sums
+        return {
+            sid: its.pooled(sums.get(a.id, {}) for a in mine) for sid, mine in self.counted.items()
+        }
+
+    @cached_property
+    def stats(self) -> AssignmentStats:
+        """Item and test statistics, mastery by skill, the attempts' percentages."""
+        return analyse(self)
+
+    @cached_property
+    def judged(self) -> ClassJudgements:
+        """Discernment and misconceptions per student (reads the answers once)."""
+        return judge(self)
+
+    @cached_property
+    def distribution(self) -> list[tuple[str, int]]:
+        """The score distribution: (bin's label, analysed attempts in it), 0–100%."""
+        counts = charts.bin_counts(self.stats.score_percentages, bins=BINS, lo=0, hi=100)
+        return list(zip(charts.bin_labels(bins=BINS, lo=0, hi=100), counts, strict=True))
+
+
+def assignment_report(session: Session, assignment: m.Assignment) -> AssignmentReport:
+    """The assignment's report (see ``AssignmentReport``): nothing is read yet."""
+    return AssignmentReport(session, assignment)
