@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from quiz import services
 from quiz.domain.banks import parse_bank
+from quiz.questions import TYPES as QUESTION_TYPES
 from quiz.store import models as m
 from quiz.store.db import session_scope
 from tests.test_authoring import (
@@ -192,7 +193,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "explanation": HIGHLIGHT_FORM["explanation"],
     },
 }
-TYPES = list(FORMS)
+TYPES = list(QUESTION_TYPES)  # FORMS and SPECS cover each (tests/test_question_rooms.py)
 
 
 class _Fields(HTMLParser):

@@ -22,6 +22,7 @@ from quiz.authoring.dump import stored_document
 from quiz.authoring.util import unique_slug
 from quiz.domain.article import Article
 from quiz.domain.banks import BankError, LoadedBank, parse_bank, parse_bank_data
+from quiz.questions.editors import EDITORS
 from quiz.store import models as m
 
 MAX_UPLOAD = 512 * 1024
@@ -269,39 +270,10 @@ class ArticlePlan:
     errors: list[BankError]  # problems with the article itself: nothing can be saved
 
 
-def _repair(spec: dict[str, Any], article: Article) -> tuple[dict[str, Any], list[str]]:
-    """Drop the quotes that no longer point at exactly one (shown) sentence."""
-    spec = copy.deepcopy(spec)
-    lost: list[str] = []
-    count = len(article.paragraphs)
-    if "paragraphs" in spec:
-        kept = [p for p in spec["paragraphs"] or [] if isinstance(p, int) and 1 <= p <= count]
-        if kept:
-            spec["paragraphs"] = kept
-        else:
-            del spec["paragraphs"]
-    shown = set(spec.get("paragraphs") or range(1, count + 1))
-    seen: set[str] = set()
-    for key in ("sentences", "distractors"):
-        if not isinstance(spec.get(key), list):
-            continue
-        kept_items = []
-        for item in spec[key]:
-            quote = str(item.get("quote", "")) if isinstance(item, Mapping) else ""
-            found = article.find(quote)
-            ok = len(found) == 1 and found[0].id not in seen
-            if ok and spec.get("type") == "highlight":
-                ok = found[0].paragraph in shown
-            if ok:
-                seen.add(found[0].id)
-                kept_items.append(item)
-            else:
-                lost.append(quote)
-        if kept_items or key == "sentences":
-            spec[key] = kept_items
-        else:
-            del spec[key]
-    return spec, lost
+def _refit(spec: dict[str, Any], article: Article) -> tuple[dict[str, Any], list[str]]:
+    """The question fitted to the new article by its type's editor, and the quotes lost."""
+    editor = EDITORS.get(str(spec.get("type")))
+    return editor.refit(spec, article) if editor else (copy.deepcopy(spec), [])
 
 
 def plan_article_change(doc: Mapping[str, Any], article: Mapping[str, str]) -> ArticlePlan:
@@ -321,7 +293,7 @@ def plan_article_change(doc: Mapping[str, Any], article: Mapping[str, str]) -> A
         a.problems.append(f"{e.field}: {e.message}")
     for n, spec in enumerate(new["questions"]):
         if str(spec.get("id")) in affected:
-            new["questions"][n], lost = _repair(spec, parsed)
+            new["questions"][n], lost = _refit(spec, parsed)
             affected[str(spec.get("id"))].lost = lost
     _loaded, errors = parse_bank_data(new, FORM, allow_empty=True)
     gone = {e.question for e in errors}

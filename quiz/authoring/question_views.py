@@ -1,40 +1,39 @@
-"""Authoring questions: add, edit, reorder, duplicate, delete; and previews that
-grade in memory, exactly as a student's page looks, storing nothing."""
+"""Authoring questions: the editor page of a new or existing question (its type's
+fields come from its editor, ``quiz.questions.editors.EDITORS``), and reordering,
+duplicating, publishing and deleting questions."""
 
 from __future__ import annotations
 
-import random
-import re
-from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from quiz import services
-from quiz.authoring import forms as f
+from quiz.authoring import codes, quality
 from quiz.authoring import operations as ops
-from quiz.authoring import quality
-from quiz.authoring.blueprint import bp, own_bank, seen_bank
-from quiz.authoring.specs import (
-    Messages,
-    Picks,
-    build_spec,
-    form_data,
-    picks_from_request,
-    place_errors,
-)
+from quiz.authoring.blueprint import bp, own_bank
 from quiz.authoring.util import all_keys
 from quiz.domain.article import Article
-from quiz.domain.bankcheck import Outcome, run_checks
+from quiz.domain.bankcheck import Outcome
 from quiz.domain.banklint import BankWarning
 from quiz.domain.rendering import plural
-from quiz.questions import TYPES, Unreadable
-from quiz.questions.base import CODE_RE
-from quiz.questions.classify import sentence_label
+from quiz.questions import TYPES
+from quiz.questions.editors import (
+    EDITORS,
+    Choices,
+    Editor,
+    Messages,
+    Picks,
+    QuestionForm,
+    place_errors,
+)
+from quiz.questions.editors.places import Sink, add_error
 from quiz.store import models as m
 from quiz.store.db import get_session
-
-PICKED = ("classify", "highlight")
+from quiz.web.forms import Form, PlainForm
 
 
 def _spec_of(doc: dict[str, Any], key: str) -> dict[str, Any]:
@@ -44,227 +43,10 @@ def _spec_of(doc: dict[str, Any], key: str) -> dict[str, Any]:
         abort(404)
 
 
-CODE_FORMAT = "capital letters, digits and _, starting with a letter, e.g. PERCENT_VS_POINTS"
-
-
-def _code_fields(form: f.QuestionForm) -> Iterator[Any]:
-    for list_name in ("options", "answers", "wrong", "checks"):
-        for row in getattr(form, list_name, None) or ():
-            yield row.form.misconception
-
-
-def code_choices(catalogue: Mapping[str, str], used: set[str]) -> list[tuple[str, str]]:
-    """The misconception select: none, the catalogue by its text, codes already used in
-    the bank but not in it (a bank without a catalogue), and "a new one"."""
-    choices = [("", "None")]
-    choices += [(code, f"{text} ({code})") for code, text in catalogue.items()]
-    choices += [(code, f"{code} (not in the catalogue)") for code in sorted(used - set(catalogue))]
-    return [*choices, (f.NEW_CODE, "A new one: write it under “A new misconception”")]
-
-
-def _used_codes(doc: Mapping[str, Any]) -> set[str]:
-    found: set[str] = set()
-    for q in doc.get("questions") or []:
-        for name in (*ops.ITEM_LISTS, "checks"):
-            for item in q.get(name) or []:
-                if isinstance(item, Mapping) and isinstance(item.get("misconception"), str):
-                    found.add(item["misconception"])
-    return found
-
-
-def normalise_code(typed: str) -> str:
-    """``percent-vs-points`` -> ``PERCENT_VS_POINTS``: runs of anything but letters and
-    digits become one ``_``."""
-    return re.sub(r"[^A-Za-z0-9]+", "_", typed.strip()).strip("_").upper()
-
-
-def _new_code(form: f.QuestionForm, picks: Picks | None, catalogue: Mapping[str, str]) -> str:
-    """The misconception written on the form (normalised), checked; the selects that chose
-    "a new one" get its code. Messages go beside the fields; "" when there is none."""
-    typed = (form.new_code.data or "").strip()
-    text = (form.new_text.data or "").strip()
-    code = normalise_code(typed)
-    wanted = [fld for fld in _code_fields(form) if fld.data == f.NEW_CODE]
-    sentences = [d for d in (picks.details.values() if picks else ()) if d.get("misconception")]
-    wanted_sentences = [d for d in sentences if d["misconception"] == f.NEW_CODE]
-    if typed and not CODE_RE.match(code):
-        form.new_code.errors = [
-            *form.new_code.errors,
-            f"“{typed}” cannot be a code: use {CODE_FORMAT}.",
-        ]
-        code = ""
-    elif typed:
-        form.new_code.data = code
-        if code in catalogue and text and text != catalogue[code]:
-            form.new_code.errors = [
-                *form.new_code.errors,
-                f"{code} is in the catalogue already (“{catalogue[code]}”): pick it from the list.",
-            ]
-        elif code not in catalogue and not text:
-            form.new_text.errors = [
-                *form.new_text.errors,
-                "Write what a student reads about this misconception.",
-            ]
-    elif text:
-        form.new_code.errors = [*form.new_code.errors, f"Give it a code: {CODE_FORMAT}."]
-    if (wanted or wanted_sentences) and not code:
-        if not typed and not text:
-            form.new_code.errors = [
-                *form.new_code.errors,
-                f"“A new one” was chosen: write its code ({CODE_FORMAT}) and its text here.",
-            ]
-        for fld in wanted:
-            fld.errors = [*fld.errors, "Write the new misconception below, or pick one."]
-    for fld in wanted:
-        fld.data = code or fld.data
-    for d in wanted_sentences:
-        d["misconception"] = code or d["misconception"]
-    return code if not (form.new_code.errors or form.new_text.errors) else ""
-
-
-def _check_sentence_codes(picks: Picks | None, allowed: set[str]) -> None:
-    for sid, d in picks.details.items() if picks else ():
-        code = d.get("misconception", "")
-        if code and code not in allowed:
-            picks.errors.setdefault(sid, {}).setdefault("misconception", []).append(f.PICK_CODE)
-
-
-def _with_code(doc: dict[str, Any], code: str, text: str) -> dict[str, Any]:
-    """The document with a new misconception added to its catalogue."""
-    if code and code not in (doc.get("misconceptions") or {}):
-        doc["misconceptions"] = {**(doc.get("misconceptions") or {}), code: text}
-    return doc
-
-
-def _set_choices(
-    form: f.QuestionForm, bank: m.Bank, article: Article, used: set[str] | None = None
-) -> None:
-    form.skill.choices = f.options(bank.skills)
-    choices = code_choices(bank.misconceptions or {}, used or set())
-    for fld in _code_fields(form):
-        fld.choices = choices
-    if isinstance(form, f.ChoiceForm):  # two options make a question: marked before a save
-        for n, row in enumerate(form.options):
-            if n < 2:
-                row.form.text.render_kw = f.REQUIRED
-                row.form.text.label.text = "Option text (required)"
-    for list_name in ("answers",):
-        rows = getattr(form, list_name, None)
-        if rows:
-            first = rows[0].form
-            target = first.value if hasattr(first, "value") else first.text
-            target.render_kw = f.REQUIRED
-            target.label.text = f"{target.label.text} (required)"
-    if isinstance(form, f.ClassifyForm):
-        form.categories.choices = f.options(bank.categories)
-    if isinstance(form, f.HighlightForm):
-        form.paragraphs.choices = f.options(
-            (str(n), sentence_label(article, para[0].id, words=6))
-            for n, para in enumerate(article.paragraphs, start=1)
-            if para
-        )
-
-
-def _editor(bank: m.Bank, qtype: str, key: str | None) -> Response | tuple[str, int]:
-    db = get_session()
-    doc = ops.document(db, bank)
-    if key is not None and _spec_of(doc, key).get("variables"):
-        # The editor has no fields for variables and formulas yet: saving from it would drop them.
-        page = render_template(
-            "authoring/question_variables.html", bank=bank, spec=_spec_of(doc, key)
-        )
-        return page, (200 if request.method == "GET" else 409)
-    article = services.article_of(bank.article)
-    cls = f.QUESTION_FORMS[qtype]
-    messages = Messages()
-    picks: Picks | None = Picks() if qtype in PICKED else None
-    checked = Checked()
-    used = _used_codes(doc)
-    if request.method == "GET":
-        if key is None:
-            used = all_keys(db, bank) | {q["id"] for q in doc["questions"]}
-            data: dict[str, Any] = {"qid": ops.fresh_key(used, qtype), "shuffle": True}
-            data["skill"] = next(iter(bank.skills), "")
-        else:
-            data, picked = form_data(_spec_of(doc, key), article)
-            picks = picked if qtype in PICKED else None
-        form = cls(formdata=None, data=data)
-        starting = f.STARTING_ROWS.get(qtype, {}) if key is None else {}
-        for list_name, count in starting.items():
-            for _ in range(count):
-                getattr(form, list_name).append_entry()
-        if key is not None:
-            review, _ = quality.review(doc)
-            if review is not None:
-                runs = review.outcomes.get(key, [])
-                checked.results = {row.name: o for row, o in zip(form.checks, runs, strict=False)}
-                checked.warnings = review.about(key)
-        if not form.checks.entries:
-            form.checks.append_entry()
-        _set_choices(form, bank, article, used)
-        return _editor_page(bank, qtype, key, form, picks, messages, article, 200, checked)
-
-    form = cls()
-    _set_choices(form, bank, article, used)
-    form.validate_on_submit()
-    if "csrf_token" in form.errors:
-        abort(400)
-    if qtype in PICKED:
-        picks = picks_from_request(request.form, article)
-    action = request.form.get("action", "save")
-    if action.startswith("add-") and action[4:] in ("options", "answers", "wrong", "checks"):
-        getattr(form, action[4:]).append_entry()
-        _set_choices(form, bank, article, used)
-        return _editor_page(bank, qtype, key, form, picks, messages, article, 200)
-    if action == "refresh":
-        return _editor_page(bank, qtype, key, form, picks, messages, article, 200)
-    catalogue = bank.misconceptions or {}
-    new_code = _new_code(form, picks, catalogue)
-    _check_sentence_codes(picks, {*catalogue, *used, *([new_code] if new_code else [])})
-    new_text = (form.new_text.data or "").strip() or catalogue.get(new_code, "")
-    spec, sinks = build_spec(qtype, form, picks, article, key, messages)
-    if key is not None and _spec_of(doc, key).get("draft") is True:
-        spec["draft"] = True  # editing a draft keeps it a draft: "Publish" on the bank page
-    label = key if key is not None else str(spec["id"]) or f"#{len(doc['questions']) + 1}"
-    trouble = form.new_code.errors or form.new_text.errors
-    if trouble or any(fld.errors for fld in _code_fields(form)) or (picks and picks.errors):
-        # not saved; the bank's other messages are shown with these (not the codes' again)
-        _review, errors = quality.review(_with_code(ops.put_question(doc, spec, key), "", ""))
-        errors = [e for e in errors if not e.field.endswith("misconception")]
-        place_errors(errors, label, sinks, messages)
-        return _editor_page(bank, qtype, key, form, picks, messages, article, 422, checked)
-    if action == "run-checks":
-        if not form.errors:
-            review, errors = quality.review(
-                _with_code(ops.put_question(doc, spec, key), new_code, new_text)
-            )
-            if review is not None:
-                checked.show(review, str(spec["id"]), messages.check_rows)
-                return _editor_page(bank, qtype, key, form, picks, messages, article, 200, checked)
-            place_errors(errors, label, sinks, messages)
-        return _editor_page(bank, qtype, key, form, picks, messages, article, 422, checked)
-    if key is None and spec["id"] in all_keys(db, bank) - {q["id"] for q in doc["questions"]}:
-        form.qid.errors = [
-            *form.qid.errors,
-            "A deleted question of this bank had this id (its results keep it): choose another.",
-        ]
-    if not form.errors:
-        new_doc = _with_code(ops.put_question(doc, spec, key), new_code, new_text)
-        saved, errors = ops.save_document(db, g.teacher, new_doc, bank)
-        if saved is not None:
-            db.commit()
-            review, _ = quality.review(new_doc)
-            flash(f"Question {spec['id']} saved." + _verdict(review, str(spec["id"])))
-            if action == "save-another":
-                return redirect(
-                    url_for("authoring.new_question", bank_id=bank.id, qtype=qtype), code=303
-                )
-            return redirect(
-                url_for("authoring.bank", bank_id=bank.id, _anchor=f"q-{spec['id']}"), code=303
-            )
-        db.rollback()
-        place_errors(errors, label, sinks, messages)
-    return _editor_page(bank, qtype, key, form, picks, messages, article, 422, checked)
+@cache
+def page_form(editor: Editor) -> type[QuestionForm]:
+    """The editor's form as the page sends it: with the CSRF token."""
+    return type(f"{editor.form.__name__}Page", (editor.form, Form), {})
 
 
 class Checked:
@@ -286,6 +68,193 @@ class Checked:
         )
 
 
+@dataclass
+class Page:
+    """One editor page: the bank, its document, the type's editor, the question."""
+
+    bank: m.Bank
+    editor: Editor
+    key: str | None
+    doc: dict[str, Any]
+    article: Article
+    messages: Messages = field(default_factory=Messages)
+    checked: Checked = field(default_factory=Checked)
+    picks: Picks | None = None
+
+    @property
+    def used(self) -> set[str]:
+        return codes.used_codes(self.doc)
+
+    @property
+    def codes(self) -> list[tuple[str, str]]:
+        return codes.code_choices(self.bank.misconceptions or {}, self.used)
+
+    def set_choices(self, form: QuestionForm) -> None:
+        choices = Choices(self.bank.skills, self.bank.categories, self.codes, self.article)
+        self.editor.set_choices(form, choices)
+
+    def render(self, form: QuestionForm, status: int) -> tuple[str, int]:
+        messages, key = self.messages, self.key
+        draft = key is not None and any(
+            q.get("id") == key and q.get("draft") is True for q in self.doc["questions"]
+        )
+        page = render_template(
+            "authoring/question.html",
+            bank=self.bank,
+            editor=self.editor,
+            editors=EDITORS,
+            key=key,
+            form=form,
+            picks=self.picks,
+            messages=messages,
+            article=self.article,
+            failed=bool(status == 422 or messages.general or messages.extra),
+            codes=self.codes,
+            draft=draft,
+            position=_position(self.bank, key),
+            results=self.checked.results,
+            warnings=self.checked.warnings,
+            ran=self.checked.ran,
+        )
+        return page, status
+
+
+def _editor(bank: m.Bank, qtype: str, key: str | None) -> ResponseReturnValue:
+    doc = ops.document(get_session(), bank)
+    if key is not None and _spec_of(doc, key).get("variables"):
+        # The editor has no fields for variables and formulas yet: saving from it would drop them.
+        shown = render_template(
+            "authoring/question_variables.html", bank=bank, spec=_spec_of(doc, key)
+        )
+        return shown, (200 if request.method == "GET" else 409)
+    page = Page(bank, EDITORS[qtype], key, doc, services.article_of(bank.article))
+    return _show(page) if request.method == "GET" else _submit(page)
+
+
+def _show(page: Page) -> tuple[str, int]:
+    """The editor filled from the stored question, or a new question's."""
+    editor, key, bank = page.editor, page.key, page.bank
+    if key is None:
+        keys = all_keys(get_session(), bank) | {q["id"] for q in page.doc["questions"]}
+        data: dict[str, Any] = {"qid": ops.fresh_key(keys, editor.type), "shuffle": True}
+        data["skill"] = next(iter(bank.skills), "")
+        page.picks = editor.new_picks()
+    else:
+        data, page.picks = editor.form_data(_spec_of(page.doc, key), page.article)
+    form = page_form(editor)(formdata=None, data=data)
+    if key is None:
+        for list_name, count in editor.starting_rows.items():
+            for _ in range(count):
+                getattr(form, list_name).append_entry()
+    else:
+        review, _ = quality.review(page.doc)
+        if review is not None:
+            runs = review.outcomes.get(key, [])
+            page.checked.results = {row.name: o for row, o in zip(form.checks, runs, strict=False)}
+            page.checked.warnings = review.about(key)
+    if not form.checks.entries:
+        form.checks.append_entry()
+    page.set_choices(form)
+    return page.render(form, 200)
+
+
+def _submit(page: Page) -> ResponseReturnValue:
+    """A submitted editor: a row added, the ticked sentences shown, or a save."""
+    editor = page.editor
+    form = page_form(editor)()
+    page.set_choices(form)
+    form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+    page.picks = editor.read_picks(request.form, page.article)
+    action = request.form.get("action", "save")
+    if action.startswith("add-") and action[4:] in (*editor.lists, "checks"):
+        getattr(form, action[4:]).append_entry()
+        page.set_choices(form)
+        return page.render(form, 200)
+    if action == "refresh":
+        return page.render(form, 200)
+    return _save(page, form, action)
+
+
+def _save(page: Page, form: QuestionForm, action: str) -> ResponseReturnValue:
+    """Build the spec from the form; run its checks, or save it, or say what is wrong."""
+    editor, key, doc, picks = page.editor, page.key, page.doc, page.picks
+    catalogue = page.bank.misconceptions or {}
+    used = page.used
+    code = codes.new_code(form, editor.code_fields(form), picks, catalogue)
+    codes.check_sentence_codes(picks, {*catalogue, *used, *([code] if code else [])})
+    text = (form.new_text.data or "").strip() or catalogue.get(code, "")
+    spec, sinks = editor.build_spec(form, picks, page.article, key, page.messages)
+    if key is not None and _spec_of(doc, key).get("draft") is True:
+        spec["draft"] = True  # editing a draft keeps it a draft: "Publish" on the bank page
+    label = key if key is not None else str(spec["id"]) or f"#{len(doc['questions']) + 1}"
+    trouble = form.new_code.errors or form.new_text.errors
+    if trouble or any(fld.errors for fld in editor.code_fields(form)) or (picks and picks.errors):
+        # not saved; the bank's other messages are shown with these (not the codes' again)
+        _review, errors = quality.review(codes.with_code(ops.put_question(doc, spec, key), "", ""))
+        errors = [e for e in errors if not e.field.endswith("misconception")]
+        place_errors(errors, label, sinks, page.messages)
+        return page.render(form, 422)
+    new_doc = codes.with_code(ops.put_question(doc, spec, key), code, text)
+    if action == "run-checks":
+        return _run_checks(page, form, new_doc, str(spec["id"]), label, sinks)
+    if key is None and spec["id"] in all_keys(get_session(), page.bank) - {
+        q["id"] for q in doc["questions"]
+    }:
+        add_error(
+            form.qid,
+            "A deleted question of this bank had this id (its results keep it): choose another.",
+        )
+    if not form.errors:
+        return _store(page, form, new_doc, str(spec["id"]), label, sinks, action)
+    return page.render(form, 422)
+
+
+def _run_checks(
+    page: Page,
+    form: QuestionForm,
+    new_doc: dict[str, Any],
+    qid: str,
+    label: str,
+    sinks: dict[str, Sink],
+) -> tuple[str, int]:
+    """The question's checks run on it as written; nothing saved."""
+    if not form.errors:
+        review, errors = quality.review(new_doc)
+        if review is not None:
+            page.checked.show(review, qid, page.messages.check_rows)
+            return page.render(form, 200)
+        place_errors(errors, label, sinks, page.messages)
+    return page.render(form, 422)
+
+
+def _store(
+    page: Page,
+    form: QuestionForm,
+    new_doc: dict[str, Any],
+    qid: str,
+    label: str,
+    sinks: dict[str, Sink],
+    action: str,
+) -> ResponseReturnValue:
+    """Save the bank with the question; back to the bank page, or to a new question."""
+    db, bank = get_session(), page.bank
+    saved, errors = ops.save_document(db, g.teacher, new_doc, bank)
+    if saved is None:
+        db.rollback()
+        place_errors(errors, label, sinks, page.messages)
+        return page.render(form, 422)
+    db.commit()
+    review, _ = quality.review(new_doc)
+    flash(f"Question {qid} saved." + _verdict(review, qid))
+    if action == "save-another":
+        return redirect(
+            url_for("authoring.new_question", bank_id=bank.id, qtype=page.editor.type), code=303
+        )
+    return redirect(url_for("authoring.bank", bank_id=bank.id, _anchor=f"q-{qid}"), code=303)
+
+
 def _verdict(review: quality.Review | None, qid: str) -> str:
     """`` Its checks: 3 checks: all pass. 2 item-writing warnings: see the bank page.``"""
     if review is None:
@@ -295,46 +264,6 @@ def _verdict(review: quality.Review | None, qid: str) -> str:
     if count:
         said += f" {count} item-writing warning{'s' if count != 1 else ''}: see beside it."
     return said
-
-
-def _editor_page(
-    bank: m.Bank,
-    qtype: str,
-    key: str | None,
-    form: f.QuestionForm,
-    picks: Picks | None,
-    messages: Messages,
-    article: Article,
-    status: int,
-    checked: Checked | None = None,
-) -> tuple[str, int]:
-    checked = checked or Checked()
-    failed = bool(status == 422 or messages.general or messages.extra)
-    doc = ops.document(get_session(), bank)
-    draft = key is not None and any(
-        q.get("id") == key and q.get("draft") is True for q in doc["questions"]
-    )
-    page = render_template(
-        "authoring/question.html",
-        bank=bank,
-        qtype=qtype,
-        type_name=f.TYPE_NAMES[qtype],
-        key=key,
-        form=form,
-        picks=picks,
-        messages=messages,
-        article=article,
-        failed=failed,
-        roles=f.ROLES,
-        codes=code_choices(bank.misconceptions or {}, _used_codes(doc)),
-        draft=draft,
-        types=f.TYPE_NAMES,
-        position=_position(bank, key),
-        results=checked.results,
-        warnings=checked.warnings,
-        ran=checked.ran,
-    )
-    return page, status
 
 
 def _position(bank: m.Bank, key: str | None) -> int | None:
@@ -347,7 +276,7 @@ def _position(bank: m.Bank, key: str | None) -> int | None:
 
 
 @bp.route("/<int:bank_id>/questions/new/<qtype>", methods=["GET", "POST"])
-def new_question(bank_id: int, qtype: str) -> Response | tuple[str, int]:
+def new_question(bank_id: int, qtype: str) -> ResponseReturnValue:
     bank = own_bank(bank_id)
     if qtype not in TYPES:
         abort(404)
@@ -355,13 +284,15 @@ def new_question(bank_id: int, qtype: str) -> Response | tuple[str, int]:
 
 
 @bp.route("/<int:bank_id>/questions/<key>/edit", methods=["GET", "POST"])
-def edit_question(bank_id: int, key: str) -> Response | tuple[str, int]:
+def edit_question(bank_id: int, key: str) -> ResponseReturnValue:
     bank = own_bank(bank_id)
     spec = _spec_of(ops.document(get_session(), bank), key)
     return _editor(bank, spec["type"], key)
 
 
-def _change(bank: m.Bank, doc: dict[str, Any], message: str, anchor: str = "") -> Response:
+def _change(
+    bank: m.Bank, doc: dict[str, Any], message: str, anchor: str = ""
+) -> ResponseReturnValue:
     db = get_session()
     saved, errors = ops.save_document(db, g.teacher, doc, bank)
     if saved is None:
@@ -374,9 +305,9 @@ def _change(bank: m.Bank, doc: dict[str, Any], message: str, anchor: str = "") -
 
 
 @bp.post("/<int:bank_id>/questions/<key>/move")
-def move_question(bank_id: int, key: str) -> Response:
+def move_question(bank_id: int, key: str) -> ResponseReturnValue:
     bank = own_bank(bank_id)
-    if not f.PlainForm().validate_on_submit():
+    if not PlainForm().validate_on_submit():
         abort(400)
     doc = ops.document(get_session(), bank)
     _spec_of(doc, key)
@@ -387,9 +318,9 @@ def move_question(bank_id: int, key: str) -> Response:
 
 
 @bp.post("/<int:bank_id>/questions/<key>/duplicate")
-def duplicate_question(bank_id: int, key: str) -> Response:
+def duplicate_question(bank_id: int, key: str) -> ResponseReturnValue:
     bank = own_bank(bank_id)
-    if not f.PlainForm().validate_on_submit():
+    if not PlainForm().validate_on_submit():
         abort(400)
     doc = ops.document(get_session(), bank)
     _spec_of(doc, key)
@@ -398,10 +329,10 @@ def duplicate_question(bank_id: int, key: str) -> Response:
 
 
 @bp.post("/<int:bank_id>/questions/<key>/publish")
-def publish_question(bank_id: int, key: str) -> Response:
+def publish_question(bank_id: int, key: str) -> ResponseReturnValue:
     """Clear the question's ``draft`` mark: a new version students can be given."""
     bank = own_bank(bank_id)
-    if not f.PlainForm().validate_on_submit():
+    if not PlainForm().validate_on_submit():
         abort(400)
     doc = ops.document(get_session(), bank)
     _spec_of(doc, key)
@@ -412,10 +343,10 @@ def publish_question(bank_id: int, key: str) -> Response:
 
 
 @bp.post("/<int:bank_id>/publish")
-def publish_all(bank_id: int) -> Response:
+def publish_all(bank_id: int) -> ResponseReturnValue:
     """Clear the ``draft`` mark of every question of the bank."""
     bank = own_bank(bank_id)
-    if not f.PlainForm().validate_on_submit():
+    if not PlainForm().validate_on_submit():
         abort(400)
     doc = ops.document(get_session(), bank)
     published = ops.publish(doc)
@@ -426,90 +357,14 @@ def publish_all(bank_id: int) -> Response:
 
 
 @bp.route("/<int:bank_id>/questions/<key>/delete", methods=["GET", "POST"])
-def delete_question(bank_id: int, key: str) -> Response | str:
+def delete_question(bank_id: int, key: str) -> ResponseReturnValue:
     bank = own_bank(bank_id)
     doc = ops.document(get_session(), bank)
     spec = _spec_of(doc, key)
-    form = f.PlainForm()
+    form = PlainForm()
     if request.method == "GET":
         return render_template("authoring/delete_question.html", bank=bank, spec=spec, form=form)
     if not form.validate_on_submit():
         abort(400)
     ops.remove_question(doc, key)
     return _change(bank, doc, f"Question {key} was removed (past attempts keep it).")
-
-
-# -- previews ---------------------------------------------------------------------------------
-
-
-def _echo(form: dict[str, list[str]]) -> dict[str, Any]:
-    """What was typed, shaped like a response, to show again with the message."""
-    echo: dict[str, Any] = {}
-    for key, values in form.items():
-        if key in ("choices", "sentences"):
-            echo[key] = values
-        elif key.startswith("label-") and values:
-            echo.setdefault("labels", {})[key[6:]] = values[0]
-        elif key in ("value", "text", "choice") and values:
-            echo["text" if key == "value" else key] = values[0]
-    return echo
-
-
-@bp.route("/<int:bank_id>/preview", methods=["GET"])
-def preview_bank(bank_id: int) -> Response:
-    bank = seen_bank(bank_id)
-    return redirect(url_for("authoring.preview", bank_id=bank.id, n=1))
-
-
-@bp.route("/<int:bank_id>/preview/<int:n>", methods=["GET", "POST"])
-def preview(bank_id: int, n: int) -> tuple[str, int]:
-    """Question ``n`` as a student sees it; an answer is graded in memory only."""
-    bank = seen_bank(bank_id)
-    rows = [
-        q for q in services.live_questions(get_session(), bank, drafts=True) if q.current_version
-    ]
-    if not 1 <= n <= len(rows):
-        abort(404)
-    version = rows[n - 1].current_version
-    assert version is not None
-    question = services.question_of(version)
-    article = services.article_of(version.article)
-    state = question.new_state(random.Random(version.sha256))
-    form = f.PlainForm()
-    response = grade = error = None
-    status = 200
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            response = question.read_response(request.form.to_dict(flat=False), state)
-            if response is None:
-                error = "Please answer the question before checking."
-        except Unreadable as exc:
-            error = str(exc)
-            response = _echo(request.form.to_dict(flat=False))
-        if error:
-            status = 422
-        elif response is not None:
-            grade = question.grade(response, article)
-    page = render_template(
-        "authoring/preview.html",
-        bank=bank,
-        own=bank.owner_id == g.teacher.id,
-        n=n,
-        total=len(rows),
-        key=rows[n - 1].key,
-        question=question.for_state(state),  # a numeric question's numbers put in
-        view=question.student_view(state, article),
-        article=article,
-        response=response,
-        grade=grade,
-        error=error,
-        right_answer=question.for_state(state).right_answer(article) if grade else None,
-        checks=run_checks(question, article),
-        locked=False,
-        form=form,
-        slot={"position": n, "points": question.points},
-        attempt={"bank": bank},
-    )
-    return page, status

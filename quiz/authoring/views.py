@@ -1,12 +1,13 @@
-"""Authoring banks in the browser: the bank pages. Question pages and previews are
-in ``quiz.authoring.question_views``; both use the blueprint of
-``quiz.authoring.blueprint``."""
+"""Authoring banks in the browser: the bank pages. Question pages are in
+``quiz.authoring.question_views``, previews in ``quiz.authoring.preview_views``; all
+use the blueprint of ``quiz.authoring.blueprint``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.utils import secure_filename
 
 from quiz import services
@@ -15,12 +16,13 @@ from quiz.authoring import operations as ops
 from quiz.authoring import quality
 from quiz.authoring.blueprint import bp, own_bank, seen_bank
 from quiz.authoring.dump import dump_yaml, stored_document
-from quiz.authoring.specs import Messages
 from quiz.authoring.util import version_use
 from quiz.domain.banks import BankError
 from quiz.domain.rendering import plural
+from quiz.questions.editors import EDITORS, Messages
 from quiz.store import models as m
 from quiz.store.db import get_session
+from quiz.web.forms import PlainForm
 
 KINDS = {
     "skills": "Skills",
@@ -56,7 +58,7 @@ def _index(status: int = 200, **extra: Any) -> tuple[str, int]:
     context = {
         "banks": services.list_banks(get_session(), g.teacher),
         "upload_form": f.UploadForm(formdata=None),
-        "plain": f.PlainForm(),
+        "plain": PlainForm(),
         "errors": [],
     }
     context.update(extra)
@@ -69,7 +71,7 @@ def index() -> tuple[str, int]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-def new_bank() -> Response | tuple[str, int]:
+def new_bank() -> ResponseReturnValue:
     form = f.BankForm()
     general: list[str] = []
     if request.method == "POST":
@@ -81,7 +83,8 @@ def new_bank() -> Response | tuple[str, int]:
                 db.commit()
                 flash("The bank was created. Write its first question (or choose another type).")
                 return redirect(
-                    url_for("authoring.new_question", bank_id=bank.id, qtype="single"), code=303
+                    url_for("authoring.new_question", bank_id=bank.id, qtype=next(iter(EDITORS))),
+                    code=303,
                 )
             db.rollback()
             general = _tie_fields(form, errors, _BANK_FIELDS)
@@ -117,7 +120,7 @@ def _upload(bank: m.Bank | None) -> tuple[m.Bank | None, list[BankError]]:
 
 
 @bp.post("/upload")
-def upload() -> Response | tuple[str, int]:
+def upload() -> ResponseReturnValue:
     bank, errors = _upload(None)
     if bank is None:
         return _index(422, errors=errors)
@@ -126,7 +129,7 @@ def upload() -> Response | tuple[str, int]:
 
 
 @bp.route("/<int:bank_id>/replace", methods=["GET", "POST"])
-def replace(bank_id: int) -> Response | tuple[str, int]:
+def replace(bank_id: int) -> ResponseReturnValue:
     bank = own_bank(bank_id)
     form = f.UploadForm(formdata=None)
     if request.method == "POST":
@@ -159,7 +162,7 @@ def bank(bank_id: int) -> str:
         drafts=sum(1 for q in questions if services.is_draft(q)),
         versions=version_use(db, bank),
         types=f.TYPE_NAMES,
-        plain=f.PlainForm(),
+        plain=PlainForm(),
     )
 
 
@@ -171,9 +174,9 @@ def files_help() -> str:
 
 
 @bp.post("/<int:bank_id>/copy")
-def copy_bank(bank_id: int) -> Response:
+def copy_bank(bank_id: int) -> ResponseReturnValue:
     bank = seen_bank(bank_id)
-    _checked(f.PlainForm())
+    _checked(PlainForm())
     db = get_session()
     copied = ops.copy_bank(db, g.teacher, bank)
     db.commit()
@@ -182,7 +185,7 @@ def copy_bank(bank_id: int) -> Response:
 
 
 @bp.get("/<int:bank_id>/download.yaml")
-def download(bank_id: int) -> Response:
+def download(bank_id: int) -> ResponseReturnValue:
     bank = seen_bank(bank_id)
     body = dump_yaml(stored_document(get_session(), bank))
     return Response(
@@ -227,7 +230,7 @@ def settings(bank_id: int) -> tuple[str, int]:
 
 
 @bp.post("/<int:bank_id>/settings/<any(info, skills, categories, misconceptions):kind>")
-def save_settings(bank_id: int, kind: str) -> Response | tuple[str, int]:
+def save_settings(bank_id: int, kind: str) -> ResponseReturnValue:
     bank = own_bank(bank_id)
     db = get_session()
     doc = ops.document(db, bank)
@@ -309,7 +312,7 @@ def _catalogue_errors(form: Any, kind: str, errors: list[BankError], messages: M
 
 
 @bp.route("/<int:bank_id>/article", methods=["GET", "POST"])
-def article(bank_id: int) -> Response | tuple[str, int]:
+def article(bank_id: int) -> ResponseReturnValue:
     bank = own_bank(bank_id)
     db = get_session()
     if request.method == "GET":

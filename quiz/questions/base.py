@@ -281,12 +281,12 @@ class Question:
 
 # Characters no text column holds on PostgreSQL (NUL) or encodes (lone surrogates):
 # removed from a typed answer, so an answer is kept the same on both databases.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def first(form: FormData, key: str) -> str:
     values = form.get(key) or ()
-    return _UNSTORABLE.sub("", values[0]) if values else ""
+    return UNSTORABLE.sub("", values[0]) if values else ""
 
 
 def letters(n: int) -> list[str]:

@@ -1,38 +1,20 @@
-"""WTForms for the student's pages. Question inputs are read by each question type."""
+"""The app's forms' base (CSRF, and text a database cannot hold refused beside the
+field), the button that only needs the CSRF token, and the student's pages' forms.
+Question inputs are read by each question type."""
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
-import wtforms
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
 
-# What neither database can hold in a text column: NUL (PostgreSQL refuses it in
-# text, SQLite kept it) and lone surrogates (no UTF-8 encoding; a browser never
-# sends them, the form decoder turns bad bytes into U+FFFD).
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-UNSTORABLE_MESSAGE = (
-    "This contains a character that cannot be stored (a NUL byte, often pasted from "
-    "another program, shown as nothing or as a box). Please remove it and send again."
-)
-
-
-def storable(_form: Any, field: Field) -> None:
-    """WTForms validator: refuse text that a database column cannot hold."""
-    values = field.data if isinstance(field.data, list) else [field.data]
-    if any(isinstance(v, str) and UNSTORABLE.search(v) for v in values):
-        raise ValidationError(UNSTORABLE_MESSAGE)
-
-
-class _StorableMeta:
-    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
-        field: Field = super().bind_field(form, unbound_field, options)  # type: ignore[misc]
-        if isinstance(field, StringField):  # text areas, e-mail, password too
-            field.validators = [storable, *field.validators]
-        return field
+# The check of what no database column holds is plain WTForms, shared with the question
+# editors (quiz.questions may import nothing of the web); named here for the app's forms.
+from quiz.questions.base import UNSTORABLE as UNSTORABLE
+from quiz.questions.editors.fields import UNSTORABLE_MESSAGE as UNSTORABLE_MESSAGE
+from quiz.questions.editors.fields import RowForm
+from quiz.questions.editors.fields import StorableMeta as _StorableMeta
+from quiz.questions.editors.fields import storable as storable
 
 
 class Form(FlaskForm):
@@ -44,11 +26,12 @@ class Form(FlaskForm):
         pass
 
 
-class SubForm(wtforms.Form):
-    """The base of a form nested in another (``FormField``): text checked the same."""
+#: the base of a form nested in another (``FormField``): text checked the same
+SubForm = RowForm
 
-    class Meta(_StorableMeta):
-        pass
+
+class PlainForm(Form):
+    """A button that only needs the CSRF token."""
 
 
 class StartForm(Form):

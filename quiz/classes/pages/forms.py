@@ -11,31 +11,19 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from quiz.store import models as m
+from quiz.web.fields import MultiCheckboxField, options
 from quiz.web.forms import Form as FlaskForm
-
-
-def options(pairs: Any) -> list[SelectChoice]:
-    """Choices for a select, radio or checkbox list from (value, label) pairs or a dict."""
-    items = pairs.items() if isinstance(pairs, dict) else pairs
-    return [SelectChoice(value, label) for value, label in items]
+from quiz.web.forms import PlainForm as PlainForm  # the views' ``f.PlainForm``
 
 
 def _squash(value: Any) -> Any:
     return " ".join(value.split()) if isinstance(value, str) else value
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ClassForm(FlaskForm):
@@ -79,10 +67,6 @@ class ExtraTimeForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     into = SelectField("Merge this student into", coerce=int)
-
-
-class PlainForm(FlaskForm):
-    """A button that only needs the CSRF token."""
 
 
 FEEDBACK_LABELS = {
