@@ -84,30 +84,35 @@ def _check(node: ast.AST, names: set[str], depth: int) -> None:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise FormulaError(f"{node.value!r} is not a number")
-        return
-    if isinstance(node, ast.Name):
+    elif isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
             raise FormulaError(f"{node.id} is a function: write {node.id}(...)")
         names.add(node.id)
-        return
+    elif isinstance(node, ast.Call):
+        _check_call(node, names, depth)
+    else:
+        for child in _operands(node):
+            _check(child, names, depth + 1)
+
+
+def _operands(node: ast.AST) -> tuple[ast.expr, ...]:
+    """The operands of an arithmetic operation; anything else is refused."""
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        _check(node.left, names, depth + 1)
-        _check(node.right, names, depth + 1)
-        return
+        return (node.left, node.right)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        _check(node.operand, names, depth + 1)
-        return
-    if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            raise FormulaError("only round, abs, min and max may be called")
-        if node.keywords or not 1 <= len(node.args) <= 4:
-            raise FormulaError(f"{node.func.id}() takes one to four plain arguments")
-        for arg in node.args:
-            _check(arg, names, depth + 1)
-        return
+        return (node.operand,)
     raise FormulaError(
         "only numbers, variable names, + - * / **, parentheses and round, abs, min, max are allowed"
     )
+
+
+def _check_call(node: ast.Call, names: set[str], depth: int) -> None:
+    if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+        raise FormulaError("only round, abs, min and max may be called")
+    if node.keywords or not 1 <= len(node.args) <= 4:
+        raise FormulaError(f"{node.func.id}() takes one to four plain arguments")
+    for arg in node.args:
+        _check(arg, names, depth + 1)
 
 
 def _bounded(x: float | int) -> float:
@@ -130,21 +135,25 @@ def _eval(node: ast.AST, values: Mapping[str, float]) -> float:
         x = _eval(node.operand, values)
         return -x if isinstance(node.op, ast.USub) else x
     if isinstance(node, ast.Call):
-        args = [_eval(a, values) for a in node.args]
         assert isinstance(node.func, ast.Name)  # _check refuses any other callee
-        name = node.func.id
-        if name in ("round", "abs"):
-            if name == "abs" and len(args) != 1:
-                raise FormulaError("abs() takes one argument")
-            if name == "round":
-                if len(args) > 2 or (len(args) == 2 and not 0 <= args[1] <= 12):
-                    raise FormulaError("round() takes a number and 0 to 12 decimal places")
-                return _bounded(round(args[0], int(args[1])) if len(args) == 2 else round(args[0]))
-            return abs(args[0])
-        return _bounded(FUNCTIONS[name](args))
+        return _call(node.func.id, [_eval(a, values) for a in node.args])
     assert isinstance(node, ast.BinOp)
-    left, right = _eval(node.left, values), _eval(node.right, values)
-    op = type(node.op)
+    return _binary(type(node.op), _eval(node.left, values), _eval(node.right, values))
+
+
+def _call(name: str, args: list[float]) -> float:
+    if name == "abs":
+        if len(args) != 1:
+            raise FormulaError("abs() takes one argument")
+        return abs(args[0])
+    if name == "round":
+        if len(args) > 2 or (len(args) == 2 and not 0 <= args[1] <= 12):
+            raise FormulaError("round() takes a number and 0 to 12 decimal places")
+        return _bounded(round(args[0], int(args[1])) if len(args) == 2 else round(args[0]))
+    return _bounded(FUNCTIONS[name](args))
+
+
+def _binary(op: type[ast.operator], left: float, right: float) -> float:
     if op is ast.Div and right == 0:
         raise FormulaError("divides by zero")
     if op is ast.Pow:
