@@ -14,7 +14,9 @@ reported apart (cold caches). Target (issue #20): under one second.
 Baseline of the same run, ``read_floor_s``: the statistics' one big statement
 (every slot's marks and labels) fetched on the DB-API cursor with nothing built
 or computed; ``vs_read_floor`` is the median time over it. Also timed, for the
-results page that shows both: ``quiz.reports.results.class_judgements`` (discernment).
+results page that shows both: ``quiz.reports.judgements.class_judgements`` (discernment),
+and ``page_report_s``: the whole page's ``quiz.reports.report.assignment_report`` (table,
+statistics, discernment, distribution from one set of reads).
 
 Prints ONE JSON line; progress goes to stderr. Take figures on a quiet machine.
 """
@@ -30,13 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from _common import emit, machine, note
-from export import populate
+from _exportdata import populate
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quiz.reports.results import class_judgements
+from quiz.reports.judgements import class_judgements
+from quiz.reports.reads import cells_statement as stats_cells_statement
+from quiz.reports.report import assignment_report
 from quiz.reports.stats import assignment_statistics
-from quiz.reports.stats import cells_statement as stats_cells_statement
 from quiz.store import models as m
 from quiz.store.db import make_engine
 from tests.load import client as lc
@@ -72,7 +75,7 @@ def read_floor(session: Session, assignment: m.Assignment) -> float:
     args = (
         tuple(params[k] for k in compiled.positiontup or ()) if conn.dialect.positional else params
     )
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # open: just used
     t0 = time.perf_counter()
     cursor.execute(str(compiled), args)
     cursor.fetchall()
@@ -86,6 +89,7 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
     runs: list[float] = []
     floors: list[float] = []
     judged: list[float] = []
+    pages: list[float] = []
     analysed = questions = 0
     try:
         for _ in range(repeat):
@@ -103,6 +107,12 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
                 t0 = time.perf_counter()
                 class_judgements(session, assignment)
                 judged.append(time.perf_counter() - t0)
+            with Session(engine) as session:  # the results page: every part, reads shared
+                assignment = session.get_one(m.Assignment, 1)
+                t0 = time.perf_counter()
+                report = assignment_report(session, assignment)
+                _ = report.students, report.stats, report.judged, report.distribution
+                pages.append(time.perf_counter() - t0)
     finally:
         engine.dispose()
     warm = runs[1:] or runs
@@ -117,6 +127,7 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
         "read_floor_s": round(floor, 3),
         "vs_read_floor": round(statistics.median(warm) / floor, 2) if floor else None,
         "class_judgements_s": [round(r, 3) for r in judged],
+        "page_report_s": [round(r, 3) for r in pages],
         "target_s": TARGET_SECONDS,
         "meets_target": statistics.median(warm) < TARGET_SECONDS,
     }
