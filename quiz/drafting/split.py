@@ -96,7 +96,7 @@ _LAST_WORD = re.compile(r"(?:^|[\s(\[\"'“‘–—-])([A-Za-z][A-Za-z.]*)\.$")
 
 def _ends_with(piece: str, words: list[str]) -> bool:
     m = _LAST_WORD.search(piece)
-    return bool(m) and m.group(1) in words
+    return m is not None and m.group(1) in words
 
 
 def split_sentences(paragraph: str) -> list[str]:

@@ -72,8 +72,9 @@ def read_article(data: bytes) -> ParsedArticle:
     return parse_article(text)
 
 
-def parse_article(text: str) -> ParsedArticle:
-    """Parse article text: the first line is the title, then the paragraphs."""
+def _checked(text: str) -> str:
+    """The text with its line ends as LF, no byte-order mark, stripped; or why it
+    cannot be an article."""
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise ArticleInputError(_TOO_BIG)
     bad = next((c for c in text if c == "\x00" or "\ud800" <= c <= "\udfff"), None)
@@ -93,14 +94,11 @@ def parse_article(text: str) -> ParsedArticle:
             "The article is empty: put the title on the first line, a blank line, "
             "then the paragraphs."
         )
-    first, _, rest = text.partition("\n")
-    title = _fold(first)
-    if len(title) > MAX_TITLE or not rest.strip():
-        raise ArticleInputError(
-            "No title line: put the headline alone on the first line, then a blank line, "
-            "then the article's paragraphs."
-        )
-    rest = rest.strip("\n")
+    return text
+
+
+def _paragraphs(title: str, rest: str) -> list[tuple[Sentence, ...]]:
+    """The title as paragraph 0, then the body's paragraphs split into sentences."""
     # a paste with single line breaks and no blank line: one paragraph a line
     blocks = _BLANK.split(rest) if _BLANK.search(rest) else rest.split("\n")
     paragraphs: list[tuple[Sentence, ...]] = [(Sentence("p0-s1", 0, 1, title),)]
@@ -117,6 +115,20 @@ def parse_article(text: str) -> ParsedArticle:
         paragraphs.append(
             tuple(Sentence(f"p{p}-s{i}", p, i, s) for i, s in enumerate(split_sentences(block), 1))
         )
+    return paragraphs
+
+
+def parse_article(text: str) -> ParsedArticle:
+    """Parse article text: the first line is the title, then the paragraphs."""
+    text = _checked(text)
+    first, _, rest = text.partition("\n")
+    title = _fold(first)
+    if len(title) > MAX_TITLE or not rest.strip():
+        raise ArticleInputError(
+            "No title line: put the headline alone on the first line, then a blank line, "
+            "then the article's paragraphs."
+        )
+    paragraphs = _paragraphs(title, rest.strip("\n"))
     if len(paragraphs) == 1:
         raise ArticleInputError("The article has a title but no paragraphs after it.")
     if not any(c.isalpha() for c in text):

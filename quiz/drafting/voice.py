@@ -168,31 +168,44 @@ def attribution(text: str) -> tuple[str, str] | None:
     before it back to the clause boundary, or just after it ("said Dr. Lopez")."""
     if _NEGATED.search(text):
         text = _NEGATED.sub("", text)
-    quoted = _QUOTE.search(text)
     outside = _QUOTE.sub(lambda m: " " * len(m.group(0)), text)
     verb = _SPEECH_VERBS_ONLY.search(outside) or _ATTR_PHRASE.search(outside)
-    colon = _COLON_NAME.match(text)
     if not verb:
-        if colon:
-            return ("named", colon.group(0).strip())
-        if quoted:
-            name = _named_in(outside.replace("  ", " "), initial_ok=True)
-            if name:
-                return ("named", f"{name} is quoted")
-            return ("vague", "a quotation credited to no one named")
-        return None
+        return _without_verb(text, outside)
     m = re.search(r"\baccording to\s+(.{0,60})", text, re.I)
     if m:
-        target = m.group(1)
-        if _VAGUE.search(target[:40]) and not _named_in(target[:40], initial_ok=True):
-            return ("vague", f"according to {target[:40].strip()}")
-        if (
-            _named_in(target[:50], initial_ok=True)
-            or _PRONOUN_SOURCE.match(target)
-            or _SPECIFIC_BODIES.search(target[:30])
-        ):
-            return ("named", f"according to {target[:40].strip().rstrip('.')}")
+        return _according_to(m.group(1))
+    return _next_to_verb(text, verb)
+
+
+def _without_verb(text: str, outside: str) -> tuple[str, str] | None:
+    """No verb of saying: a "Name:" opening, or a quotation and who is named by it."""
+    colon = _COLON_NAME.match(text)
+    if colon:
+        return ("named", colon.group(0).strip())
+    if not _QUOTE.search(text):
+        return None
+    name = _named_in(outside.replace("  ", " "), initial_ok=True)
+    if name:
+        return ("named", f"{name} is quoted")
+    return ("vague", "a quotation credited to no one named")
+
+
+def _according_to(target: str) -> tuple[str, str]:
+    """After "according to": named when a name, a pronoun or a specific body follows."""
+    if _VAGUE.search(target[:40]) and not _named_in(target[:40], initial_ok=True):
         return ("vague", f"according to {target[:40].strip()}")
+    if (
+        _named_in(target[:50], initial_ok=True)
+        or _PRONOUN_SOURCE.match(target)
+        or _SPECIFIC_BODIES.search(target[:30])
+    ):
+        return ("named", f"according to {target[:40].strip().rstrip('.')}")
+    return ("vague", f"according to {target[:40].strip()}")
+
+
+def _next_to_verb(text: str, verb: re.Match[str]) -> tuple[str, str]:
+    """The source in the words before the verb (back to the clause) or just after."""
     evidence = verb.group(0)
     subject = _subject_window(text, verb.start())
     after = text[verb.end() : verb.end() + 70]

@@ -11,6 +11,8 @@ by what they are for, each module for the part of the drafter that reads it:
 - ``quantities``: ``CHANGE_VERBS``, ``TIME_UNITS``, ``MONTHS``,
   ``MONTH_ABBREVIATIONS`` (``claims``, ``split``).
 - ``sources``: ``POPULATION_NOUNS``, ``NOT_NAMES`` (``checks``, ``voice``).
+- ``stopwords``: ``STOP_WORDS``, too common to say what a sentence is about
+  (``checks``).
 
 Every name is also here (``lexicon.LOADED``), with ``word_regex``, which turns a
 list of plain words into one regular expression. The modules import only the
@@ -25,6 +27,7 @@ from quiz.drafting.lexicon.attribution import ATTRIBUTION_PHRASES, ATTRIBUTION_V
 from quiz.drafting.lexicon.loaded import LOADED
 from quiz.drafting.lexicon.quantities import CHANGE_VERBS, MONTH_ABBREVIATIONS, MONTHS, TIME_UNITS
 from quiz.drafting.lexicon.sources import NOT_NAMES, POPULATION_NOUNS
+from quiz.drafting.lexicon.stopwords import STOP_WORDS
 from quiz.drafting.lexicon.voices import ANALYSIS, BACKGROUND, PRESCRIPTIVE
 
 __all__ = [
@@ -39,6 +42,7 @@ __all__ = [
     "NOT_NAMES",
     "POPULATION_NOUNS",
     "PRESCRIPTIVE",
+    "STOP_WORDS",
     "TIME_UNITS",
     "VAGUE_SOURCES",
     "word_regex",
