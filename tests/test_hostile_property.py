@@ -20,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quiz.classes import roster as classes
 from quiz.domain.banks import parse_bank, parse_bank_data
@@ -180,9 +180,19 @@ def test_answering_a_typed_question(app: Flask, kind: str, answer: str) -> None:
         client, f"/attempts/{attempt_id}/q/{n}", {"csrf_token": csrf(html), field: answer}
     )
     refused_beside_a_field(response)
+    with session_scope(app) as s:
+        kept = s.scalar(
+            select(func.count())
+            .select_from(m.Answer)
+            .join(m.AttemptSlot, m.Answer.slot_id == m.AttemptSlot.id)
+            .where(m.AttemptSlot.attempt_id == attempt_id, m.AttemptSlot.position == n)
+        )
     if response.status_code in (302, 303):
+        assert kept == 1  # stored
         page = client.get(response.headers["Location"])
         assert page.status_code < 500
+    else:
+        assert response.status_code == 422 and kept == 0  # or refused, nothing kept
 
 
 # -- teachers ------------------------------------------------------------------------------
@@ -264,7 +274,10 @@ def test_pasting_a_roster(app: Flask, text: str) -> None:
         return
     shown = response.get_data(as_text=True)
     names = [unescape(n) for n in re.findall(r'type="hidden" name="name" value="([^"]*)"', shown)]
-    assert names == classes.parse_pasted_roster(received(text)).names
+    # As the form documents: one name a line (any line break), blank lines skipped,
+    # spaces folded, a leading byte-order mark dropped.
+    lines = received(text).lstrip("\ufeff").splitlines()
+    assert names == [squash(line) for line in lines if line.strip()]
     added = client.post(
         f"/teacher/classes/{class_id}/roster",
         data={"csrf_token": csrf(shown), "step": "confirm", "name": names},
@@ -362,6 +375,9 @@ def test_writing_a_question(app: Flask, field: str, value: str) -> None:
     response = post_raw(client, url, {"csrf_token": token, **SINGLE_FORM, field: value})
     refused_beside_a_field(response)
     assert response.status_code in (303, 422)
+    with session_scope(app) as s:
+        keys = s.scalars(select(m.Question.key).where(m.Question.bank_id == bank_id)).all()
+    assert len(keys) == (1 if response.status_code == 303 else 0), keys
 
 
 @PROPERTY
@@ -369,9 +385,13 @@ def test_writing_a_question(app: Flask, field: str, value: str) -> None:
 @given(data=st.binary(max_size=300) | HOSTILE.map(lambda v: v.encode("utf-8", "surrogatepass")))
 def test_uploading_a_bank_file(app: Flask, data: bytes) -> None:
     client = teacher_client(app)
+    with session_scope(app) as s:
+        before = s.scalar(select(func.count()).select_from(m.Bank))
     response = _upload(client, "/teacher/banks/upload", data, "b.yaml", "/teacher/banks/")
     refused_beside_a_field(response)
     assert response.status_code == 422
+    with session_scope(app) as s:  # no bank was made of it
+        assert s.scalar(select(func.count()).select_from(m.Bank)) == before
 
 
 # -- the bank parser -----------------------------------------------------------------------
