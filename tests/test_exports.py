@@ -159,11 +159,13 @@ def test_grades_csv_cells_match_the_database(app: Flask) -> None:
          "submitted", 2, "0.0", "3.0", "0.0", started[("A3", "Émile", 1)],
          submitted[("A3", "Émile", 2)], "0.0", "0.0", "0.0", "", ""],
     ]  # fmt: skip
-    expected = [[str(cell) for cell in row] for row in fixed]
-    assert [row[: len(expected[0])] for row in body] == expected
+    named = records(text)
+    columns = [*GRADES_COLUMNS, *(f"skill_{k}_percent" for k in ALL_SKILLS)]
+    expected = [dict(zip(columns, (str(cell) for cell in row), strict=True)) for row in fixed]
+    assert [{c: r[c] for c in columns} for r in named] == expected
     # Discernment (issue #22): this bank marks no judgement, so a submitted student
     # has counts of 0 and no d' or c; one who submitted nothing has empty cells.
-    tails = [row[len(expected[0]) : len(expected[0]) + 8] for row in body]
+    tails = [[r[c] for c in DISCERNMENT_COLUMNS[:8]] for r in named]
     assert tails[0] == ["0", "0", "0", "0", "", "", "0", "0"]
     assert tails[1] == tails[2] == [""] * 8
     # RFC 4180 quoting of a name with a comma and quotes, times to the second in UTC.
@@ -251,13 +253,11 @@ def test_responses_csv_cells_match_the_database(app: Flask) -> None:
 
     assert text.startswith("\ufeff")
     assert "\n" not in text.replace("\r\n", "")
-    rows = parse(text)
-    assert rows[0] == list(RESPONSES_COLUMNS)
-    body = rows[1:]
-    assert body == expected
-    assert len(body) == n_answers < n_slots  # unanswered questions have no row
-
+    assert parse(text)[0] == list(RESPONSES_COLUMNS)  # the header: names in order
     named = records(text)
+    assert named == [dict(zip(RESPONSES_COLUMNS, row, strict=True)) for row in expected]
+    assert len(named) == n_answers < n_slots  # unanswered questions have no row
+
     first = named[0]  # Ada, A1, attempt 1, position 1: the misconception option
     assert (first["student_name"], first["attempt_number"], first["position"]) == ("Ada", "1", "1")
     assert (first["question_id"], first["skill"], first["type"]) == (
