@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -248,7 +249,7 @@ def _apply(ann: Annotation, form: ReviewForm) -> bool:
 
 
 @bp.post("/draft/create")
-def draft_create() -> Response | tuple[str, int]:
+def draft_create() -> ResponseReturnValue:
     """Step 3: the draft bank, from the article and the teacher's labels."""
     form = ReviewForm()
     text = form.article.data or ""

@@ -7,6 +7,7 @@ and a file with any problem changes nothing."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField
 from werkzeug.utils import secure_filename
 from wtforms import BooleanField, RadioField
@@ -50,7 +51,7 @@ def _import(form: ImportForm) -> Imported | None:
 
 
 @bp.route("/import", methods=["GET", "POST"])
-def import_bank() -> Response | tuple[str, int]:
+def import_bank() -> ResponseReturnValue:
     form = ImportForm()
     if not form.is_submitted():
         return render_template("authoring/import.html", form=form, result=None), 200
