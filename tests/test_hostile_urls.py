@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -91,7 +92,7 @@ def _word_for(rule: Rule, name: str, world: World) -> str:
 
 def _urls(rule: Rule, world: World) -> list[tuple[str, bool]]:
     """(url, uses the owner's real ids) for each way of filling ``rule``."""
-    converters = rule._converters  # noqa: SLF001 (werkzeug keeps them here)
+    converters = rule._converters  # werkzeug keeps them here
     ints = [n for n, c in converters.items() if isinstance(c, IntegerConverter)]
     base: dict[str, str] = {}
     for name in rule.arguments:
@@ -180,9 +181,15 @@ def test_ids_out_of_range_are_a_plain_404(app: Flask) -> None:
 def test_the_bank_download_names_its_charset(app: Flask) -> None:
     with session_scope(app) as s:
         gen_teacher(s)
-        bank_id = shipped_bank(s).id
+        bank = shipped_bank(s)
+        bank_id = bank.id
+        questions = len([q for q in bank.questions if not q.retired])
     client = app.test_client()
     assert login(client).status_code in (302, 303)
     response = client.get(f"/teacher/banks/{bank_id}/download.yaml")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/yaml; charset=utf-8"
+    # and the file is the bank, its curly quotes intact in UTF-8
+    downloaded = yaml.safe_load(response.get_data().decode("utf-8"))
+    assert downloaded["title"] == "Reading a “500% rise” headline"
+    assert len(downloaded["questions"]) == questions > 0
