@@ -15,15 +15,16 @@ import argparse
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, emit, machine  # noqa: F401  (checks the modules, sets sys.path)
+from _common import ROOT, emit, machine  # first: checks the modules, sets sys.path
 from yaml import safe_load
 
-from quiz.drafting import annotate, parse_article  # noqa: E402
-from quiz.drafting.bankdraft import draft_bank_yaml  # noqa: E402
-from quiz.drafting.checks import CHECKS  # noqa: E402
+from quiz.drafting import annotate, parse_article
+from quiz.drafting.bankdraft import draft_bank_yaml
+from quiz.drafting.checks import CHECKS
 
 JSON_CHECK = {
     "baseline": "baseline_given",
@@ -55,67 +56,85 @@ def _span(sentence: str, part: str) -> tuple[int, int]:
     return at, at + len(part)
 
 
-def score(articles: list[dict[str, Any]]) -> dict[str, Any]:
-    split_hit = split_total = 0
-    claim_tp = claim_fp = claim_fn = kind_ok = 0
-    check_ok = dict.fromkeys(CHECKS, 0)
-    check_n = 0
-    control_false_missing = 0
-    voice_pairs: list[tuple[str, str]] = []
-    lw_tp = lw_fp = lw_fn = 0
-    per_article = []
-    for art in articles:
-        ann = annotate(parse_article(art["text"]))
-        js = ann.to_json()
+def _overlapping(gc: dict[str, Any], sentence: str, unmatched: list[dict[str, Any]]) -> Any:
+    """The first predicted claim in the gold claim's sentence whose span overlaps it."""
+    g0, g1 = _span(sentence, gc["span"])
+    for pc in unmatched:
+        if pc["sentence_id"] != gc["sentence"]:
+            continue
+        at = sentence.find(pc["text_span"])
+        if at >= 0 and at < g1 and g0 < at + len(pc["text_span"]):
+            return pc
+    return None
+
+
+def _f1(p: float, r: float) -> float:
+    return round(2 * p * r / (p + r), 4) if p + r else 0.0
+
+
+@dataclass
+class _Tally:
+    """The counts over the articles scored so far."""
+
+    split_hit: int = 0
+    split_total: int = 0
+    claim_tp: int = 0
+    claim_fp: int = 0
+    claim_fn: int = 0
+    kind_ok: int = 0
+    check_ok: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHECKS, 0))
+    check_n: int = 0
+    control_false_missing: int = 0
+    voice_pairs: list[tuple[str, str]] = field(default_factory=list)
+    lw_tp: int = 0
+    lw_fp: int = 0
+    lw_fn: int = 0
+    per_article: list[dict[str, Any]] = field(default_factory=list)
+
+    def sentences(self, art: dict[str, Any], js: dict[str, Any]) -> None:
+        """The split, each sentence's voice and its loaded words."""
         predicted = {s["id"]: s for s in js["sentences"]}
         gold = art["sentences"]
         # split: a gold sentence counts when one predicted sentence has exactly its text
         texts = {s["text"] for s in js["sentences"]}
-        split_hit += sum(1 for g in gold.values() if g["text"] in texts)
-        split_total += max(len(gold), len(js["sentences"]))
+        self.split_hit += sum(1 for g in gold.values() if g["text"] in texts)
+        self.split_total += max(len(gold), len(js["sentences"]))
         for sid, g in gold.items():
             p = predicted.get(sid)
             if p is None or p["text"] != g["text"]:
-                voice_pairs.append((g["voice"], "(missplit)"))
-                lw_fn += len(g["loaded"])
+                self.voice_pairs.append((g["voice"], "(missplit)"))
+                self.lw_fn += len(g["loaded"])
                 continue
-            voice_pairs.append((g["voice"], p["voice"]))
+            self.voice_pairs.append((g["voice"], p["voice"]))
             gl = [w.lower() for w in g["loaded"]]
             pl = [w.lower() for w in p["loaded_words"]]
             matched = {w for w in gl if any(w in q or q in w for q in pl)}
-            lw_tp += len(matched)
-            lw_fn += len(gl) - len(matched)
-            lw_fp += sum(1 for q in pl if not any(w in q or q in w for w in gl))
-        # claims: the same sentence and overlapping spans, one to one
+            self.lw_tp += len(matched)
+            self.lw_fn += len(gl) - len(matched)
+            self.lw_fp += sum(1 for q in pl if not any(w in q or q in w for w in gl))
+
+    def claims(self, art: dict[str, Any], js: dict[str, Any]) -> None:
+        """Claims matched in the same sentence by overlapping spans, one to one; the
+        kind and the five checks of each matched claim."""
         unmatched = list(js["claims"])
         a_tp = a_fn = 0
         for gc in art["claims"]:
-            sentence = gold[gc["sentence"]]["text"]
-            g0, g1 = _span(sentence, gc["span"])
-            hit = None
-            for pc in unmatched:
-                if pc["sentence_id"] != gc["sentence"]:
-                    continue
-                at = sentence.find(pc["text_span"])
-                if at >= 0 and at < g1 and g0 < at + len(pc["text_span"]):
-                    hit = pc
-                    break
+            hit = _overlapping(gc, art["sentences"][gc["sentence"]]["text"], unmatched)
             if hit is None:
-                claim_fn += 1
+                self.claim_fn += 1
                 a_fn += 1
                 continue
             unmatched.remove(hit)
-            claim_tp += 1
+            self.claim_tp += 1
             a_tp += 1
-            kind_ok += hit["kind"] == gc["kind"]
-            check_n += 1
+            self.kind_ok += hit["kind"] == gc["kind"]
+            self.check_n += 1
             for c in CHECKS:
-                ok = hit[JSON_CHECK[c]] == gc[c]
-                check_ok[c] += ok
+                self.check_ok[c] += hit[JSON_CHECK[c]] == gc[c]
                 if art["name"].startswith("control") and gc[c] and not hit[JSON_CHECK[c]]:
-                    control_false_missing += 1
-        claim_fp += len(unmatched)
-        per_article.append(
+                    self.control_false_missing += 1
+        self.claim_fp += len(unmatched)
+        self.per_article.append(
             {
                 "article": art["name"],
                 "claims_matched": a_tp,
@@ -123,37 +142,60 @@ def score(articles: list[dict[str, Any]]) -> dict[str, Any]:
                 "claims_extra": [(c["sentence_id"], c["text_span"]) for c in unmatched],
             }
         )
-    precision = claim_tp / (claim_tp + claim_fp) if claim_tp + claim_fp else 0.0
-    recall = claim_tp / (claim_tp + claim_fn) if claim_tp + claim_fn else 0.0
-    labels = sorted({g for g, _ in voice_pairs})
-    f1s = []
-    for label in labels:
-        tp = sum(1 for g, p in voice_pairs if g == label and p == label)
-        fp = sum(1 for g, p in voice_pairs if g != label and p == label)
-        fn = sum(1 for g, p in voice_pairs if g == label and p != label)
-        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    lw_p = lw_tp / (lw_tp + lw_fp) if lw_tp + lw_fp else 0.0
-    lw_r = lw_tp / (lw_tp + lw_fn) if lw_tp + lw_fn else 0.0
+
+    def voice_f1s(self) -> tuple[list[str], list[float]]:
+        labels = sorted({g for g, _ in self.voice_pairs})
+        f1s = []
+        for label in labels:
+            tp = sum(1 for g, p in self.voice_pairs if g == label and p == label)
+            fp = sum(1 for g, p in self.voice_pairs if g != label and p == label)
+            fn = sum(1 for g, p in self.voice_pairs if g == label and p != label)
+            f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+        return labels, f1s
+
+    def claim_figures(self) -> dict[str, Any]:
+        tp, fp, fn = self.claim_tp, self.claim_fp, self.claim_fn
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        n = self.check_n
+        return {
+            "claims_gold": tp + fn,
+            "claim_precision": round(precision, 4),
+            "claim_recall": round(recall, 4),
+            "claim_f1": _f1(precision, recall),
+            "kind_accuracy": round(self.kind_ok / tp, 4) if tp else 0.0,
+            "check_accuracy": {c: round(self.check_ok[c] / n, 4) if n else 0.0 for c in CHECKS},
+            "control_false_missing": self.control_false_missing,
+        }
+
+    def voice_figures(self) -> dict[str, Any]:
+        labels, f1s = self.voice_f1s()
+        pairs = self.voice_pairs
+        lw_p = self.lw_tp / (self.lw_tp + self.lw_fp) if self.lw_tp + self.lw_fp else 0.0
+        lw_r = self.lw_tp / (self.lw_tp + self.lw_fn) if self.lw_tp + self.lw_fn else 0.0
+        return {
+            "voice_macro_f1": round(statistics.fmean(f1s), 4) if f1s else 0.0,
+            "voice_accuracy": round(sum(g == p for g, p in pairs) / len(pairs), 4),
+            "voice_labels": {lab: round(f, 3) for lab, f in zip(labels, f1s, strict=True)},
+            "loaded_precision": round(lw_p, 4),
+            "loaded_recall": round(lw_r, 4),
+            "loaded_f1": _f1(lw_p, lw_r),
+        }
+
+
+def score(articles: list[dict[str, Any]]) -> dict[str, Any]:
+    tally = _Tally()
+    for art in articles:
+        js = annotate(parse_article(art["text"])).to_json()
+        tally.sentences(art, js)
+        tally.claims(art, js)
     return {
         "articles": len(articles),
-        "sentences": split_total,
-        "split_accuracy": round(split_hit / split_total, 4),
-        "claims_gold": claim_tp + claim_fn,
-        "claim_precision": round(precision, 4),
-        "claim_recall": round(recall, 4),
-        "claim_f1": round(2 * precision * recall / (precision + recall), 4)
-        if precision + recall
-        else 0.0,
-        "kind_accuracy": round(kind_ok / claim_tp, 4) if claim_tp else 0.0,
-        "check_accuracy": {c: round(check_ok[c] / check_n, 4) if check_n else 0.0 for c in CHECKS},
-        "control_false_missing": control_false_missing,
-        "voice_macro_f1": round(statistics.fmean(f1s), 4) if f1s else 0.0,
-        "voice_accuracy": round(sum(g == p for g, p in voice_pairs) / len(voice_pairs), 4),
-        "voice_labels": {lab: round(f, 3) for lab, f in zip(labels, f1s, strict=True)},
-        "loaded_precision": round(lw_p, 4),
-        "loaded_recall": round(lw_r, 4),
-        "loaded_f1": round(2 * lw_p * lw_r / (lw_p + lw_r), 4) if lw_p + lw_r else 0.0,
-        "per_article": per_article,
+        "sentences": tally.split_total,
+        "split_accuracy": round(tally.split_hit / tally.split_total, 4),
+        **tally.claim_figures(),
+        **tally.voice_figures(),
+        "per_article": tally.per_article,
     }
 
 
