@@ -8,9 +8,10 @@ import pytest
 import yaml
 
 from quiz.authoring.dump import document, dump_yaml
-from quiz.domain.bankcheck import MAX_ANSWER_ITEMS, MAX_CHECKS, run_checks
+from quiz.domain.bankcheck import MAX_CHECKS, run_checks
 from quiz.domain.banklint import failed_checks, lint
 from quiz.domain.banks import parse_bank
+from quiz.domain.checkanswers import MAX_ANSWER_ITEMS
 from tests.bank_check_data import load, loaded, question, with_checks
 
 
