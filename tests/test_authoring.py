@@ -355,7 +355,10 @@ def test_a_shipped_bank_is_read_only_and_can_be_copied(app, client):
         assert copied.slug.startswith(f"t{copied.owner_id}-")
     assert bank_specs(app, copy_id) == before and len(before) == n_questions
     assert bank_specs(app, shipped_id) == before
-    assert client.get(f"/teacher/banks/{copy_id}/questions/{key}/edit").status_code == 200
+    edit = client.get(f"/teacher/banks/{copy_id}/questions/{key}/edit")
+    assert edit.status_code == 200  # the copy is the teacher's own: its editor opens
+    prompt = next(s["prompt"] for s in before if s["id"] == key)
+    assert f"Edit question <code>{key}</code>" in text_of(edit) and prompt in text_of(edit)
 
 
 # -- who may do what -----------------------------------------------------------------------------

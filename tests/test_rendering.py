@@ -29,7 +29,9 @@ def test_display_name_is_escaped_everywhere(client):
     attempt_id = start_practice(client, '<script>alert("x")</script>')
     home = client.get("/").get_data(as_text=True)
     assert "<script>alert" not in home and "&lt;script&gt;" in home
-    assert client.get(f"/attempts/{attempt_id}/q/1").status_code == 200
+    question = client.get(f"/attempts/{attempt_id}/q/1")
+    assert question.status_code == 200
+    assert "<script>alert" not in question.get_data(as_text=True)
 
 
 def test_security_headers(client):
