@@ -17,6 +17,17 @@ def fill_answer(page: Any, form: dict[str, list[str]]) -> None:
                 page.locator(f"[name='{name}']").fill(value)
 
 
+def assert_answer_shown(page: Any, form: dict[str, list[str]]) -> None:
+    """The page shows ``form`` as the answer: its boxes ticked, its text in the fields."""
+    for name, values in form.items():
+        for value in values:
+            box = page.locator(f"input[name='{name}'][value='{value}']")
+            if box.count():
+                assert box.first.is_checked(), (name, value)
+            else:
+                assert page.locator(f"[name='{name}']").first.input_value() == value, name
+
+
 def log_in_teacher(page: Any, base: str, email: str, password: str) -> None:
     """Log in at /teacher/login and wait for the dashboard."""
     page.goto(base + "/teacher/login")

@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
         pytest.skip(f"{SKIP_BROWSER}: {CHROMIUM} not found (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -42,13 +42,13 @@ def browser():  # noqa: ANN201
 
 
 class LiveServer:
-    def __init__(self, url: str, app) -> None:  # noqa: ANN001
+    def __init__(self, url: str, app) -> None:
         self.url = url
         self.app = app
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, shipped_banks) -> Iterator[LiveServer]:  # noqa: ANN001
+def live_server(tmp_path: Path, shipped_banks) -> Iterator[LiveServer]:
     """The app on SQLite, served over real HTTP on a free loopback port."""
     from sqlalchemy import create_engine
 
@@ -72,12 +72,12 @@ def live_server(tmp_path: Path, shipped_banks) -> Iterator[LiveServer]:  # noqa:
 
 
 @pytest.fixture
-def shot(request: pytest.FixtureRequest):  # noqa: ANN201
+def shot(request: pytest.FixtureRequest):
     """Save a full-page screenshot as a test artefact: shot(page, "name")."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     prefix = request.node.name.replace("/", "_")
 
-    def take(page, name: str) -> Path:  # noqa: ANN001
+    def take(page, name: str) -> Path:
         path = ARTIFACTS / f"{prefix}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path

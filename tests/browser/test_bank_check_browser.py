@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def audit(shot) -> Audit:  # noqa: ANN001
+def audit(shot) -> Audit:
     return Audit(shot)
 
 

@@ -19,10 +19,11 @@ from tests.browser.actions import fill_answer
 pytestmark = pytest.mark.browser
 
 
-def _csv(download) -> list[list[str]]:
+def _csv(download) -> list[dict[str, str]]:
+    """The rows of a downloaded CSV file, read by header."""
     raw = Path(download.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
-    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
 
 
 def test_teacher_runs_a_class_and_sees_results(browser, live_server, shot):
@@ -115,20 +116,21 @@ def test_teacher_runs_a_class_and_sees_results(browser, live_server, shot):
 
     with page.expect_download() as grades:
         page.get_by_role("link", name="Download grades (CSV)").click()
-    rows = _csv(grades.value)
-    header, first = rows[0], rows[1]
-    assert header[:4] == ["class", "class_code", "student_id", "student_name"]
-    assert first[header.index("student_name")] == '\'=HYPERLINK("x")'
-    assert first[header.index("status")] == "submitted"
+    (first,) = _csv(grades.value)  # one student
+    assert list(first)[:4] == ["class", "class_code", "student_id", "student_name"]
+    assert first["class"] == "9B <Media>" and first["class_code"] == code.replace("-", "")
+    assert first["student_name"] == '\'=HYPERLINK("x")'
+    assert first["status"] == "submitted"
     total = sum(q.points for _p, _s, q in slots)
-    assert float(first[header.index("max_score")]) == total
-    assert float(first[header.index("score")]) == total - slots[-1][2].points
+    assert float(first["max_score"]) == total
+    assert float(first["score"]) == total - slots[-1][2].points
 
     with page.expect_download() as responses:
         page.get_by_role("link", name="Download responses (CSV)").click()
     rows = _csv(responses.value)
-    assert len(rows) - 1 == len(slots) - 1
-    assert {r[rows[0].index("skill")] for r in rows[1:]} == {"percent"}
+    assert len(rows) == len(slots) - 1  # the last question was left unanswered
+    assert {r["skill"] for r in rows} == {"percent"}
+    assert {int(r["position"]) for r in rows} == {p for p, _s, _q in slots[:-1]}
     teacher.close()
     student.close()
 
@@ -153,20 +155,20 @@ class Clicks:
     def __init__(self) -> None:
         self.log: list[str] = []
 
-    def __call__(self, locator, what: str) -> None:  # noqa: ANN001
+    def __call__(self, locator, what: str) -> None:
         locator.click()
         self.log.append(what)
 
-    def select(self, locator, label: str, what: str) -> None:  # noqa: ANN001
+    def select(self, locator, label: str, what: str) -> None:
         locator.select_option(label=label)
         self.log.append(what)
 
 
-def _first_link(page, pattern: str):  # noqa: ANN001, ANN202
+def _first_link(page, pattern: str):
     return page.get_by_role("link", name=re.compile(pattern, re.I)).first
 
 
-def _write_question(page, click: Clicks, prompt: str, options: list[str], last: bool) -> None:  # noqa: ANN001
+def _write_question(page, click: Clicks, prompt: str, options: list[str], last: bool) -> None:
     """Stem, two options and the right one; whatever the page then asks for is filled in
     (each rejected save counts as a click)."""
     page.get_by_label(re.compile(r"^Prompt")).fill(prompt)
