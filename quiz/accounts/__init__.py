@@ -1,4 +1,14 @@
-"""Teachers' accounts: sign-up, log in, log out, and the guard for teacher pages."""
+"""Teachers' accounts: sign-up, log in, log out, and the guard for teacher pages.
+
+- ``teachers``: accounts as data (create, authenticate, new password, end sessions);
+- ``sessions``: a teacher's session and ``teacher_required``;
+- ``blueprint``, ``login`` (log in and out), ``account`` (sign up, the account page),
+  ``views`` (registers the pages; the names others import);
+- ``forms``, ``commands`` (the CLI's ``create-teacher`` and ``set-password``).
+
+May import Flask, ``quiz.store`` and ``quiz.web`` (forms base, time display); nothing
+here imports the other blueprints.
+"""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from quiz.accounts.forms import PASSWORD_MAX, PASSWORD_MIN, looks_like_email, normalise_email
-from quiz.accounts.views import EmailTaken, create_teacher, find_teacher, set_password
+from quiz.accounts.teachers import EmailTaken, create_teacher, find_teacher, set_password
 from quiz.store.db import session_scope
 from quiz.web.clidb import needs_database
 
