@@ -34,7 +34,7 @@ are sound (over-acceptance, never below 0).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
@@ -203,36 +203,57 @@ def judgements(question: Question, response: Mapping[str, Any] | None) -> list[J
     unmarked one). The rules are those of question_banks/README.md, "Judgements"."""
     if not response or not is_judgement(question):
         return []
-    skill = question.skill
-    kind = question.type
-    out: list[Judgement] = []
-    if kind == "classify":
-        sound = set(question.sound_categories)  # type: ignore[attr-defined]
-        labels = response.get("labels") or {}
-        for s in question.sentences:  # type: ignore[attr-defined]
-            label = labels.get(s.sentence)
-            if not label:
-                continue  # left unlabelled: no verdict
+    judge = _BY_TYPE.get(question.type)
+    return judge(question, response, question.skill) if judge is not None else []
+
+
+# Each reads a question of its type (its sentences, options, ...), hence ``Any``.
+
+
+def _classify(question: Any, response: Mapping[str, Any], skill: str) -> list[Judgement]:
+    sound = set(question.sound_categories)
+    labels = response.get("labels") or {}
+    out = []
+    for s in question.sentences:
+        label = labels.get(s.sentence)
+        if label:  # left unlabelled: no verdict
             out.append(Judgement(s.category not in sound, label not in sound, skill, s.sentence))
-    elif kind == "highlight":
-        chosen = set(response.get("sentences") or ())
-        keyed = {s.sentence for s in question.sentences}  # type: ignore[attr-defined]
-        for sid in question.selectable:  # type: ignore[attr-defined]
-            out.append(Judgement(sid in keyed, sid in chosen, skill, sid))
-    elif kind == "single":
-        choice = response.get("choice")
-        for o in question.options:  # type: ignore[attr-defined]
-            if o.id == choice and o.judgement:
-                out.append(Judgement(_option_flawed(o), o.judgement == "flawed", skill, o.id))
-    elif kind == "multiple":
-        chosen = set(response.get("choices") or ())
-        for o in question.options:  # type: ignore[attr-defined]
-            if not o.judgement:
-                continue
-            says_flawed = o.judgement == "flawed"
-            said = says_flawed if o.id in chosen else not says_flawed
-            out.append(Judgement(_option_flawed(o), said, skill, o.id))
     return out
+
+
+def _highlight(question: Any, response: Mapping[str, Any], skill: str) -> list[Judgement]:
+    chosen = set(response.get("sentences") or ())
+    keyed = {s.sentence for s in question.sentences}
+    return [Judgement(sid in keyed, sid in chosen, skill, sid) for sid in question.selectable]
+
+
+def _single(question: Any, response: Mapping[str, Any], skill: str) -> list[Judgement]:
+    choice = response.get("choice")
+    return [
+        Judgement(_option_flawed(o), o.judgement == "flawed", skill, o.id)
+        for o in question.options
+        if o.id == choice and o.judgement
+    ]
+
+
+def _multiple(question: Any, response: Mapping[str, Any], skill: str) -> list[Judgement]:
+    chosen = set(response.get("choices") or ())
+    out = []
+    for o in question.options:
+        if not o.judgement:
+            continue
+        says_flawed = o.judgement == "flawed"
+        said = says_flawed if o.id in chosen else not says_flawed
+        out.append(Judgement(_option_flawed(o), said, skill, o.id))
+    return out
+
+
+_BY_TYPE: dict[str, Callable[[Any, Mapping[str, Any], str], list[Judgement]]] = {
+    "classify": _classify,
+    "highlight": _highlight,
+    "single": _single,
+    "multiple": _multiple,
+}
 
 
 def _option_flawed(option: Any) -> bool:

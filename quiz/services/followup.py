@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -89,21 +90,28 @@ def shown_misconceptions(attempt: m.Attempt) -> dict[str, int]:
     return shown
 
 
+def _candidates(session: Session, bank: m.Bank) -> tuple[list[m.Question], list[Candidate]]:
+    """The bank's live questions that have a version, and each as a ``Candidate``."""
+    from quiz import services
+    from quiz.reports.judgements import tagged_misconceptions
+
+    live, candidates = [], []
+    for q in services.live_questions(session, bank):
+        version = q.current_version
+        if version is None:
+            continue
+        probes = frozenset(tagged_misconceptions(services.question_of(version)))
+        live.append(q)
+        candidates.append(Candidate(q.key, version.skill, probes))
+    return live, candidates
+
+
 def for_attempt(session: Session, attempt: m.Attempt, size: int = SIZE) -> list[m.Question]:
     """The bank's live questions of the follow-up set for a submitted attempt, in the
     order chosen; empty when the attempt revealed nothing to practise."""
     from quiz import services
-    from quiz.reports.judgements import tagged_misconceptions
 
-    live = [q for q in services.live_questions(session, attempt.bank) if q.current_version]
-    candidates = [
-        Candidate(
-            q.key,
-            q.current_version.skill,  # type: ignore[union-attr]
-            frozenset(tagged_misconceptions(services.question_of(q.current_version))),  # type: ignore[arg-type]
-        )
-        for q in live
-    ]
+    live, candidates = _candidates(session, attempt.bank)
     percent = {s.key: s.percent for s in services.skill_scores(attempt)}
     answered = {slot.question_version.question.key for slot in attempt.slots}
     keys = choose(candidates, set(shown_misconceptions(attempt)), percent, answered, size)
@@ -114,20 +122,41 @@ def for_attempt(session: Session, attempt: m.Attempt, size: int = SIZE) -> list[
 def probing(session: Session, assignment: m.Assignment, code: str, size: int = SIZE) -> list[str]:
     """The keys of a follow-up set on one misconception for a class: the bank's live
     questions that probe ``code``, those the assignment did not ask first."""
-    from quiz import services
-    from quiz.reports.judgements import tagged_misconceptions
-
-    live = [q for q in services.live_questions(session, assignment.bank) if q.current_version]
-    candidates = [
-        Candidate(
-            q.key,
-            q.current_version.skill,  # type: ignore[union-attr]
-            frozenset(tagged_misconceptions(services.question_of(q.current_version))),  # type: ignore[arg-type]
-        )
-        for q in live
-    ]
+    _live, candidates = _candidates(session, assignment.bank)
     asked = set(session.scalars(_ASKED, {"aid": assignment.id}))
     return [k for k in choose(candidates, {code}, {}, asked, size) if k]
+
+
+def class_follow_up(
+    session: Session,
+    assignment: m.Assignment,
+    title: str,
+    keys: list[str],
+    students: list[int] | None,
+    now: datetime,
+) -> m.Assignment:
+    """A follow-up assignment for the class of ``assignment`` (or, ``students``, some
+    of its students) on the questions ``keys``: open now, no close, as many attempts
+    as wanted, feedback after each answer, options shuffled. Added, not committed."""
+    follow = m.Assignment(
+        klass=assignment.klass,
+        bank_id=assignment.bank_id,
+        title=title[:200],
+        selection="manual",
+        selection_config={
+            "skills": [],
+            "questions": keys,
+            "per_skill": 1,
+            **({"students": students} if students is not None else {}),
+        },
+        opens_at=now,
+        attempts_allowed=0,
+        grading="highest",
+        feedback=m.FEEDBACK_IMMEDIATE,
+        shuffle_options=True,
+    )
+    session.add(follow)
+    return follow
 
 
 _ASKED = (

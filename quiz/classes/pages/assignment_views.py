@@ -240,24 +240,9 @@ def follow_up(assignment_id: int) -> ResponseReturnValue:
         flash(f"No question of the bank probes “{row.text}”: there is nothing to assign.")
         return back
     showed = [s.student.id for s in judged.students if code in s.misconceptions]
-    follow = m.Assignment(
-        klass=a.klass,
-        bank_id=a.bank_id,
-        title=f"Follow-up: {row.text}"[:200],
-        selection="manual",
-        selection_config={
-            "skills": [],
-            "questions": keys,
-            "per_skill": 1,
-            **({"students": showed} if who == "showed" else {}),
-        },
-        opens_at=utcnow(),
-        attempts_allowed=0,
-        grading="highest",
-        feedback=m.FEEDBACK_IMMEDIATE,
-        shuffle_options=True,
-    )
-    db.add(follow)
+    title = f"Follow-up: {row.text}"
+    chosen = showed if who == "showed" else None
+    follow = followup.class_follow_up(db, a, title, keys, chosen, utcnow())
     db.commit()
     whom = plural(len(showed), "student") + " who showed it" if who == "showed" else "the class"
     flash(f"Follow-up assigned to {whom}: {plural(len(keys), 'question')}, open now.")
