@@ -162,6 +162,7 @@ def _submit(page: Page) -> ResponseReturnValue:
     """A submitted editor: a row added, the ticked sentences shown, or a save."""
     editor = page.editor
     form = page_form(editor)()
+    assert isinstance(form, Form)  # and a QuestionForm: what the page sends
     page.set_choices(form)
     form.validate_on_submit()
     if "csrf_token" in form.errors:

@@ -16,7 +16,7 @@ from wtforms import Field, FieldList, FormField, SelectField, StringField, TextA
 from wtforms.validators import Length
 
 from quiz.domain.article import Article
-from quiz.questions.editors.fields import CODES, REQUIRED, RowForm, code_field, options
+from quiz.questions.editors.fields import CODES, REQUIRED, CodeField, RowForm, code_field, options
 from quiz.questions.editors.places import (
     FormData,
     Messages,
@@ -105,7 +105,7 @@ class Editor:
         """The sentences ticked on a submitted page (None: the type has none)."""
         return None
 
-    def code_fields(self, form: QuestionForm) -> Iterator[Field]:
+    def code_fields(self, form: QuestionForm) -> Iterator[CodeField]:
         """Every misconception select of the form."""
         for list_name in (*self.lists, "checks"):
             for row in getattr(form, list_name):

@@ -5,16 +5,19 @@ the CSRF token through ``quiz.web.forms.Form``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import wtforms
 from wtforms import Field, SelectField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields import choices as _choices
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quiz.questions.base import UNSTORABLE
+
+# WTForms 3.3's choice (a (value, label) tuple is deprecated); its stubs predate it.
+SelectChoice: Callable[..., Any] = _choices.__dict__["SelectChoice"]
 
 UNSTORABLE_MESSAGE = (
     "This contains a character that cannot be stored (a NUL byte, often pasted from "
@@ -56,7 +59,7 @@ class RowForm(wtforms.Form):
         pass
 
 
-def options(pairs: Mapping[Any, str] | Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+def options(pairs: Mapping[Any, str] | Iterable[tuple[Any, str]]) -> list[Any]:
     """Choices for a select, radio or checkbox list from (value, label) pairs or a dict."""
     items = pairs.items() if isinstance(pairs, Mapping) else pairs
     return [SelectChoice(value, label) for value, label in items]
