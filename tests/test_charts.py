@@ -7,7 +7,15 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import Markup
 
-from quiz.reports.charts import MAX_LABEL, MIN_FONT, bar_chart, bin_counts, bin_labels, histogram
+from quiz.reports.charts import (
+    MAX_LABEL,
+    MIN_FONT,
+    bar_chart,
+    bin_counts,
+    bin_labels,
+    histogram,
+    histogram_of_counts,
+)
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -76,6 +84,18 @@ def test_histogram_counts_bins_including_100():
     # Across the width in percent: the first bar near the left edge, the last near the right.
     xs = [pct(b.get("x")) for b in bars]
     assert xs == sorted(xs) and xs[0] < 10 and xs[-1] + pct(bars[-1].get("width")) < 100
+
+
+def test_a_histogram_of_counts_binned_once_is_the_same_chart():
+    """The results page bins the scores once (its table under the chart and the
+    chart share the counts): drawing from those counts gives the same SVG."""
+    values = [0, 5, 9.99, 10, 55, 99.9, 100, 100]
+    counts = bin_counts(values)
+    once = histogram_of_counts(counts, title="Scores", id_prefix="scores")
+    assert once == histogram(values, title="Scores", id_prefix="scores")
+    assert counts_shown(parse(once)) == [str(c) for c in counts]
+    with pytest.raises(ValueError):
+        histogram_of_counts([], title="x", id_prefix="h")
 
 
 def test_histogram_other_bins_and_out_of_range():
