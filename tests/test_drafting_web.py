@@ -62,14 +62,14 @@ def fields_of(html: str) -> dict[str, Any]:
     return dict(parser.fields)
 
 
-def author(app, client) -> int:  # noqa: ANN001
+def author(app, client) -> int:
     with session_scope(app) as s:
         teacher_id = gen_teacher(s, "drafter@example.org").id
     assert login(client, "drafter@example.org").status_code in (302, 303)
     return teacher_id
 
 
-def annotate_page(client, text: str, **extra: Any):  # noqa: ANN001, ANN201
+def annotate_page(client, text: str, **extra: Any):
     page = client.get("/teacher/banks/draft").get_data(as_text=True)
     data = {"csrf_token": csrf(page), "text": text, "source": "A test", **extra}
     if "file" in extra:
@@ -77,7 +77,7 @@ def annotate_page(client, text: str, **extra: Any):  # noqa: ANN001, ANN201
     return client.post("/teacher/banks/draft", data=data)
 
 
-def bank_count(app) -> int:  # noqa: ANN001
+def bank_count(app) -> int:
     with session_scope(app) as s:
         return s.scalar(
             select(func.count()).select_from(m.Bank).where(m.Bank.owner_id.is_not(None))
@@ -213,6 +213,7 @@ def test_labels_that_do_not_fit_the_article_are_shown_afresh(app, client) -> Non
     data["sentences-1-voice"] = "no-such-voice"
     response = client.post("/teacher/banks/draft/create", data=data)
     assert response.status_code == 422
+    assert "No bank was made." in unescape(response.get_data(as_text=True))
     assert bank_count(app) == 0
     data["sentences-1-voice"] = "advocacy"
     response = client.post("/teacher/banks/draft/create", data=data)

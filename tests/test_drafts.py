@@ -183,7 +183,10 @@ def test_the_bank_page_marks_drafts_and_publish_clears_them(app, client) -> None
     assert 'class="badge badge-draft">Draft</span>' in editor
     published = text_of(client.get(f"/teacher/banks/{bank_id}/questions/pct-points/edit"))
     assert "badge-draft" not in published
-    assert client.get(f"/teacher/banks/{bank_id}/preview/1").status_code == 200  # a draft
+    preview = client.get(f"/teacher/banks/{bank_id}/preview/1")  # pct-multiplier, a draft
+    assert preview.status_code == 200
+    assert "Preview: question 1 of 42" in text_of(preview)
+    assert "Suppose an agency counted" in text_of(preview)
 
     # no CSRF token: refused, nothing changes
     url = f"/teacher/banks/{bank_id}/questions/pct-multiplier/publish"

@@ -84,12 +84,23 @@ def test_unsupported_questions_need_the_box_ticked(app, client):
     assert refused.status_code == 422 and "u.gift:3: question 'essay'" in text_of(refused)
     accepted = _post(client, text, "u.gift", skip=True)
     assert accepted.status_code == 303
+    page = text_of(client.get(accepted.headers["Location"]))
+    assert "Imported 1 questions" in page
+    assert "u.gift:3: question 'essay': an essay question" in page
+    assert "u.gift:1: question 'desc': a description" in page
 
 
 def test_a_spreadsheet_becomes_a_bank_and_a_bad_one_names_its_row(app, client):
     author(app, client)
     response = _post(client, (DATA / "sheets" / "kahoot.csv").read_bytes(), "k.csv", "sheet")
     assert response.status_code == 303, text_of(response)
+    bank_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    specs = bank_specs(app, bank_id)
+    assert [(q["id"], q["type"]) for q in specs] == [
+        ("row-9", "single"),
+        ("row-10", "multiple"),
+        ("row-11", "single"),
+    ]
     before = counts(app)
     bad = b"Question Text,Question Type,Option 1,Option 2,Correct Answer\nQ?,,a,b,7\n"
     response = _post(client, bad, "w.csv", "sheet")
@@ -105,6 +116,7 @@ def test_hostile_uploads_are_refused_beside_the_form_never_a_500(app, client, ra
     for kind in ("gift", "sheet"):
         response = _post(client, raw, "x.bin", kind)
         assert response.status_code == 422
+        assert "x.bin:" in text_of(response)  # the problem, named with the file, on the page
     assert counts(app) == before
 
 

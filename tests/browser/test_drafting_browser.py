@@ -34,7 +34,7 @@ FRESH = (
 )
 
 
-def _start(browser, live_server, javascript: bool = True):  # noqa: ANN001, ANN202
+def _start(browser, live_server, javascript: bool = True):
     base, app = live_server.url, live_server.app
     with session_scope(app) as s:
         gen_teacher(s, "drafter@school.example")
@@ -49,7 +49,7 @@ def _start(browser, live_server, javascript: bool = True):  # noqa: ANN001, ANN2
     return page, app
 
 
-def test_teacher_drafts_a_bank_from_a_fresh_article(browser, live_server, shot):  # noqa: ANN001
+def test_teacher_drafts_a_bank_from_a_fresh_article(browser, live_server, shot):
     page, app = _start(browser, live_server)
     page.get_by_label(re.compile("^The article")).fill(FRESH)
     page.get_by_label(re.compile("^Source note")).fill("A made-up article for the browser test")
@@ -83,7 +83,7 @@ def test_teacher_drafts_a_bank_from_a_fresh_article(browser, live_server, shot):
         assert bank.title.startswith("Draft:") and len(bank.questions) >= 5
 
 
-def test_bad_input_is_named_beside_the_box_and_kept(browser, live_server, shot):  # noqa: ANN001
+def test_bad_input_is_named_beside_the_box_and_kept(browser, live_server, shot):
     page, _ = _start(browser, live_server)
     page.get_by_label(re.compile("^The article")).fill("Just one line with no title")
     page.get_by_role("button", name="Annotate the article").click()
@@ -94,7 +94,7 @@ def test_bad_input_is_named_beside_the_box_and_kept(browser, live_server, shot):
     shot(page, "bad-input")
 
 
-def test_the_drafter_works_without_javascript(browser, live_server):  # noqa: ANN001
+def test_the_drafter_works_without_javascript(browser, live_server):
     page, app = _start(browser, live_server, javascript=False)
     seed = bench.load(ROOT / "tests" / "data" / "drafting" / "seed-ice.yaml")["text"]
     page.get_by_label(re.compile("^The article")).fill(seed)
@@ -106,7 +106,7 @@ def test_the_drafter_works_without_javascript(browser, live_server):  # noqa: AN
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_the_drafter_pages_pass_axe_and_reflow(browser, live_server, shot, width):  # noqa: ANN001
+def test_the_drafter_pages_pass_axe_and_reflow(browser, live_server, shot, width):
     from tests.browser.test_accessibility import Audit
 
     audit = Audit(shot)

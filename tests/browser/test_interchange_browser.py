@@ -26,7 +26,7 @@ XSD = DATA / "qti" / "xsd" / "qtiv2p1" / "imsqti_v2p1.xsd"
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_import_gift_then_export_qti(browser, live_server, shot, tmp_path, javascript):  # noqa: ANN001
+def test_import_gift_then_export_qti(browser, live_server, shot, tmp_path, javascript):
     base, app = live_server.url, live_server.app
     with session_scope(app) as s:
         gen_teacher(s, "mover@school.example")
@@ -39,7 +39,7 @@ def test_import_gift_then_export_qti(browser, live_server, shot, tmp_path, javas
     page.set_default_timeout(15_000)
     axe = Audit(shot)
 
-    def audit(page, name: str) -> None:  # noqa: ANN001
+    def audit(page, name: str) -> None:
         if javascript:  # axe runs in the page; without JavaScript, a screenshot only
             axe(page, name)
         else:
