@@ -217,7 +217,9 @@ def test_results_page_shows_discernment_and_the_heatmap(app: Flask, client) -> N
     sorted_page = client.get(f"/teacher/assignments/{aid}?heat=most").get_data(as_text=True)
     heat = sorted_page[sorted_page.index('class="data heatmap"') :]
     assert heat.index(">Cy</th>") < heat.index(">Ben</th>") < heat.index(">Ada</th>")
-    assert client.get(f"/teacher/assignments/{aid}?heat=%00<script>").status_code == 200
+    hostile = client.get(f"/teacher/assignments/{aid}?heat=%00<script>").get_data(as_text=True)
+    assert "\x00<script>" not in hostile and "%00" not in hostile  # not echoed
+    assert '<strong aria-current="true">by name</strong>' in hostile  # unknown: by name
 
 
 def test_results_page_without_judgements(app: Flask, client) -> None:
