@@ -1,4 +1,5 @@
-"""Use cases around a class: join codes, students, roster, merge, export, purge.
+"""Use cases around a class: join codes, students, roster, merge, export, purge
+(reading a roster's names from a paste or a file: ``quiz.classes.rosterfile``).
 
 No e-mail address, password or IP address of a student is ever asked for or
 kept: a student is a display name, a class, and a personal re-entry code.
@@ -6,26 +7,28 @@ kept: a student is a display name, a class, and a personal re-entry code.
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from quiz.classes.rosterfile import MAX_NAME as MAX_NAME
+from quiz.classes.rosterfile import MAX_ROSTER as MAX_ROSTER
+from quiz.classes.rosterfile import MAX_ROSTER_BYTES as MAX_ROSTER_BYTES
+from quiz.classes.rosterfile import RosterResult as RosterResult
+from quiz.classes.rosterfile import check_roster_names as check_roster_names
+from quiz.classes.rosterfile import parse_pasted_roster as parse_pasted_roster
+from quiz.classes.rosterfile import parse_roster_csv
 from quiz.store import models as m
 from quiz.store import ratelimit
-from quiz.store.db import utcnow
-from quiz.web.forms import UNSTORABLE
+from quiz.store.db import rowcount, utcnow
 
 # Unambiguous characters: no 0/O, 1/I/L, no U (rude words), no vowels that spell much.
 ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 JOIN_CODE_LENGTH = 8  # 30**8 ≈ 6.6e11 codes
 REENTRY_CODE_LENGTH = 10
-MAX_NAME = 60
 
 
 def new_code(length: int) -> str:
@@ -185,7 +188,7 @@ def merge_students(session: Session, keep: m.Student, other: m.Student) -> int:
             )
         )
         attempt.student_id = keep.id
-        attempt.number = taken + 1
+        attempt.number = (taken or 0) + 1  # COALESCE: never NULL
         session.flush()
         moved += 1
     session.execute(delete(m.Student).where(m.Student.id == other.id))
@@ -197,90 +200,6 @@ def remove_student(session: Session, student: m.Student) -> None:
     """The student and everything held about them (attempts, answers, extra time)."""
     session.execute(delete(m.Student).where(m.Student.id == student.id))
     session.flush()
-
-
-MAX_ROSTER = 500  # names in one import
-MAX_ROSTER_BYTES = 256 * 1024  # a roster file; a pasted roster is bounded by the request
-
-
-@dataclass
-class RosterResult:
-    names: list[str] = field(default_factory=list)
-    created: list[m.Student] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-
-def _roster_name(result: RosterResult, line: int, raw: str) -> None:
-    name = " ".join(raw.split())
-    if not name:
-        result.errors.append(f"Line {line}: no name.")
-    elif len(name) > MAX_NAME:
-        result.errors.append(
-            f"Line {line}: the name is longer than {MAX_NAME} characters ({name[:20]}…)."
-        )
-    elif UNSTORABLE.search(name):
-        result.errors.append(f"Line {line}: a character that cannot be stored (a NUL byte).")
-    else:
-        result.names.append(name)
-
-
-def _roster_bounds(result: RosterResult) -> RosterResult:
-    if not result.names and not result.errors:
-        result.errors.append("There are no names.")
-    if len(result.names) > MAX_ROSTER:
-        result.errors.append(f"At most {MAX_ROSTER} students can be added at once.")
-    return result
-
-
-def parse_pasted_roster(text: str) -> RosterResult:
-    """Pasted names, one per line: every kind of line break separates names (a lone
-    CR too), a comma is part of a name (``Smith, John`` stays whole), blank lines
-    are skipped, spaces are folded. A bad line is named, never cut."""
-    result = RosterResult()
-    for n, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
-        if line.strip():
-            _roster_name(result, n, line)
-    return _roster_bounds(result)
-
-
-def parse_roster_csv(text: str) -> RosterResult:
-    """A CSV file whose first line is a header with a ``name`` column; any line
-    endings (CR-only too); blank lines skipped; every other row needs a name."""
-    result = RosterResult()
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header: list[str] | None = None
-    column = 0
-    line = 1
-    try:
-        for row in reader:
-            first, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in row):
-                continue
-            if header is None:
-                header = [cell.strip().lower() for cell in row]
-                if "name" not in header:
-                    shown = ",".join(row)
-                    shown = shown if len(shown) <= 60 else shown[:60] + "…"
-                    result.errors.append(
-                        f"Line {first}: the first line must be a header with a “name” column "
-                        f"(it reads “{shown}”)."
-                    )
-                    return result
-                column = header.index("name")
-                continue
-            _roster_name(result, first, row[column] if column < len(row) else "")
-    except csv.Error as exc:
-        result.errors.append(f"Line {line}: this is not readable as CSV ({exc}).")
-        return result
-    return _roster_bounds(result)
-
-
-def check_roster_names(names: list[str]) -> RosterResult:
-    """Names sent back by the confirm step, checked again (a request can be crafted)."""
-    result = RosterResult()
-    for n, name in enumerate(names, start=1):
-        _roster_name(result, n, name)
-    return _roster_bounds(result)
 
 
 def add_students(session: Session, klass: m.Klass, names: list[str]) -> list[m.Student]:
@@ -386,7 +305,7 @@ def purge_expired(session: Session, now: datetime | None = None) -> dict[str, in
                 m.Attempt.student_id.in_(student_ids), m.Attempt.started_at < cutoff
             )
         )
-        counts["attempts"] += gone.rowcount or 0
+        counts["attempts"] += rowcount(gone)
         has_attempt = select(m.Attempt.id).where(m.Attempt.student_id == m.Student.id).exists()
         left = session.execute(
             delete(m.Student).where(
@@ -398,7 +317,7 @@ def purge_expired(session: Session, now: datetime | None = None) -> dict[str, in
                 ),
             )
         )
-        counts["students"] += left.rowcount or 0
+        counts["students"] += rowcount(left)
     session.flush()
     return counts
 

@@ -24,7 +24,7 @@ from quiz.services.reads import (
     _version_of,
 )
 from quiz.store import models as m
-from quiz.store.db import DriverStatement, utcnow
+from quiz.store.db import DriverStatement, rowcount, utcnow
 
 
 class NotAllowed(Exception):
@@ -238,7 +238,7 @@ def save_draft(
     state = {k: v for k, v in (slot.state or {}).items() if k != DRAFT}
     if response:
         state[DRAFT] = response
-    done = session.connection().execute(
+    done = session.execute(
         update(m.AttemptSlot)
         .where(
             m.AttemptSlot.id == slot.id,
@@ -249,8 +249,9 @@ def save_draft(
             ),
         )
         .values(state=state)
+        .execution_options(synchronize_session=False)
     )
-    if done.rowcount != 1:
+    if rowcount(done) != 1:
         session.rollback()
         raise NotAllowed("This attempt has been submitted; answers can no longer change.")
     session.commit()

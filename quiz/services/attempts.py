@@ -16,7 +16,7 @@ from quiz.services.answers import _answer_values, draft_of
 from quiz.services.content import article_of, question_of
 from quiz.services.reads import answers_by_slot
 from quiz.store import models as m
-from quiz.store.db import utcnow
+from quiz.store.db import rowcount, utcnow
 
 
 def create_student(session: Session, display_name: str) -> m.Student:
@@ -58,7 +58,7 @@ def open_attempt(session: Session, student_id: int, bank_id: int) -> m.Attempt |
 class _NoShuffle(random.Random):
     """A random source that leaves options in the bank's order."""
 
-    def shuffle(self, x: Any) -> None:  # type: ignore[override]
+    def shuffle(self, x: Any) -> None:
         return None
 
 
@@ -117,13 +117,9 @@ def start_attempt(
         if version is None:
             continue
         question, state_rng = question_of(version), option_rng
-        same = (
-            assignment is not None
-            and (assignment.selection_config or {}).get("fresh_numbers", True) is False
-        )
-        if same and getattr(question, "variables", ()):
-            # "fresh_numbers": false: the same numbers for every student (issue #22).
-            state_rng = random.Random(f"{assignment.id}:{version.id}")  # type: ignore[union-attr]
+        varies = bool(getattr(question, "variables", ()))
+        if varies and assignment is not None and not _fresh_numbers(assignment):
+            state_rng = random.Random(f"{assignment.id}:{version.id}")
         slots.append(
             {
                 "position": len(slots) + 1,
@@ -145,6 +141,12 @@ def start_attempt(
     return attempt
 
 
+def _fresh_numbers(assignment: m.Assignment) -> bool:
+    """Whether each student draws their own numbers; ``fresh_numbers: false`` gives
+    every student the same (issue #22)."""
+    return (assignment.selection_config or {}).get("fresh_numbers", True) is not False
+
+
 def submit_attempt(session: Session, attempt: m.Attempt) -> bool:
     """Close the attempt and total its score. Safe to call twice or concurrently:
     only the first call changes anything (returns True), later ones return False.
@@ -157,7 +159,7 @@ def submit_attempt(session: Session, attempt: m.Attempt) -> bool:
         .values(status=m.ATTEMPT_SUBMITTED, submitted_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if closed.rowcount != 1:
+    if rowcount(closed) != 1:
         session.rollback()
         session.refresh(attempt)
         return False

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from quiz.domain.article import Article
@@ -93,7 +93,7 @@ def import_bank(session: Session, loaded: LoadedBank, origin: str = "file") -> m
 def list_banks(session: Session, teacher: m.Teacher | None = None) -> list[tuple[m.Bank, int]]:
     """Banks with their number of live questions: the shipped ones (no owner), and
     with a teacher, that teacher's own banks too. Never another teacher's."""
-    visible = m.Bank.owner_id.is_(None)
+    visible: ColumnElement[bool] = m.Bank.owner_id.is_(None)
     if teacher is not None:
         visible = visible | (m.Bank.owner_id == teacher.id)
     rows = session.execute(

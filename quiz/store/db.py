@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 from flask import Flask, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine, Result
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -55,6 +55,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run by ``Session.execute`` matched (its result
+    is a ``CursorResult``, though typed as a plain ``Result``)."""
+    return result.rowcount if isinstance(result, CursorResult) else 0
 
 
 def make_engine(url: str, echo: bool = False, **options: Any) -> Engine:
