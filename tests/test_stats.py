@@ -486,3 +486,27 @@ def test_class_judgements_read_no_json_they_do_not_use(session):
     (answers,) = [s for s in seven if "answer.response" in s]
     assert "CASE WHEN" in answers and "question_version.spec" not in answers
     assert "attempt_slot.state" not in answers and " IN (?" not in answers
+
+
+def test_moodles_formulas_import_neither_flask_nor_the_database():
+    """quiz.domain.itemstats is pure: plain data in, numbers out (issue #18, item 3);
+    the queries are quiz.reports.stats's."""
+    import ast
+
+    import quiz.domain.itemstats as pure
+
+    tree = ast.parse(Path(pure.__file__).read_text(encoding="utf-8"))
+    imported = [
+        name
+        for node in ast.walk(tree)
+        for name in (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+    ]
+    assert imported  # the walk found the imports
+    forbidden = ("flask", "sqlalchemy", "quiz.store", "quiz.services", "quiz.reports")
+    assert not [n for n in imported if n.startswith(forbidden)], imported
