@@ -84,7 +84,7 @@ def test_grading_method_picks_an_attempt(
         assert r.score == pytest.approx(score)
         assert r.max_score == pytest.approx(3.0)
         assert r.percent == pytest.approx(100 * score / 3)
-        assert r.chosen_attempt_id == chosen.id
+        assert r.chosen_attempt_id == chosen.id and r.counted_attempt_ids == [chosen.id]
         assert r.started_at == attempts[0].started_at == T0 + timedelta(hours=1)
         assert r.submitted_at == chosen.submitted_at
         assert r.time_taken == chosen.submitted_at - chosen.started_at
@@ -112,6 +112,9 @@ def test_average_grading_means_over_submitted_attempts(app: Flask) -> None:
         assert r.started_at == attempts[0].started_at
         assert r.submitted_at == max(a.submitted_at for a in attempts[:3])
         assert r.submitted_at == attempts[2].submitted_at
+        assert r.counted_attempt_ids == [a.id for a in attempts[:3]]  # not the one in progress
+        # Skills pool the marks of the counted attempts (each has 1 mark per skill
+        # here, so the pool is also the mean; tests/test_report_agrees.py has them differ).
         assert r.skill_percent == _approx(
             {"percent": 2 * THIRD, "reporting": 50.0, "baseline": THIRD, "sourcing": None}
         )
