@@ -70,38 +70,47 @@ class _Counter:
             self.sizes.clear()
             self.depth = 0
         if isinstance(event, AliasEvent):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                self._refuse(event, f"more than {MAX_ALIASES} aliases (*name) in one file")
-            size = self.sizes.get(event.anchor or "")
-            if size is None:
-                if any(o.anchor == event.anchor for o in self.open):
-                    self._refuse(
-                        event,
-                        f"the alias *{event.anchor} is inside the value it names "
-                        "(a value cannot contain itself)",
-                    )
-                return  # an undefined alias: the composer reports it
-            self._grow(event, *size)
+            self._alias(event)
         elif isinstance(event, ScalarEvent):
             self._grow(event, 1, len(event.value))
             if event.anchor is not None:
                 self.sizes[event.anchor] = (1, len(event.value))
         elif isinstance(event, CollectionStartEvent):
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                self._refuse(event, f"lists and mappings nested more than {MAX_DEPTH} levels deep")
-            self._grow(event, 1, 0)
-            self.open.append(_Open(event.anchor, self.nodes, self.chars))
+            self._collection_start(event)
         elif isinstance(event, CollectionEndEvent):
-            self.depth -= 1
-            if self.open:
-                start = self.open.pop()
-                if start.anchor is not None:
-                    self.sizes[start.anchor] = (
-                        self.nodes - start.nodes + 1,
-                        self.chars - start.chars,
-                    )
+            self._collection_end()
+
+    def _alias(self, event: AliasEvent) -> None:
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            self._refuse(event, f"more than {MAX_ALIASES} aliases (*name) in one file")
+        size = self.sizes.get(event.anchor or "")
+        if size is None:
+            if any(o.anchor == event.anchor for o in self.open):
+                self._refuse(
+                    event,
+                    f"the alias *{event.anchor} is inside the value it names "
+                    "(a value cannot contain itself)",
+                )
+            return  # an undefined alias: the composer reports it
+        self._grow(event, *size)
+
+    def _collection_start(self, event: CollectionStartEvent) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self._refuse(event, f"lists and mappings nested more than {MAX_DEPTH} levels deep")
+        self._grow(event, 1, 0)
+        self.open.append(_Open(event.anchor, self.nodes, self.chars))
+
+    def _collection_end(self) -> None:
+        self.depth -= 1
+        if self.open:
+            start = self.open.pop()
+            if start.anchor is not None:
+                self.sizes[start.anchor] = (
+                    self.nodes - start.nodes + 1,
+                    self.chars - start.chars,
+                )
 
     def _grow(self, event: NodeEvent, nodes: int, chars: int) -> None:
         self.nodes += nodes
@@ -118,7 +127,10 @@ class _Counter:
 
     @staticmethod
     def _refuse(event: Event, problem: str) -> None:
-        raise YAMLLimitError(problem=problem, problem_mark=event.start_mark)
+        mark = event.start_mark  # PyYAML's pure-Python marks (the C parser is not used)
+        raise YAMLLimitError(
+            problem=problem, problem_mark=mark if isinstance(mark, yaml.Mark) else None
+        )
 
 
 class BoundedLoader(yaml.SafeLoader):
@@ -134,10 +146,12 @@ class BoundedLoader(yaml.SafeLoader):
         self._counter.see(event)
         return event
 
-    def compose_mapping_node(self, anchor: str | None) -> yaml.MappingNode:
+    # types-PyYAML gives the anchor parameter the type of the anchors' dict; PyYAML
+    # passes the anchor's name (str | None), as this override says.
+    def compose_mapping_node(self, anchor: str | None) -> yaml.MappingNode:  # type: ignore[override]
         """A mapping whose keys are text (a list or a mapping as a key, ``{[1]: 2}``,
         has no use in a bank and cannot be looked up)."""
-        node: yaml.MappingNode = super().compose_mapping_node(anchor)
+        node: yaml.MappingNode = super().compose_mapping_node(anchor)  # type: ignore[arg-type]
         for key, _value in node.value:
             if not isinstance(key, yaml.ScalarNode):
                 raise YAMLLimitError(

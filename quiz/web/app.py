@@ -42,7 +42,7 @@ class SessionInterface(SecureCookieSessionInterface):
 _fixed_urls: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}
 
 
-def fixed_url(endpoint: str, **values: str) -> str:
+def fixed_url(endpoint: str, **values: Any) -> str:
     """``url_for`` for a link with no per-request part (the page frame's menu, the
     style sheet and script), built once per mount point of the app.
 

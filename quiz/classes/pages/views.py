@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from quiz import services
@@ -42,7 +43,7 @@ def dashboard() -> str:
 
 
 @bp.post("/classes")
-def create_class() -> Response | tuple[str, int]:
+def create_class() -> ResponseReturnValue:
     form = f.ClassForm()
     db = get_session()
     if not form.validate_on_submit():
@@ -91,7 +92,7 @@ def class_page(class_id: int) -> tuple[str, int]:
 
 
 @bp.get("/classes/<int:class_id>/qr.svg")
-def class_qr(class_id: int) -> Response:
+def class_qr(class_id: int) -> ResponseReturnValue:
     klass = own_class(class_id)
     url = url_for("student.join", code=klass.join_code, _external=True)
     buffer = io.BytesIO()
@@ -116,7 +117,7 @@ def class_projector(class_id: int) -> str:
 
 
 @bp.post("/classes/<int:class_id>/rename")
-def rename_class(class_id: int) -> Response | tuple[str, int]:
+def rename_class(class_id: int) -> ResponseReturnValue:
     klass = own_class(class_id)
     form = f.ClassForm()
     if not form.validate_on_submit():
@@ -128,7 +129,7 @@ def rename_class(class_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/classes/<int:class_id>/retention")
-def class_retention(class_id: int) -> Response | tuple[str, int]:
+def class_retention(class_id: int) -> ResponseReturnValue:
     klass = own_class(class_id)
     form = f.RetentionForm()
     if not form.validate_on_submit():
@@ -140,7 +141,7 @@ def class_retention(class_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/classes/<int:class_id>/delete", methods=["GET", "POST"])
-def delete_class(class_id: int) -> Response | str | tuple[str, int]:
+def delete_class(class_id: int) -> ResponseReturnValue:
     klass = own_class(class_id)
     form = f.DeleteClassForm()
     db = get_session()
@@ -160,7 +161,7 @@ def delete_class(class_id: int) -> Response | str | tuple[str, int]:
 
 
 @bp.post("/classes/<int:class_id>/roster")
-def import_roster(class_id: int) -> Response | tuple[str, int]:
+def import_roster(class_id: int) -> ResponseReturnValue:
     """Two steps: the names read from the file or the pasted text are shown for the
     teacher to confirm (nothing is added yet); the confirm step adds them."""
     klass = own_class(class_id)
@@ -195,7 +196,7 @@ def import_roster(class_id: int) -> Response | tuple[str, int]:
     return page, 200
 
 
-def _add_roster(klass: m.Klass) -> Response | tuple[str, int]:
+def _add_roster(klass: m.Klass) -> ResponseReturnValue:
     if not f.PlainForm().validate_on_submit():
         abort(400)
     outcome = classes.check_roster_names(request.form.getlist("name"))
@@ -240,7 +241,7 @@ def student_page(student_id: int) -> tuple[str, int]:
 
 
 @bp.post("/students/<int:student_id>/rename")
-def rename_student(student_id: int) -> Response | tuple[str, int]:
+def rename_student(student_id: int) -> ResponseReturnValue:
     student = own_student(student_id)
     form = f.StudentNameForm()
     if not form.validate_on_submit():
@@ -252,7 +253,7 @@ def rename_student(student_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/students/<int:student_id>/extra-time")
-def extra_time(student_id: int) -> Response | tuple[str, int]:
+def extra_time(student_id: int) -> ResponseReturnValue:
     student = own_student(student_id)
     form = f.ExtraTimeForm()
     if not form.validate_on_submit():
@@ -264,7 +265,7 @@ def extra_time(student_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/students/<int:student_id>/reset-code")
-def reset_code(student_id: int) -> Response:
+def reset_code(student_id: int) -> ResponseReturnValue:
     student = own_student(student_id)
     if not f.PlainForm().validate_on_submit():
         abort(400)
@@ -275,12 +276,15 @@ def reset_code(student_id: int) -> Response:
 
 
 @bp.post("/students/<int:student_id>/merge")
-def merge_student(student_id: int) -> Response | tuple[str, int]:
+def merge_student(student_id: int) -> ResponseReturnValue:
     student = own_student(student_id)
     form = f.MergeForm()
+    klass = student.klass
+    if klass is None:  # own_student gives a student of the teacher's class only
+        abort(404)
     form.into.choices = f.options(
-        (s.id, s.display_name) for s in student.klass.students if s.id != student.id
-    )  # type: ignore[union-attr]
+        (s.id, s.display_name) for s in klass.students if s.id != student.id
+    )
     if not form.validate_on_submit():
         return _student_page(student, 422, merge_form=form)
     keep = own_student(form.into.data)
@@ -292,7 +296,7 @@ def merge_student(student_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/students/<int:student_id>/remove")
-def remove_student(student_id: int) -> Response:
+def remove_student(student_id: int) -> ResponseReturnValue:
     student = own_student(student_id)
     if not f.PlainForm().validate_on_submit():
         abort(400)
@@ -304,7 +308,7 @@ def remove_student(student_id: int) -> Response:
 
 
 @bp.get("/students/<int:student_id>/export.json")
-def export_student(student_id: int) -> Response:
+def export_student(student_id: int) -> ResponseReturnValue:
     student = own_student(student_id)
     data = classes.student_export(get_session(), student)
     body = json.dumps(data, ensure_ascii=False, indent=2)
