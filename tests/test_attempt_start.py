@@ -103,7 +103,7 @@ def test_a_start_that_loses_the_race_returns_the_winners_attempt(app, monkeypatc
     winner: list[int] = []
     raced: list[bool] = []
 
-    def start_after_another(session, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def start_after_another(session, *args, **kwargs):
         if not raced:
             raced.append(True)  # the other start, below, runs the real thing
             with session_scope(app) as other:

@@ -20,7 +20,7 @@ from tests.test_student_journey import _attempt
 def statements(app: Flask) -> Iterator[list[str]]:
     seen: list[str] = []
 
-    def record(_conn, _cursor, statement, _params, _context, _many) -> None:  # noqa: ANN001
+    def record(_conn, _cursor, statement, _params, _context, _many) -> None:
         seen.append(" ".join(statement.split()))
 
     for engine in engines(app):  # the main one and the autocommit one of the hot pages
@@ -32,7 +32,7 @@ def statements(app: Flask) -> Iterator[list[str]]:
             event.remove(engine, "before_cursor_execute", record)
 
 
-def _answer_all_but_last(app: Flask, client, attempt_id: int) -> int:  # noqa: ANN001
+def _answer_all_but_last(app: Flask, client, attempt_id: int) -> int:
     _attempt_row, slots = _attempt(app, attempt_id)
     for slot in slots[:-1]:
         question = slot_question(slot)
@@ -154,7 +154,7 @@ def test_answer_save_refuses_an_attempt_submitted_after_it_was_read(app, client)
         assert s.query(m.Answer).filter_by(attempt_id=attempt_id).count() == 0
 
 
-def _owner(session, attempt_id: int) -> int:  # noqa: ANN001
+def _owner(session, attempt_id: int) -> int:
     from quiz.store import models as m
 
     return session.get_one(m.Attempt, attempt_id).student_id
@@ -350,7 +350,7 @@ def test_joining_and_starting_run_a_bounded_number_of_statements(app, client):
         klass = gen_class(s, gen_teacher(s))
         code, aid = klass.join_code, gen_assignment(s, klass).id
 
-    def lesson(browser, name: str) -> dict[str, list[str]]:  # noqa: ANN001
+    def lesson(browser, name: str) -> dict[str, list[str]]:
         counts: dict[str, list[str]] = {}
         token = csrf(browser.get(f"/join/{code}").get_data(as_text=True))
         with statements(app) as counts["join"]:

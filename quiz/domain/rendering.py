@@ -34,14 +34,14 @@ _INLINE_TAGS = {"em", "strong", "code", "a", "br", "sup", "sub"}
 @lru_cache(maxsize=4096)
 def markdown(text: str) -> Markup:
     """Block Markdown (paragraphs, lists) as safe HTML."""
-    return Markup(nh3.clean(_md.render(text or ""), tags=_TAGS))  # noqa: S704 - sanitised
+    return Markup(nh3.clean(_md.render(text or ""), tags=_TAGS))
 
 
 @lru_cache(maxsize=4096)
 def markdown_inline(text: str) -> Markup:
     """Inline Markdown only (emphasis, code, links): fits in a legend or a label."""
     html = _md.renderInline((text or "").replace("\n\n", "\n"))
-    return Markup(nh3.clean(html, tags=_INLINE_TAGS))  # noqa: S704 - sanitised
+    return Markup(nh3.clean(html, tags=_INLINE_TAGS))
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -85,4 +85,4 @@ def question_links(
                 f'class="qlink {css}"{aria}>{n}<span class="visually-hidden">{state}</span>'
                 "</button></li>"
             )
-    return Markup("\n".join(items))  # noqa: S704 - integers and fixed text only
+    return Markup("\n".join(items))

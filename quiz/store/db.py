@@ -285,7 +285,7 @@ class DriverStatement:
             row = cursor.fetchone()
             processors = None if row is None else plan.processors(cursor)
             cursor.close()
-        except Exception as exc:  # noqa: BLE001 (re-raised, wrapped, by the call below)
+        except Exception as exc:  # any error: re-raised, wrapped, by the call below
             raise_as_sqlalchemy(connection, exc, plan.sql, args, cursor)
         if row is None or processors is None:
             return None

@@ -229,10 +229,10 @@ class Taps:
     """Counts what a thumb does: each tap on a control (a box ticked, a button, a
     text box focused before typing); typing itself is not a tap."""
 
-    def __init__(self, page) -> None:  # noqa: ANN001
+    def __init__(self, page) -> None:
         self.page, self.count, self.typed = page, 0, 0
 
-    def tap(self, locator) -> None:  # noqa: ANN001
+    def tap(self, locator) -> None:
         locator.tap()
         self.count += 1
 

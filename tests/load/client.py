@@ -718,7 +718,7 @@ class Crowd:
                 for i, future in enumerate(futures):
                     try:
                         journeys.append(future.result(timeout=max(1.0, end - time.monotonic())))
-                    except Exception as exc:  # noqa: BLE001 (reported, asserted by the caller)
+                    except Exception as exc:  # reported, asserted by the caller
                         failures.append(f"student {i}: {type(exc).__name__}: {exc}")
                         future.cancel()
         finally:
@@ -729,7 +729,7 @@ class Crowd:
         def target() -> None:
             try:
                 self._run = self.run()
-            except BaseException as exc:  # noqa: BLE001 (re-raised in wait)
+            except BaseException as exc:  # re-raised in wait
                 self._error = exc
 
         self._thread = threading.Thread(target=target, name="crowd", daemon=True)
