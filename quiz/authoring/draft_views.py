@@ -29,7 +29,6 @@ from wtforms.validators import Length
 
 from quiz.authoring import operations as ops
 from quiz.authoring.blueprint import bp
-from quiz.classes.pages.forms import options
 from quiz.domain.banks import parse_bank
 from quiz.drafting import Annotation, ArticleInputError, annotate, parse_article, read_article
 from quiz.drafting.annotate import ClaimNote
@@ -38,6 +37,7 @@ from quiz.drafting.checks import CHECKS, CheckResult
 from quiz.drafting.text import MAX_BYTES
 from quiz.drafting.voice import VoiceLabel
 from quiz.store.db import get_session
+from quiz.web.fields import options
 from quiz.web.forms import Form, SubForm
 
 VOICE_NAMES = {
@@ -236,11 +236,11 @@ def _apply(ann: Annotation, form: ReviewForm) -> bool:
             ]
             ok = False
         note.loaded = words
-    for row, claim in zip(form.claims, ann.claims, strict=True):
-        if row.form.cid.data != claim.claim.sentence_id:
+    for claim_row, claim in zip(form.claims, ann.claims, strict=True):
+        if claim_row.form.cid.data != claim.claim.sentence_id:
             return False
         for k in CHECKS:
-            given = bool(getattr(row.form, k).data)
+            given = bool(getattr(claim_row.form, k).data)
             if given != claim.checks[k].given:
                 claim.checks[k] = CheckResult(
                     given, f"{BY_TEACHER}: {'given' if given else 'missing'}"

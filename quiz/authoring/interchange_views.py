@@ -15,11 +15,11 @@ from wtforms import BooleanField, RadioField
 from quiz.authoring import operations as ops
 from quiz.authoring.blueprint import bp, seen_bank
 from quiz.authoring.dump import stored_document
-from quiz.classes.pages.forms import options
 from quiz.domain.banks import LoadedBank, parse_bank_data
 from quiz.interchange import gift, qti, sheets
 from quiz.interchange.common import MAX_BYTES, Imported
 from quiz.store.db import get_session
+from quiz.web.fields import options
 from quiz.web.forms import Form
 
 KINDS = {
