@@ -49,9 +49,11 @@ def test_question_page_and_answer_save_run_a_fixed_handful_of_statements(app, cl
     with statements(app) as seen:
         page = client.get(f"/attempts/{attempt_id}/q/{count}")
     assert page.status_code == 200
-    # One statement: the attempt with its slot and answer, the bank's header, and
-    # which questions are answered.
-    assert len(seen) == 1, seen
+    # At most one statement (today's count): the attempt with its slot and answer, the
+    # bank's header, and which questions are answered. The bound guards against a read
+    # per question or a lazy load creeping onto the page every student opens; the page's
+    # content below shows the one read happened.
+    assert len(seen) <= 1, seen
     assert not any("question_version.spec" in s or "article.content" in s for s in seen), seen
     html = page.get_data(as_text=True)
     assert f'{count - 1}<span class="visually-hidden"> (answered)</span>' in html
@@ -71,7 +73,9 @@ def test_question_page_and_answer_save_run_a_fixed_handful_of_statements(app, cl
     # row on PostgreSQL) in the same statement; the transaction's own BEGIN/COMMIT
     # are not statements here.
     assert "attempt.status" in writes[0], writes[0]
-    assert len(seen) == 2, seen
+    # At most two statements (today's count: the read and the guarded INSERT): guards
+    # against extra round trips on the busiest write (a re-read, a separate status check).
+    assert len(seen) <= 2, seen
 
 
 def test_navigation_links_are_relative_to_the_question_page(app, client):
@@ -374,7 +378,9 @@ def test_joining_and_starting_run_a_bounded_number_of_statements(app, client):
     for step, bound in START_PATH_BOUNDS.items():
         assert len(counts[step]) <= bound, (step, counts[step])
     slot_inserts = [s for s in counts["start"] if s.startswith("INSERT INTO attempt_slot")]
-    assert len(slot_inserts) == 1, counts["start"]
+    # At most one INSERT for all the slots (an executemany; the ORM's flush sent one per
+    # slot): the stored positions below show the slots were written.
+    assert len(slot_inserts) <= 1, counts["start"]
 
     from sqlalchemy import func, select
 
