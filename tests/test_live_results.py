@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import time
 
+from sqlalchemy import event
+
 from quiz.accounts.views import BACKGROUND_HEADER
-from quiz.store.db import session_scope
+from quiz.store.db import get_engine, session_scope
 from tests import factories
+from tests.factories_results import add_student, load_bank, make_assignment, take_attempt
 
 
 def _assignment(app, email="teacher@example.org"):
@@ -29,6 +32,31 @@ def test_the_students_table_alone(app, client):
     assert "<html" not in html
     assert 'id="students"' in html and "<tbody>" in html and "No student in this class yet." in html
     assert "Question by question" not in html  # no statistics computed or sent
+
+
+def test_the_table_alone_reads_no_statistics(app, client):
+    """The fragment asks the report for its table only: the students, the attempts
+    and their marks are read; the answers' labels (statistics) and responses
+    (discernment) are not."""
+    with session_scope(app) as s:
+        klass = factories.gen_class(s, factories.gen_teacher(s), "9B Media")
+        assignment = make_assignment(s, klass, load_bank(s))
+        take_attempt(s, add_student(s, klass, "Ada"), assignment, 1, {"q-single": "right"})
+        aid = assignment.id
+    factories.login(client)
+    seen: list[str] = []
+
+    def listen(_conn, _cursor, statement, *_args) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(get_engine(app), "before_cursor_execute", listen)
+    try:
+        html = client.get(f"/teacher/assignments/{aid}?part=students").get_data(as_text=True)
+    finally:
+        event.remove(get_engine(app), "before_cursor_execute", listen)
+    assert ">Ada<" in html and "<strong>33%</strong>" in html  # 1 of 3 marks
+    assert any("attempt_slot" in sql and "answer.points" in sql for sql in seen)
+    assert not [sql for sql in seen if "answer.summary" in sql or "answer.response" in sql]
 
 
 def test_another_teachers_table_is_not_found(app, client):
