@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cached_property
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quiz.domain import itemstats as its
@@ -49,8 +48,7 @@ class AssignmentReport:
     @cached_property
     def roster(self) -> list[m.Student]:
         """Every student of the assignment's class (read)."""
-        stmt = select(m.Student).where(m.Student.class_id == self.assignment.class_id)
-        return list(self.session.scalars(stmt))
+        return list(self.session.scalars(reads.STUDENTS, {"ids": [self.assignment.class_id]}))
 
     @cached_property
     def attempts(self) -> dict[int, list[AttemptRow]]:
