@@ -90,7 +90,9 @@ def test_navigation_links_are_relative_to_the_question_page(app, client):
     ) in html
     assert '<form method="post" action="2" id="question"' in html
     assert 'aria-current="step">2<' in html
-    assert client.get(f"/attempts/{attempt_id}/q/5").status_code == 200
+    fifth = client.get(f"/attempts/{attempt_id}/q/5")
+    assert fifth.status_code == 200
+    assert 'aria-current="step">5<' in fifth.get_data(as_text=True)  # the link's target page
     assert client.get(f"/attempts/{attempt_id}/q/999").status_code == 404
 
 

@@ -52,6 +52,7 @@ def test_idle_connection_that_died_is_replaced_before_use(app, client, pg_only, 
     monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)  # every pooled one counts as idle
     page = client.get(f"/attempts/{attempt_id}/q/2")
     assert page.status_code == 200, page.get_data(as_text=True)[:300]
+    assert 'aria-current="step">2<' in page.get_data(as_text=True)  # question 2, read afresh
 
 
 def test_connection_that_died_in_steady_use_costs_one_request(app, client, pg_only):
@@ -63,3 +64,4 @@ def test_connection_that_died_in_steady_use_costs_one_request(app, client, pg_on
     assert "Back in a moment" in first.get_data(as_text=True)
     again = client.get(f"/attempts/{attempt_id}/q/2")
     assert again.status_code == 200
+    assert 'aria-current="step">2<' in again.get_data(as_text=True)  # question 2, read afresh
