@@ -1,6 +1,6 @@
 """Issue #16, finding 5: Start is idempotent. Clicks on Start sent at once, by real
 threads to a real (threaded) server, all land on the same attempt: no 5xx, one row.
-The HTTP client is the load tests' ``Browser`` (tests/load/client.py)."""
+The HTTP client is the load tests' ``Browser`` (tests/load/client/)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Item-writing lint (quiz/domain/banklint.py): each rule trips on a flawed bank only."""
+"""Item-writing lint (quiz/domain/banklint/): each rule trips on a flawed bank only."""
 
 from __future__ import annotations
 

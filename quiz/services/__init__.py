@@ -13,7 +13,12 @@ Split by feature, and imported here so that callers write ``services.save_answer
 - ``answers``: when feedback is due and answers lock, and saving an answer;
 - ``answering``: the answer view's saves, each in the transaction style it needs
   (``record_answer``, ``record_draft``);
-- ``attempts``: students, starting and submitting attempts, skill scores, regrading.
+- ``attempts``: students, starting and submitting attempts, skill scores, regrading;
+- ``followup``: practice aimed at what an attempt got wrong.
+
+May import the domain, ``quiz.questions`` and ``quiz.store`` (the answer saves take
+their sessions from ``store.db``: ``answering``); never a view, a blueprint or Flask's
+request.
 """
 
 from __future__ import annotations
