@@ -1,122 +1,39 @@
-"""WCAG 2.0/2.1 A and AA checks with axe-core on every page of both journeys, the
-bank editor and error states included, on a wide screen and on a phone; and the
-keyboard by hand.
-
-axe-core comes from the PyPI package axe-playwright-python, which bundles its
-``axe.min.js``: no CDN, nothing fetched at test time.
+"""WCAG 2.0/2.1 A and AA checks with axe-core (tests/browser/audit.py) on every page of
+both journeys, the bank editor and error states included, on a wide screen and on a
+phone. The keyboard by hand: tests/browser/test_keyboard.py.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from quiz import services
-from quiz.classes import assignments as assign
 from quiz.classes import roster as classes
 from quiz.store import models as m
 from quiz.store.db import session_scope, utcnow
 from tests import factories
 from tests.browser.actions import fill_answer, fill_new_bank, log_in_teacher
 
+# Audit and the viewports live in tests/browser/audit.py; other browser tests import
+# them from here too.
+from tests.browser.audit import DESKTOP, PHONE, VIEWPORTS, Audit
+from tests.browser.classroom import student_attempts, wrong_form
+
+__all__ = ["DESKTOP", "PHONE", "VIEWPORTS", "Audit"]
+
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": WCAG_TAGS},
-    "resultTypes": ["violations", "incomplete"],
-}
-# What axe cannot decide ("needs review") fails too, except colour contrast: that is
-# undecidable for the SVG charts' text and the ✓/✗ glyphs, checked by hand instead.
-REVIEWED_BY_HAND = {"color-contrast"}
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-VIEWPORTS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 TYPES = ("single", "multiple", "numeric", "classify", "highlight", "text")
 PASSWORD = "a long enough password"
-
-
-# For the report: the outermost elements that reach past the viewport's right edge
-# and are not clipped by a scrolling box of their own (such as a .table-wrap).
-WIDEST_JS = """() => {
-  const w = document.documentElement.clientWidth, out = [];
-  const clipped = (el) => {
-    const free = ["absolute", "fixed"].includes(getComputedStyle(el).position);
-    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-      const style = getComputedStyle(a);
-      if (style.overflowX !== "visible" && (!free || style.position !== "static")) return true;
-    }
-    return false;
-  };
-  for (const el of document.body.querySelectorAll("*")) {
-    if (el.getBoundingClientRect().right > w + 1 && !clipped(el)
-        && !out.some(o => o.contains(el))) out.push(el);
-  }
-  const name = (el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : "");
-  return out.slice(0, 3).map(name);
-}"""
-
-
-@dataclass
-class Audit:
-    """Runs axe on a page, saves its screenshot and collects what axe finds."""
-
-    shot: Callable[[Any, str], Any]
-    pages: list[str] = field(default_factory=list)
-    found: list[str] = field(default_factory=list)
-
-    def __call__(self, page, name: str) -> None:  # noqa: ANN001
-        from axe_playwright_python.sync_playwright import Axe
-
-        page.wait_for_load_state()
-        assert name not in self.pages, f"page {name!r} audited twice"
-        self.pages.append(name)
-        self.shot(page, name)
-        response = Axe().run(page, options=AXE_OPTIONS).response
-        undecided = [v for v in response["incomplete"] if v["id"] not in REVIEWED_BY_HAND]
-        for v in response["violations"] + undecided:
-            kind = "" if v in response["violations"] else ", needs review"
-            lines = [f"[{name}] {page.url}", f"  {v['id']} ({v['impact']}{kind}): {v['help']}"]
-            lines += [f"    at {' > '.join(map(str, n['target']))}" for n in v["nodes"]]
-            lines.append(f"    see {v['helpUrl']}")
-            self.found.append("\n".join(lines))
-        # Reflow (WCAG 1.4.10), which axe does not check: nothing makes the page scroll sideways.
-        wide = page.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        )
-        if wide[0] > wide[1] + 1:
-            culprits = page.evaluate(WIDEST_JS)
-            self.found.append(
-                f"[{name}] {page.url}\n  reflow (serious): the page is {wide[0]}px wide"
-                f" in a {wide[1]}px viewport, so it scrolls sideways; widest: {culprits}"
-            )
-
-    def assert_clean(self) -> None:
-        assert self.pages
-        report = "\n".join(self.found)
-        assert not self.found, (
-            f"{len(self.found)} axe violation(s) on {len(self.pages)} pages:\n{report}"
-        )
 
 
 @pytest.fixture
 def audit(shot) -> Audit:
     return Audit(shot)
-
-
-def _wrong_form(q, state) -> dict[str, list[str]]:  # noqa: ANN001
-    """A wrong answer, revealing a misconception where the question names one."""
-    found = q.misconception_form(state)
-    if found:
-        return found[0]
-    return {"numeric": {"value": ["1"]}, "text": {"text": ["no idea"]}}.get(
-        q.type, q.key_form(state)
-    )
 
 
 def _slots(app, attempt_id: int) -> list[tuple[int, dict, Any]]:
@@ -154,7 +71,7 @@ def test_student_practice_pages(browser, live_server, audit, viewport):
     page.goto(base + "/")
     audit(page, "home")
     page.get_by_role("button", name="Start practising").first.click()
-    page.get_by_text("name", exact=False).first.wait_for()
+    page.locator("p.error").first.wait_for()
     audit(page, "home-name-error")
     page.get_by_label("Your name").first.fill("Ada")
     page.get_by_role("button", name="Start practising").first.click()
@@ -176,7 +93,7 @@ def test_student_practice_pages(browser, live_server, audit, viewport):
             page.get_by_role("button", name="Check my answer").click()
             page.locator("#q-error").wait_for()
             audit(page, "q-single-empty-error")
-        fill_answer(page, _wrong_form(first[2], first[1]))
+        fill_answer(page, wrong_form(first[2], first[1]))
         page.get_by_role("button", name="Check my answer").click()
         page.locator(f"#feedback-{first[0]}").wait_for()
         audit(page, f"q-{kind}-feedback-wrong")
@@ -267,28 +184,6 @@ def test_student_class_pages(browser, live_server, audit, viewport):
 # -- teachers --------------------------------------------------------------------------------
 
 
-def _student_attempts(app, assignment_id: int, code: str) -> None:
-    """Five students: three submitted (all right, half right, mostly wrong), one in
-    progress, one not started."""
-    with session_scope(app) as s:
-        assignment = s.get(m.Assignment, assignment_id)
-        for n, name in enumerate(["Ana", "Ben", "Cai", "Dee", "Eli"]):
-            student = classes.join(s, code, name, f"browser-{n}")
-            if n == 4:
-                continue
-            attempt = assign.start(s, student, assignment)
-            for k, slot in enumerate(attempt.slots):
-                q = services.question_of(slot.question_version)
-                right = n == 0 or (n == 1 and k % 2 == 0) or (n == 2 and k == 0)
-                if n == 3 and k > 1:
-                    break
-                form = q.key_form(slot.state) if right else _wrong_form(q, slot.state)
-                assert not services.save_answer(s, attempt, slot, form).error
-            if n < 3:
-                services.submit_attempt(s, attempt)
-            s.commit()
-
-
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_teacher_pages(browser, live_server, audit, viewport):
     """Log in (and fail, and be slowed down), sign up (and its errors), dashboard,
@@ -358,7 +253,7 @@ def test_teacher_pages(browser, live_server, audit, viewport):
     assignment_url = page.url
     audit(page, "assignment-no-attempts")
 
-    _student_attempts(app, int(assignment_url.rsplit("/", 1)[1]), code)
+    student_attempts(app, int(assignment_url.rsplit("/", 1)[1]), code)
     page.goto(assignment_url)
     assert page.locator("svg[role=img]").count() >= 2  # distribution, skills, discernment (#22)
     _open_details(page)
@@ -445,6 +340,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
     page.goto(base + "/teacher/banks/new")
     audit(page, "new-bank")
     page.get_by_role("button", name="Create the bank").click()
+    page.locator("p.error").first.wait_for()
     audit(page, "new-bank-errors")
     bank_url = fill_new_bank(page, "Who is speaking?", ARTICLE)
     audit(page, "bank-empty")
@@ -466,6 +362,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
     page.get_by_label("Explanation").fill("Advocacy says what should be done.")
     page.get_by_label("Prompt").fill("")  # the prompt is required (feedback is not)
     page.get_by_role("button", name="Save the question").last.click()
+    assert "Nothing was saved" in page.content()
     audit(page, "editor-highlight-errors")
     page.get_by_label("Prompt").fill("Tick the sentence that says what must be done.")
     page.get_by_label("Role of p1-s3").select_option("distractor")
@@ -480,6 +377,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
     page.goto(f"{bank_url}/preview/1")
     audit(page, "preview")
     page.get_by_role("button", name="Check my answer").click()
+    page.locator("#q-error").wait_for()
     audit(page, "preview-empty-answer")
     page.locator("label[for]").filter(has_text="Officials must act now").first.click()
     page.get_by_role("button", name="Check my answer").click()
@@ -499,109 +397,3 @@ def test_authoring_pages(browser, live_server, audit, viewport):
     audit(page, "delete-question")
     context.close()
     audit.assert_clean()
-
-
-# -- the keyboard, by hand ---------------------------------------------------------------------
-
-
-def _focus_ring(page) -> dict[str, Any]:
-    return page.evaluate(
-        """() => {
-          const el = document.activeElement, cs = getComputedStyle(el);
-          const r = el.getBoundingClientRect();
-          return {tag: el.tagName, text: (el.innerText || el.name || '').slice(0, 40),
-                  outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2,
-                  shadow: cs.boxShadow !== 'none',
-                  visible: r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0
-                           && r.left < innerWidth};
-        }"""
-    )
-
-
-def _tab_through(page, presses: int) -> list[dict[str, Any]]:
-    """Tab through the page; every focused element must be on screen with a ring."""
-    seen = []
-    for _ in range(presses):
-        page.keyboard.press("Tab")
-        ring = _focus_ring(page)
-        if ring["tag"] == "BODY":
-            break
-        page.evaluate("document.activeElement.scrollIntoView({block: 'nearest'})")
-        ring = _focus_ring(page)
-        seen.append(ring)
-    bad = [r for r in seen if not (r["outline"] and r["visible"])]
-    assert not bad, f"focus not visible on {page.url}: {bad}"
-    return seen
-
-
-def test_keyboard_focus_and_skip_links(browser, live_server, shot):
-    base = live_server.url
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    page.goto(base + "/")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "skip"
-    ring = _focus_ring(page)
-    assert ring["visible"] and ring["outline"], ring
-    box = page.locator("a.skip").bounding_box()
-    assert box and box["x"] >= 0 and box["y"] >= 0
-    shot(page, "skip-link-focused")
-    page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
-    assert page.evaluate("document.activeElement.id") == "main"
-    # The next Tab lands inside the main content, past the site's navigation.
-    page.keyboard.press("Tab")
-    assert page.evaluate("!!document.activeElement.closest('main')")
-    assert page.evaluate("document.activeElement.name") == "display_name"
-
-    page.goto(base + "/")
-    _tab_through(page, 20)
-    page.get_by_label("Your name").first.fill("Kim")
-    page.get_by_label("Your name").first.press("Enter")
-    page.wait_for_url(re.compile(r"/q/1$"))
-    # On a question, the question comes first (issue #17); from the article after it,
-    # "Back to the question" jumps back to the question.
-    page.keyboard.press("Tab")  # the site's skip link
-    for _ in range(120):
-        page.keyboard.press("Tab")
-        if "skip-inline" in page.evaluate("document.activeElement.className"):
-            break
-    assert _focus_ring(page)["outline"]
-    shot(page, "skip-article-focused")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Tab")
-    assert page.evaluate("!!document.activeElement.closest('#question')")
-    page.goto(page.url.split("#")[0])
-    seen = _tab_through(page, 80)
-    assert any(r["tag"] == "ASIDE" for r in seen), "the scrollable article is focusable"
-    shot(page, "question-tabbed")
-    context.close()
-
-
-def test_keyboard_scrolls_wide_tables_on_a_phone(browser, live_server, shot):
-    """A table wider than a phone scrolls in its own focusable region, by keyboard."""
-    base, app = live_server.url, live_server.app
-    with session_scope(app) as s:
-        klass = factories.gen_class(s, factories.gen_teacher(s), "9B Media")
-        assignment_id, code = factories.gen_assignment(s, klass).id, klass.join_code
-    _student_attempts(app, assignment_id, code)
-    context = browser.new_context(viewport=PHONE, is_mobile=True)
-    page = context.new_page()
-    log_in_teacher(page, base, "teacher@example.org", factories.PASSWORD)
-    page.goto(f"{base}/teacher/assignments/{assignment_id}")
-    region = page.get_by_role("region", name="Item statistics")
-    assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "the table fits: no test"
-    for _ in range(200):
-        page.keyboard.press("Tab")
-        if region.evaluate("el => el === document.activeElement"):
-            break
-    ring = _focus_ring(page)
-    assert ring["outline"] and ring["visible"], ring
-    shot(page, "table-region-focused")
-    page.keyboard.press("ArrowRight")
-    for _ in range(20):  # smooth scrolling takes a moment
-        if page.evaluate("document.activeElement.scrollLeft") > 0:
-            break
-        page.wait_for_timeout(100)
-    assert page.evaluate("document.activeElement.scrollLeft") > 0, "arrow keys scroll the table"
-    context.close()

@@ -10,7 +10,7 @@ import pytest
 from quiz.store.db import session_scope
 from tests import factories
 from tests.browser.actions import fill_new_bank, log_in_teacher
-from tests.browser.test_accessibility import VIEWPORTS, Audit
+from tests.browser.audit import VIEWPORTS, Audit
 from tests.test_authoring import ARTICLE
 
 pytestmark = pytest.mark.browser
