@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import create_engine, text
@@ -166,7 +166,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def runner(app: Flask):  # noqa: ANN201
+def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
@@ -186,7 +186,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config._quiz_ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")  # type: ignore[attr-defined]
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # noqa: ANN001
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
     """Under CI, PostgreSQL and browser tests must run, not skip."""
     if not getattr(config, "_quiz_ci", False):
         return
