@@ -447,8 +447,12 @@ def test_grades_in_batches_are_the_same_file(app: Flask, monkeypatch: pytest.Mon
             assert "".join(exports.grades_csv(session, _all_assignments(session, book))) == whole
         finally:
             event.remove(get_engine(app), "before_cursor_execute", listener)
-    # attempts, skill sums, and the judgements of the attempts that count (issue #22)
-    assert len([s for s in seen if "from attempt" in s or "from attempt_slot" in s]) == 3
+    # attempts, skill sums, and for the judgements of the attempts that count (issue
+    # #22) the question versions they hold and their answers, once for the one batch
+    reads = [s for s in seen if "from attempt" in s or "from attempt_slot" in s]
+    assert len(reads) == 4, reads
+    (answers,) = [s for s in reads if "answer.response" in s]  # read only under CASE WHEN
+    assert answers.count("case when") == 2 and "question_version.spec" not in answers
 
 
 # -- streaming -------------------------------------------------------------------------------

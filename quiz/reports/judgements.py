@@ -226,23 +226,34 @@ def attempt_judgements(
     session: Session, attempt_ids: list[int]
 ) -> dict[int, tuple[Counts, dict[str, int]]]:
     """Per attempt: the counts of its judgements and its misconceptions (code ->
-    answers that revealed it). One query, whatever the number of attempts."""
+    answers that revealed it), for the grades export. Two statements whatever the
+    number of attempts: the question versions they hold (objects, a few), then every
+    answer as plain columns, its response only for a question that carries
+    judgements and its grade's misconceptions only when it revealed one, as
+    ``answers_statement`` reads them for the page."""
     out: dict[int, tuple[Counts, dict[str, int]]] = {}
     if not attempt_ids:
         return out
-    rows = session.execute(
-        select(m.AttemptSlot.attempt_id, m.QuestionVersion, m.Answer.response, m.Answer.grade)
-        .join(m.QuestionVersion, m.QuestionVersion.id == m.AttemptSlot.question_version_id)
-        .join(
-            m.Answer,
-            (m.Answer.slot_id == m.AttemptSlot.id)
-            & (m.Answer.attempt_id == m.AttemptSlot.attempt_id),
+    slot, answer = m.AttemptSlot, m.Answer
+    held = select(slot.question_version_id).where(slot.attempt_id.in_(attempt_ids)).distinct()
+    versions = session.scalars(select(m.QuestionVersion).where(m.QuestionVersion.id.in_(held)))
+    questions = {v.id: question_of(v) for v in versions}
+    judging = sorted(vid for vid, q in questions.items() if is_judgement(q))
+    rows = session.connection().execute(
+        select(
+            slot.attempt_id,
+            slot.question_version_id,
+            case((slot.question_version_id.in_(judging), answer.response)),
+            case((answer.misconception.is_not(None), answer.grade["misconceptions"])),
         )
-        .where(m.AttemptSlot.attempt_id.in_(attempt_ids))
-    ).all()
-    for attempt_id, version, response, grade in rows:
+        .join(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
+        .where(slot.attempt_id.in_(attempt_ids))
+    )
+    for attempt_id, version_id, response, codes in rows:
         counts, shown = out.get(attempt_id, (Counts(), {}))
-        for code in (grade or {}).get("misconceptions") or ():
+        for code in codes or ():
             shown[code] = shown.get(code, 0) + 1
-        out[attempt_id] = (counts + Counts.of(judgements(question_of(version), response)), shown)
+        if response is not None:
+            counts = counts + Counts.of(judgements(questions[version_id], response))
+        out[attempt_id] = (counts, shown)
     return out
