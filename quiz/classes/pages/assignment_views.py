@@ -107,7 +107,7 @@ def _bank_has_questions(form: f.AssignmentForm) -> bool:
 
 def _apply(form: f.AssignmentForm, a: m.Assignment) -> None:
     a.bank_id = form.bank.data
-    titles = {c.value: c.label for c in form.bank.choices or []}
+    titles = {value: label for value, label, *_rest in form.bank.iter_choices()}
     a.title = form.title.data or titles.get(a.bank_id) or "Quiz"  # default: the bank's title
     a.selection = form.selection.data or "all"
     students = (a.selection_config or {}).get("students")  # a follow-up's, kept on edit
