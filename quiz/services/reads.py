@@ -302,10 +302,11 @@ def _orm(db: Session | Connection) -> Iterator[Session]:
         session.close()
 
 
-def navigation(session: Session, attempt: AnyAttempt) -> list[NavItem]:
+def navigation(db: Session | Connection, attempt: AnyAttempt) -> list[NavItem]:
     """Every slot's position and whether it is answered, in one light query (plain
     rows, straight from the connection: no ORM objects to build)."""
-    rows = session.connection().execute(_NAVIGATION, {"attempt_id": attempt.id})
+    connection = db.connection() if isinstance(db, Session) else db
+    rows = connection.execute(_NAVIGATION, {"attempt_id": attempt.id})
     return [
         NavItem(position, answer is not None, incomplete is not None)
         for position, answer, incomplete in rows

@@ -13,7 +13,7 @@ from quiz.classes import assignments as assign
 from quiz.domain.rendering import question_links
 from quiz.questions import Grade
 from quiz.store import models as m
-from quiz.store.db import autocommit_connection, get_session, request_transaction
+from quiz.store.db import autocommit_connection, request_transaction
 from quiz.student.blueprint import bp, student_ids
 from quiz.student.rendering import article_html, question_inputs, quoted_sentences
 
@@ -67,7 +67,7 @@ def question_page(
     grade = Grade.from_dict(stored_grade) if stored_grade is not None else None
     nav = at.navigation
     if nav is None:  # a page shown again after an answer it could not read
-        nav = services.navigation(get_session(), attempt)
+        nav = services.navigation(autocommit_connection(), attempt)
     locked = services.answers_locked(attempt, answer)
     draft = None if answer is not None else services.draft_of(at.slot)
     response = echo if echo is not None else (answer.response if answer else draft)
