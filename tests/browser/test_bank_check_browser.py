@@ -5,6 +5,8 @@ this; axe needs it on, so the round trips are also covered by tests/test_authori
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from quiz.store.db import session_scope
@@ -63,6 +65,7 @@ def test_checks_and_warnings_in_the_editor(browser, live_server, audit, viewport
     page.locator("#options-1 details > summary").click()  # a select of the catalogue
     page.locator("#options-1-misconception").select_option("MULT_OFFBYONE")
     page.get_by_role("button", name="Save the question").last.click()
+    page.wait_for_url(re.compile(r"/teacher/banks/\d+#q-single-1$"))  # saved: the bank page
     assert "Its 2 checks: all pass." in page.content()
     assert "2 checks: all pass" in page.locator("#q-single-1").inner_text()
     audit(page, "bank-checks")
