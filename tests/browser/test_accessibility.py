@@ -326,7 +326,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
     page.goto(base + "/teacher/banks/")
     audit(page, "banks")
     page.get_by_role("link", name=re.compile("Reading a")).first.click()
-    assert "copy it to your banks first" in page.content()
+    page.get_by_text("copy it to your banks first").first.wait_for()
     audit(page, "bank-shipped")
     page.goto(base + "/teacher/banks/")
     broken = b"id: x\ntitle: Broken\nquestions: [1]\n"
@@ -334,7 +334,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
         {"name": "broken.yaml", "mimeType": "text/yaml", "buffer": broken}
     )
     page.get_by_role("button", name="Upload as a new bank").click()
-    assert "broken.yaml" in page.content()
+    page.get_by_text("broken.yaml").first.wait_for()
     audit(page, "upload-errors")
 
     page.goto(base + "/teacher/banks/new")
@@ -350,7 +350,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
         _open_details(page)  # the folded fields too
         audit(page, f"editor-{qtype}")
     page.get_by_role("button", name="Save the question").last.click()
-    assert "Nothing was saved" in page.content()
+    page.get_by_text("Nothing was saved").first.wait_for()
     audit(page, "editor-errors")
 
     page.goto(f"{bank_url}/questions/new/highlight")
@@ -362,7 +362,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
     page.get_by_label("Explanation").fill("Advocacy says what should be done.")
     page.get_by_label("Prompt").fill("")  # the prompt is required (feedback is not)
     page.get_by_role("button", name="Save the question").last.click()
-    assert "Nothing was saved" in page.content()
+    page.get_by_text("Nothing was saved").first.wait_for()
     audit(page, "editor-highlight-errors")
     page.get_by_label("Prompt").fill("Tick the sentence that says what must be done.")
     page.get_by_label("Role of p1-s3").select_option("distractor")
@@ -381,13 +381,14 @@ def test_authoring_pages(browser, live_server, audit, viewport):
     audit(page, "preview-empty-answer")
     page.locator("label[for]").filter(has_text="Officials must act now").first.click()
     page.get_by_role("button", name="Check my answer").click()
+    page.locator("section.feedback").wait_for()
     _open_details(page)
     audit(page, "preview-feedback")
     page.goto(f"{bank_url}/settings")
     audit(page, "settings")
     page.locator("#skills").get_by_label("New key").fill("not a key!")
     page.get_by_role("button", name="Save the skills").click()
-    assert "Nothing was saved" in page.content()
+    page.get_by_text("Nothing was saved").first.wait_for()
     audit(page, "settings-errors")
     page.goto(f"{bank_url}/article")
     audit(page, "article")
