@@ -134,14 +134,10 @@ def _check_responses(app, responses: list[dict[str, str]]) -> None:
         by_key = {(a.attempt_id, a.slot.position): a for a in answers}
         for row in responses:
             stored = by_key[(int(row["attempt_id"]), int(row["position"]))]
-            assert (
-                float(row["fraction"]) == round(stored.fraction, 4)
-                or float(row["fraction"]) == stored.fraction
-            )
+            assert float(row["fraction"]) in (round(stored.fraction, 4), stored.fraction)
             assert row["question_id"] == stored.slot.question_version.question.key
-            assert row["skill"] == "baseline" and row["misconception"] == (
-                stored.misconception or ""
-            )
+            assert row["skill"] == "baseline"
+            assert row["misconception"] == (stored.misconception or "")
     assert any(row["misconception"] for row in responses)  # Ben's mistakes are named
 
 
