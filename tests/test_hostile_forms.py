@@ -3,7 +3,6 @@ message beside the field on SQLite and PostgreSQL alike, never a 500."""
 
 from __future__ import annotations
 
-import logging
 import re
 
 import pytest
@@ -82,27 +81,10 @@ def test_the_validator_refuses_lone_surrogates_too() -> None:
     assert "NUL" in UNSTORABLE_MESSAGE
 
 
-LONG_CODE_BUG = (
-    "product bug: on PostgreSQL a class code of more than about 240 characters is HTTP 500 "
-    "(quiz.classes.roster._limit_key puts the whole typed code in rate_limit.key, a "
-    "VARCHAR(255): StringDataRightTruncation); SQLite does not enforce the length"
-)
-
-
-def test_a_very_long_class_code_is_refused_not_a_500(
-    app: Flask, request: pytest.FixtureRequest
-) -> None:
+def test_a_very_long_class_code_is_refused_not_a_500(app: Flask) -> None:
     """Found by tests/test_hostile_property.py::test_typing_a_class_or_reentry_code when
-    Hypothesis draws its "9" * 5000 or "x" * 10_000 on PostgreSQL."""
-    on_postgresql = app.config["DATABASE_URL"].startswith("postgresql")
-    if on_postgresql:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=LONG_CODE_BUG))
-    client = app.test_client()
-    quiz_log = logging.getLogger("quiz")
-    quiz_log.disabled = on_postgresql  # the 500 is this test's failure, not the log watch's
-    try:
-        response = join(client, "9" * 5000, "Ada")
-    finally:
-        quiz_log.disabled = False
+    Hypothesis drew "9" * 5000 on PostgreSQL: the rate limit's key outgrew its
+    VARCHAR(255) column (now quiz.store.ratelimit.stored_key)."""
+    response = join(app.test_client(), "9" * 5000, "Ada")
     assert response.status_code == 422
     assert 'id="code-error"' in response.get_data(as_text=True)

@@ -4,10 +4,14 @@
 blocks the key for a growing time once it has failed ``limit`` times within
 ``window``; ``clear`` forgets it after a success. No IP address is ever used:
 callers name what they limit (an e-mail, a join code with a browser id).
+A key longer than the column holds is stored as its start and a digest of
+the whole (``stored_key``): a stranger's 5,000-character code is limited like
+any other, not a database error.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -17,11 +21,23 @@ from sqlalchemy.orm import Session
 from quiz.store.db import utcnow
 from quiz.store.models import RateLimit
 
+KEY_LENGTH = 255  # rate_limit.key is VARCHAR(255)
+
+
+def stored_key(key: str) -> str:
+    """The key as the table holds it: itself when it fits (in characters and in
+    UTF-8 bytes, for any database), else its first 40 characters and a SHA-256
+    of the whole, so two long keys that differ anywhere stay apart."""
+    if len(key.encode("utf-8")) <= KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{key[:40]}…{digest}"
+
 
 def blocked_until(session: Session, key: str, now: datetime | None = None) -> datetime | None:
     """When the key is free again, or None if it is free now."""
     now = now or utcnow()
-    row = session.get(RateLimit, key)
+    row = session.get(RateLimit, stored_key(key))
     if row is not None and row.blocked_until is not None and row.blocked_until > now:
         return row.blocked_until
     return None
@@ -38,6 +54,7 @@ def fail(
     """Count a failure (committing it). Returns the time the key is blocked until,
     once it has failed ``limit`` times; each further failure doubles the wait."""
     now = now or utcnow()
+    key = stored_key(key)
     for _ in range(3):
         row = session.scalar(select(RateLimit).where(RateLimit.key == key).with_for_update())
         if row is None:
@@ -64,5 +81,5 @@ def fail(
 
 
 def clear(session: Session, key: str) -> None:
-    session.execute(delete(RateLimit).where(RateLimit.key == key))
+    session.execute(delete(RateLimit).where(RateLimit.key == stored_key(key)))
     session.commit()
