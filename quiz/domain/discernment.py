@@ -296,3 +296,14 @@ def plain_words(counts: Counts) -> str:
             "statements too: a sound statement is not suspect just for being in the news."
         )
     return f"{said} {verdict}"
+
+
+def tagged_misconceptions(question: Question) -> set[str]:
+    """The misconception codes the question's wrong answers carry (what it probes)."""
+    codes: set[str] = set()
+    for name in ("options", "wrong", "distractors", "sentences", "answers"):
+        for item in getattr(question, name, ()) or ():
+            code = getattr(item, "misconception", None)
+            if code:
+                codes.add(code)
+    return codes

@@ -13,7 +13,14 @@ from markupsafe import Markup
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from quiz.domain.discernment import Counts, Judgement, counts_by_skill, is_judgement, judgements
+from quiz.domain.discernment import (
+    Counts,
+    Judgement,
+    counts_by_skill,
+    is_judgement,
+    judgements,
+    tagged_misconceptions,
+)
 from quiz.questions.base import Question
 from quiz.reports import charts
 from quiz.reports.reads import AnySelect
@@ -184,17 +191,6 @@ def _class_figures(
         by_skill=counts_by_skill(judged),
         misconceptions=table,
     )
-
-
-def tagged_misconceptions(question: Question) -> set[str]:
-    """The misconception codes the question's wrong answers carry (what it probes)."""
-    codes: set[str] = set()
-    for name in ("options", "wrong", "distractors", "sentences", "answers"):
-        for item in getattr(question, name, ()) or ():
-            code = getattr(item, "misconception", None)
-            if code:
-                codes.add(code)
-    return codes
 
 
 def heat_rows(judged: ClassJudgements, sort: str = "name") -> list[StudentJudgements]:

@@ -93,7 +93,7 @@ def shown_misconceptions(attempt: m.Attempt) -> dict[str, int]:
 def _candidates(session: Session, bank: m.Bank) -> tuple[list[m.Question], list[Candidate]]:
     """The bank's live questions that have a version, and each as a ``Candidate``."""
     from quiz import services
-    from quiz.reports.judgements import tagged_misconceptions
+    from quiz.domain.discernment import tagged_misconceptions
 
     live, candidates = [], []
     for q in services.live_questions(session, bank):
