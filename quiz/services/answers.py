@@ -156,7 +156,7 @@ def save_answer(
         # graded, counted and exported never sees a token.
         response = question.read_response(form, slot.state)
     except Unreadable as exc:
-        return SaveResult(None, str(exc), echo_entry(question.decode_form(form, slot.state)))
+        return SaveResult(None, str(exc), question.echo(form, slot.state))
     if response is None:
         return SaveResult(None, "Please answer the question before saving.")
     existing = _stored(session, attempt.id, slot.id) if stored is _LOOK_UP else stored
@@ -365,20 +365,3 @@ def _assign(answer: m.Answer, values: dict[str, Any], now: Any) -> None:
     for key, value in values.items():
         setattr(answer, key, value)
     answer.updated_at = now
-
-
-def echo_entry(form: Mapping[str, Sequence[str]]) -> dict[str, Any]:
-    """The typed entry, shaped like a response, so the page can show it again."""
-    echo: dict[str, Any] = {}
-    for key, values in form.items():
-        if key == "csrf_token" or not values:
-            continue
-        if key in ("choices", "sentences"):
-            echo[key] = list(values)
-        elif key.startswith("label-"):
-            echo.setdefault("labels", {})[key[6:]] = values[0]
-        elif key == "value":
-            echo["text"] = values[0]
-        else:
-            echo[key] = values[0]
-    return echo

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from quiz.domain import itemstats
 from quiz.services.answers import _answer_values, draft_of
 from quiz.services.content import article_of, question_of
 from quiz.services.reads import answers_by_slot
@@ -227,7 +228,10 @@ class SkillScore:
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+        """The one definition (quiz.domain.itemstats.skill_percent) over this attempt;
+        0 for a skill whose questions carry no marks."""
+        sums = {self.key: (self.points, self.max_points)}
+        return itemstats.skill_percent(sums, self.key) or 0.0
 
 
 def skill_scores(attempt: m.Attempt) -> list[SkillScore]:

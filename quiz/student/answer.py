@@ -131,9 +131,7 @@ def _keep(at: services.QuestionAt, form: dict[str, list[str]]) -> str:
     try:
         response = question.read_response(form, at.slot.state)
     except Unreadable as exc:
-        raise _NotSaved(
-            str(exc), services.echo_entry(question.decode_form(form, at.slot.state))
-        ) from exc
+        raise _NotSaved(str(exc), question.echo(form, at.slot.state)) from exc
     immediate = attempt.feedback == m.FEEDBACK_IMMEDIATE
     if at.answer is not None and (immediate or response in (None, at.answer.response)):
         return "unchanged"  # checked and final, or nothing new: the answer stands

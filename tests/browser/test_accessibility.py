@@ -13,6 +13,7 @@ import pytest
 
 from quiz import services
 from quiz.classes import roster as classes
+from quiz.questions import TYPES
 from quiz.store import models as m
 from quiz.store.db import session_scope, utcnow
 from tests import factories
@@ -27,7 +28,7 @@ __all__ = ["DESKTOP", "PHONE", "VIEWPORTS", "Audit"]
 
 pytestmark = pytest.mark.browser
 
-TYPES = ("single", "multiple", "numeric", "classify", "highlight", "text")
+
 PASSWORD = "a long enough password"
 
 
