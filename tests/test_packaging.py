@@ -32,6 +32,7 @@ def test_wheel_contains_what_the_app_needs(tmp_path):
         "quiz/templates/base.html",
         "quiz/templates/student/question.html",
         "quiz/templates/questions/numeric.html",
+        "quiz/templates/questions/numeric_editor.html",
         "quiz/question_banks/ice-assaults-500.yaml",
         "quiz/question_banks/README.md",
         "quiz/static/quiz.css",
