@@ -184,3 +184,33 @@ def test_the_checker_sees_a_forbidden_import(tmp_path):
     assert room_of("quiz.classes.pages.views") == "classes.pages"
     assert room_of("quiz.web.forms") == "web.support"
     assert room_of("quiz.web.app") == "web"
+
+
+# The use cases: what changes or reads data for a page or a command, on a session,
+# with no request in sight. Pages and commands (``pages``, ``views``, ``cli``, the
+# blueprints) call them; they import no Flask (not even through quiz.web).
+USE_CASE_ROOMS = {"services", "classes", "reports"}
+USE_CASE_MODULES = {
+    "quiz.authoring.operations",
+    "quiz.authoring.dump",
+    "quiz.authoring.util",
+    "quiz.authoring.quality",
+}
+ENTRY_NAMES = {"cli", "commands"}
+
+
+def test_use_cases_import_no_flask():
+    found = []
+    for path in source_files():
+        name = module_name(path)
+        room = room_of(name)
+        if name.rsplit(".", 1)[-1] in ENTRY_NAMES:
+            continue
+        if room not in USE_CASE_ROOMS and name not in USE_CASE_MODULES:
+            continue
+        for line, imported in imports_of(path):
+            if imported.split(".")[0] in {"flask", "flask_wtf", "werkzeug"} or room_of(
+                imported
+            ) in {"web", "web.support"}:
+                found.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {imported}")
+    assert found == []

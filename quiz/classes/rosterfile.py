@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from quiz.web.forms import UNSTORABLE
+from quiz.questions.base import UNSTORABLE
 
 if TYPE_CHECKING:
     from quiz.store import models as m

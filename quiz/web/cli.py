@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
     from quiz.accounts.commands import create_teacher_command, set_password_command
     from quiz.drafting.command import draft_command
     from quiz.interchange.cli import add_commands as add_interchange_commands
-    from quiz.reports.exports import export_command
+    from quiz.reports.cli import export_command
 
     app.cli.add_command(bank_cli)
     app.cli.add_command(db_cli)
