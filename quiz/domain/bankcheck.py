@@ -15,8 +15,9 @@ option's text; ``multiple``: a list of option texts; ``highlight``: a list of
 quotes or sentence ids; ``classify``: a mapping of quote or sentence id to
 category key. The answer is turned into the form fields a student's browser
 would send, read by the type's ``read_response`` and graded by its ``grade``:
-the same path a student's answer takes (the answer's form fields:
-``quiz.domain.checkanswers``). Pure Python: no Flask, no database.
+the same path a student's answer takes (the answer's form fields: the type's
+``Question.check_form``, through ``quiz.domain.checkanswers``). Pure Python: no
+Flask, no database.
 """
 
 from __future__ import annotations

@@ -34,26 +34,19 @@ are sound (over-acceptance, never below 0).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
 
 from quiz.questions.base import Question
 
+# A judgement is made by a question type (quiz.questions), scored here.
+from quiz.questions.judging import Judgement as Judgement
+
 _Z = NormalDist().inv_cdf
 
 CORRECTION = "log-linear (Hautus 1995): +0.5 to hits and false alarms, +1 to each total"
-
-
-@dataclass(frozen=True)
-class Judgement:
-    """One verdict: whether the thing is flawed and whether the student said so."""
-
-    flawed: bool  # the bank's key
-    said_flawed: bool  # the student's verdict
-    skill: str = ""
-    about: str = ""  # a sentence id or an option id, for reading only
 
 
 @dataclass(frozen=True)
@@ -184,84 +177,20 @@ def counts_by_skill(judgements: Iterable[Judgement]) -> dict[str, Counts]:
 
 
 # -- judgements from a question and a response ------------------------------------------
+# Each type says which judgements an answer makes (``Question.judgements``).
 
 
 def is_judgement(question: Question) -> bool:
     """Whether the question's answers carry judgements (its bank marks them)."""
-    kind = question.type
-    if kind == "classify":
-        return bool(getattr(question, "sound_categories", ()))
-    if kind == "highlight":
-        return getattr(question, "judgement", None) == "flawed"
-    if kind in ("single", "multiple"):
-        return any(getattr(o, "judgement", None) for o in getattr(question, "options", ()))
-    return False
+    return question.carries_judgements()
 
 
 def judgements(question: Question, response: Mapping[str, Any] | None) -> list[Judgement]:
     """The judgements in one answer (none for an unanswered question or an
     unmarked one). The rules are those of question_banks/README.md, "Judgements"."""
-    if not response or not is_judgement(question):
+    if not response or not question.carries_judgements():
         return []
-    judge = _BY_TYPE.get(question.type)
-    return judge(question, response, question.skill) if judge is not None else []
-
-
-# Each reads a question of its type (its sentences, options, ...), hence ``Any``.
-
-
-def _classify(question: Any, response: Mapping[str, Any], skill: str) -> list[Judgement]:
-    sound = set(question.sound_categories)
-    labels = response.get("labels") or {}
-    out = []
-    for s in question.sentences:
-        label = labels.get(s.sentence)
-        if label:  # left unlabelled: no verdict
-            out.append(Judgement(s.category not in sound, label not in sound, skill, s.sentence))
-    return out
-
-
-def _highlight(question: Any, response: Mapping[str, Any], skill: str) -> list[Judgement]:
-    chosen = set(response.get("sentences") or ())
-    keyed = {s.sentence for s in question.sentences}
-    return [Judgement(sid in keyed, sid in chosen, skill, sid) for sid in question.selectable]
-
-
-def _single(question: Any, response: Mapping[str, Any], skill: str) -> list[Judgement]:
-    choice = response.get("choice")
-    return [
-        Judgement(_option_flawed(o), o.judgement == "flawed", skill, o.id)
-        for o in question.options
-        if o.id == choice and o.judgement
-    ]
-
-
-def _multiple(question: Any, response: Mapping[str, Any], skill: str) -> list[Judgement]:
-    chosen = set(response.get("choices") or ())
-    out = []
-    for o in question.options:
-        if not o.judgement:
-            continue
-        says_flawed = o.judgement == "flawed"
-        said = says_flawed if o.id in chosen else not says_flawed
-        out.append(Judgement(_option_flawed(o), said, skill, o.id))
-    return out
-
-
-_BY_TYPE: dict[str, Callable[[Any, Mapping[str, Any], str], list[Judgement]]] = {
-    "classify": _classify,
-    "highlight": _highlight,
-    "single": _single,
-    "multiple": _multiple,
-}
-
-
-def _option_flawed(option: Any) -> bool:
-    """What an option is about is what the option says when the option is right
-    (full credit), the opposite when it is not."""
-    says_flawed = option.judgement == "flawed"
-    right = option.credit >= 1.0 - 1e-9
-    return says_flawed if right else not says_flawed
+    return question.judgements(response)
 
 
 # -- words ------------------------------------------------------------------------------
@@ -300,10 +229,4 @@ def plain_words(counts: Counts) -> str:
 
 def tagged_misconceptions(question: Question) -> set[str]:
     """The misconception codes the question's wrong answers carry (what it probes)."""
-    codes: set[str] = set()
-    for name in ("options", "wrong", "distractors", "sentences", "answers"):
-        for item in getattr(question, name, ()) or ():
-            code = getattr(item, "misconception", None)
-            if code:
-                codes.add(code)
-    return codes
+    return question.probed_misconceptions()

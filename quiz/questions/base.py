@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from quiz.domain.article import Article, Sentence
+from quiz.questions.judging import Judgement
 
 # Parsing's vocabulary lives in quiz.questions.spec; named here too, as every type imports it.
 from quiz.questions.spec import CODE_RE as CODE_RE
@@ -274,6 +275,32 @@ class Question:
         """Moodle's random guess score for item statistics (None: not computable)."""
         return 0.0
 
+    # -- what the rest of the app asks of a type ----------------------------------------
+
+    def check_form(
+        self, article: Article, answer: Any, ctx: BankContext, path: Path
+    ) -> dict[str, list[str]]:
+        """A bank check's ``answer:`` (plain data, as written) as the form fields a
+        student's browser would send for it (quiz.domain.bankcheck); {} after reporting
+        a problem with ``ctx.error(path, ...)``. Helpers: ``quiz.questions.checkform``."""
+        ctx.error(path, f"checks are not supported for {self.type} questions")
+        return {}
+
+    def carries_judgements(self) -> bool:
+        """Whether its answers are judgements, sound or flawed (its bank marks them:
+        question_banks/README.md, "Judgements"); none by default."""
+        return False
+
+    def judgements(self, response: Mapping[str, Any]) -> list[Judgement]:
+        """The judgements one answer makes, for a question that ``carries_judgements``
+        (quiz.domain.discernment scores them); none by default."""
+        return []
+
+    def probed_misconceptions(self) -> set[str]:
+        """The misconception codes its items (options, wrong values, distractors...)
+        carry: what the question probes. Use ``codes_of``; none by default."""
+        return set()
+
     @property
     def template(self) -> str:
         return f"questions/{self.type}.html"
@@ -287,6 +314,11 @@ UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 def first(form: FormData, key: str) -> str:
     values = form.get(key) or ()
     return UNSTORABLE.sub("", values[0]) if values else ""
+
+
+def codes_of(*groups: Sequence[Any]) -> set[str]:
+    """The misconception codes the items of ``groups`` carry (``probed_misconceptions``)."""
+    return {item.misconception for group in groups for item in group if item.misconception}
 
 
 def letters(n: int) -> list[str]:

@@ -25,8 +25,11 @@ from quiz.questions.base import (
     Path,
     Question,
     Unreadable,
+    codes_of,
     first,
 )
+from quiz.questions.checkform import MAX_ANSWER_ITEMS, find_sentence, short
+from quiz.questions.judging import Judgement
 
 _SENTENCE_ID = re.compile(r"p(\d+)-s(\d+)")
 
@@ -290,3 +293,72 @@ class Classify(Question):
 
     def random_guess_score(self) -> float | None:
         return 1 / len(self.categories) if self.categories else 0.0
+
+    def check_form(
+        self, article: Article, answer: Any, ctx: BankContext, path: Path
+    ) -> dict[str, list[str]]:
+        """``answer``: a mapping of quote or sentence id to category key."""
+        if not isinstance(answer, Mapping):
+            ctx.error(path, f"must map quotes or sentence ids to categories, not {short(answer)}")
+            return {}
+        if not answer:
+            ctx.error(path, "must label at least one sentence")
+            return {}
+        if len(answer) > MAX_ANSWER_ITEMS:
+            ctx.error(path, f"labels {len(answer)} sentences; at most {MAX_ANSWER_ITEMS}")
+            return {}
+        form: dict[str, list[str]] = {}
+        ok = True
+        for quote, category in answer.items():
+            sid = self._check_label(article, quote, category, form, ctx, (*path, str(quote)))
+            if sid is None:
+                ok = False
+                continue
+            form[f"label-{sid}"] = [str(category)]
+        return form if ok else {}
+
+    def _check_label(
+        self,
+        article: Article,
+        quote: Any,
+        category: Any,
+        form: Mapping[str, Any],
+        ctx: BankContext,
+        where: Path,
+    ) -> str | None:
+        """The sentence one label of a check's answer is for (None after a problem)."""
+        sid = find_sentence(article, str(quote), ctx, where) if isinstance(quote, str) else None
+        if not isinstance(quote, str):
+            ctx.error(where, "must be a quote or a sentence id")
+        if sid and sid not in {s.sentence for s in self.sentences}:
+            ctx.error(where, f"sentence {sid} is not one this question asks about")
+            sid = None
+        keys = [k for k, _ in self.categories]
+        if not isinstance(category, str) or category not in keys:
+            ctx.error(
+                where, f"unknown category {short(category)} (this question's: {', '.join(keys)})"
+            )
+            sid = None
+        if sid and f"label-{sid}" in form:
+            ctx.error(where, f"sentence {sid} is labelled twice")
+            sid = None
+        return sid
+
+    def carries_judgements(self) -> bool:
+        return bool(self.sound_categories)
+
+    def judgements(self, response: Mapping[str, Any]) -> list[Judgement]:
+        """One per labelled sentence: flawed when its category is not a sound one."""
+        sound = set(self.sound_categories)
+        labels = response.get("labels") or {}
+        out = []
+        for s in self.sentences:
+            label = labels.get(s.sentence)
+            if label:  # left unlabelled: no verdict
+                out.append(
+                    Judgement(s.category not in sound, label not in sound, self.skill, s.sentence)
+                )
+        return out
+
+    def probed_misconceptions(self) -> set[str]:
+        return codes_of(self.sentences)

@@ -27,8 +27,11 @@ from quiz.questions.base import (
     Path,
     Question,
     Unreadable,
+    codes_of,
 )
+from quiz.questions.checkform import find_sentence, text_list
 from quiz.questions.classify import sentence_label, sentence_order
+from quiz.questions.judging import Judgement
 
 OTHERWISE = "This sentence is not one of those the question asks for."
 MISSED = "You missed this one. {feedback}"
@@ -233,3 +236,35 @@ class Highlight(Question):
 
     def random_guess_score(self) -> float | None:
         return None
+
+    def check_form(
+        self, article: Article, answer: Any, ctx: BankContext, path: Path
+    ) -> dict[str, list[str]]:
+        """``answer``: a list of quotes or sentence ids, among the sentences shown."""
+        texts = text_list(answer, "quotes or sentence ids", ctx, path)
+        shown = set(self.selectable)
+        sids = []
+        for n, t in enumerate(texts):
+            sid = find_sentence(article, t, ctx, (*path, n))
+            if sid and sid not in shown:
+                ctx.error((*path, n), f"sentence {sid} is not among those this question shows")
+                sid = None
+            sids.append(sid)
+        if texts and all(sids):
+            if len(set(sids)) < len(sids):
+                ctx.error(path, "names the same sentence twice")
+                return {}
+            return {"sentences": [s for s in sids if s]}
+        return {}
+
+    def carries_judgements(self) -> bool:
+        return self.judgement == "flawed"
+
+    def judgements(self, response: Mapping[str, Any]) -> list[Judgement]:
+        """One per shown sentence: selected, it is said to be flawed."""
+        chosen = set(response.get("sentences") or ())
+        keyed = {s.sentence for s in self.sentences}
+        return [Judgement(sid in keyed, sid in chosen, self.skill, sid) for sid in self.selectable]
+
+    def probed_misconceptions(self) -> set[str]:
+        return codes_of(self.sentences, self.distractors)

@@ -26,9 +26,13 @@ from quiz.questions.base import (
     FeedbackItem,
     FormData,
     Grade,
+    Path,
     Question,
     Unreadable,
+    codes_of,
 )
+from quiz.questions.checkform import find_option, text_list
+from quiz.questions.judging import Judgement, option_flawed
 from quiz.questions.single import (
     Option,
     decode_choices,
@@ -145,3 +149,34 @@ class Multiple(Question):
 
     def random_guess_score(self) -> float | None:
         return None
+
+    def check_form(
+        self, article: Article, answer: Any, ctx: BankContext, path: Path
+    ) -> dict[str, list[str]]:
+        """``answer``: a list of option texts."""
+        texts = text_list(answer, "option texts", ctx, path)
+        ids = [find_option(self.options, t, ctx, (*path, n)) for n, t in enumerate(texts)]
+        if texts and all(ids):
+            if len(set(ids)) < len(ids):
+                ctx.error(path, "names the same option twice")
+                return {}
+            return {"choices": [i for i in ids if i]}
+        return {}
+
+    def carries_judgements(self) -> bool:
+        return any(o.judgement for o in self.options)
+
+    def judgements(self, response: Mapping[str, Any]) -> list[Judgement]:
+        """One per option that says sound or flawed: ticked, it says so; left, the opposite."""
+        chosen = set(response.get("choices") or ())
+        out = []
+        for o in self.options:
+            if not o.judgement:
+                continue
+            says_flawed = o.judgement == "flawed"
+            said = says_flawed if o.id in chosen else not says_flawed
+            out.append(Judgement(option_flawed(o), said, self.skill, o.id))
+        return out
+
+    def probed_misconceptions(self) -> set[str]:
+        return codes_of(self.options)

@@ -36,9 +36,12 @@ from quiz.questions.base import (
     FeedbackItem,
     FormData,
     Grade,
+    Path,
     Question,
+    codes_of,
     first,
 )
+from quiz.questions.checkform import typed_form
 from quiz.questions.formula import FormulaError, Range, fill, placeholders, plain
 from quiz.questions.numbers import ASKS, format_number, read_number
 from quiz.questions.numeric_values import (
@@ -272,3 +275,12 @@ class Numeric(Question):
             if w.misconception and not any(a.matches(w.value) for a in self.answers):
                 return {"value": [format_number(w.value, self.unit, exact=True)]}, w.misconception
         return None
+
+    def check_form(
+        self, article: Article, answer: Any, ctx: BankContext, path: Path
+    ) -> dict[str, list[str]]:
+        """``answer``: the typed text (a number may be written as one)."""
+        return typed_form(answer, ctx, path, "value")
+
+    def probed_misconceptions(self) -> set[str]:
+        return codes_of(self.answers, self.wrong)

@@ -17,9 +17,12 @@ from quiz.questions.base import (
     Path,
     Question,
     Unreadable,
+    codes_of,
     first,
     letters,
 )
+from quiz.questions.checkform import find_option, short
+from quiz.questions.judging import Judgement, option_flawed
 
 
 @dataclass(frozen=True)
@@ -237,3 +240,28 @@ class Single(Question):
 
     def random_guess_score(self) -> float | None:
         return sum(o.credit for o in self.options) / len(self.options) if self.options else 0.0
+
+    def check_form(
+        self, article: Article, answer: Any, ctx: BankContext, path: Path
+    ) -> dict[str, list[str]]:
+        """``answer``: one option's text."""
+        if not isinstance(answer, str):
+            ctx.error(path, f"must be one option's text, not {short(answer)}")
+            return {}
+        oid = find_option(self.options, answer, ctx, path)
+        return {"choice": [oid]} if oid else {}
+
+    def carries_judgements(self) -> bool:
+        return any(o.judgement for o in self.options)
+
+    def judgements(self, response: Mapping[str, Any]) -> list[Judgement]:
+        """The chosen option's, if it says sound or flawed."""
+        choice = response.get("choice")
+        return [
+            Judgement(option_flawed(o), o.judgement == "flawed", self.skill, o.id)
+            for o in self.options
+            if o.id == choice and o.judgement
+        ]
+
+    def probed_misconceptions(self) -> set[str]:
+        return codes_of(self.options)

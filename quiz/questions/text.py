@@ -24,8 +24,10 @@ from quiz.questions.base import (
     Path,
     Question,
     Unreadable,
+    codes_of,
     first,
 )
+from quiz.questions.checkform import typed_form
 
 OTHERWISE = "Not the answer we were looking for."
 MAX_LENGTH = 1000
@@ -182,3 +184,12 @@ class Text(Question):
     ) -> tuple[dict[str, list[str]], str] | None:
         w = next((w for w in self.wrong if w.misconception), None)
         return ({"text": [w.text]}, w.misconception) if w and w.misconception else None
+
+    def check_form(
+        self, article: Article, answer: Any, ctx: BankContext, path: Path
+    ) -> dict[str, list[str]]:
+        """``answer``: the typed text (a number may be written as one)."""
+        return typed_form(answer, ctx, path, "text")
+
+    def probed_misconceptions(self) -> set[str]:
+        return codes_of(self.answers, self.wrong)
