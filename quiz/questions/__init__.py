@@ -5,9 +5,25 @@ draw per-attempt state, read a submitted form, grade); its editor is
 ``templates/questions/<type>.html`` (the input) and ``<type>_editor.html`` (the
 editor's fields). ``tests/test_question_rooms.py`` fails when one of them is missing.
 
-A new type: its class here and in ``TYPES``, its editor and ``EDITORS``, the two
-templates, its tests (``tests/questions/test_<type>.py``, and its form and spec in
-``tests/test_authoring_questions.py``), and its part of ``question_banks/README.md``.
+A new type ``<type>`` (tried with a throwaway ``truefalse``):
+
+* ``questions/<type>.py``: a ``Question`` subclass (the contract is ``base.py``), in
+  ``TYPES`` here. Beside parsing and grading it answers what the rest of the app asks:
+  ``check_form`` (a bank check's answer as form fields; helpers in ``checkform``),
+  ``carries_judgements``/``judgements`` (``judging``) and ``probed_misconceptions``
+  (``base.codes_of``). Defaults: checks refused (``tests/questions/test_type_hooks.py``
+  asks every type for them), no judgements, none probed. Its row in ``base.py``'s
+  table of response shapes.
+* ``questions/editors/<type>.py`` in ``editors.EDITORS`` (select choices through
+  ``editors.fields.options``: a tuple warns, an error under the tests; a misconception
+  select of its own goes in ``code_fields``), and the templates
+  ``templates/questions/<type>.html`` and ``<type>_editor.html``.
+* ``tests/questions/test_<type>.py``; its form and spec in ``FORMS``/``SPECS`` of
+  ``tests/test_authoring_questions.py``.
+* Outside the room still: two questions of it in ``question_banks/ice-assaults-500.yaml``
+  (``tests/test_banks.py``; the browser tests walk them), its part of
+  ``question_banks/README.md``, the QTI export (``quiz/interchange/qti/items.py``) and
+  the bank lint's wrong answers (``quiz/domain/banklint/feedback.py``).
 
 Pure: imports ``quiz.domain`` and parsing libraries (the editors WTForms); never
 Flask, SQLAlchemy or ``quiz.store``."""
