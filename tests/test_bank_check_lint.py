@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 import yaml
 
 from quiz.domain import banklint
+from quiz.questions.base import Question
 from tests.bank_check_data import bank_data, loaded, question
 
 
@@ -291,3 +294,45 @@ def test_unprobed_misconception(runner, tmp_path):
     assert "bank: warning unprobed-misconception: NEVER" in result.output
     result = runner.invoke(args=["bank", "check", "--strict", str(path)])
     assert result.exit_code == 1, result.output
+
+
+@dataclass(frozen=True)
+class _Poll(Question):
+    """A throwaway type that anticipates no wrong answers (every answer is an opinion)."""
+
+    type = "poll"
+
+
+@dataclass(frozen=True)
+class _Claims(Question):
+    """A throwaway type whose wrong answers are claims, none tagged."""
+
+    type = "claims"
+    wrong_answer_noun = "false claim"
+
+    def wrong_answers(self):
+        yield ("claims", 0), SimpleNamespace(misconception=None, feedback="")
+
+
+def _with(q_type):
+    bank = loaded(bank_data())
+    n = next(i for i, q in enumerate(bank.questions) if q.id == "q-single")
+    bank.questions[n] = q_type(
+        id="q-new", skill="percent", prompt="Which?", explanation="", points=1, shuffle=False
+    )
+    return bank
+
+
+def test_a_new_type_says_what_its_wrong_answers_are():
+    # a type anticipating none is not asked to tag them, nor to explain them
+    bank = _with(_Poll)
+    assert list(banklint.RULES["untagged"](bank)) == []
+    (w,) = [w for w in banklint.RULES["missing-feedback"](bank) if w.question == "q-new"]
+    assert w.message.startswith("missing explanation:")
+    # a type naming its wrong answers is asked, in its own words, by its own paths
+    bank = _with(_Claims)
+    (w,) = banklint.RULES["untagged"](bank)
+    assert w.question == "q-new"
+    assert w.message.startswith("no false claim is tagged with a misconception")
+    (w,) = [w for w in banklint.RULES["missing-feedback"](bank) if w.question == "q-new"]
+    assert w.message.startswith("missing claims[0].feedback, explanation:")

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -135,6 +135,9 @@ class Question:
     shows_sentences: ClassVar[bool] = False
     # whether its page is one column: the input is the article itself
     single_column: ClassVar[bool] = False
+    # what a bank check's warnings call its anticipated wrong answers ("wrong option");
+    # None: the type anticipates none, and no warning asks for their misconceptions
+    wrong_answer_noun: ClassVar[str | None] = None
 
     id: str
     skill: str
@@ -300,6 +303,12 @@ class Question:
         """The misconception codes its items (options, wrong values, distractors...)
         carry: what the question probes. Use ``codes_of``; none by default."""
         return set()
+
+    def wrong_answers(self) -> Iterator[tuple[Path, Any]]:
+        """Each wrong answer it anticipates (an item that may carry a ``misconception``
+        and ``feedback``), with its path in the bank: what quiz.domain.banklint asks to be
+        tagged and explained. Name them with ``wrong_answer_noun``; none by default."""
+        return iter(())
 
     @property
     def template(self) -> str:

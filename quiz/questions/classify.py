@@ -12,7 +12,7 @@ unlabelled sentence counts as wrong.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,6 +121,7 @@ def _sound_categories(
 class Classify(Question):
     type = "classify"
     shows_sentences = True
+    wrong_answer_noun = "sentence"
 
     categories: tuple[tuple[str, str], ...] = ()  # (key, label), in the order offered
     categories_listed: bool = False  # written back only when the bank listed them
@@ -362,3 +363,7 @@ class Classify(Question):
 
     def probed_misconceptions(self) -> set[str]:
         return codes_of(self.sentences)
+
+    def wrong_answers(self) -> Iterator[tuple[Path, Any]]:
+        for i, s in enumerate(self.sentences):
+            yield ("sentences", i), s

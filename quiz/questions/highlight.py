@@ -14,7 +14,7 @@ counts -1, divided by the number of keyed sentences, never below zero::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +117,7 @@ class Highlight(Question):
     type = "highlight"
     shows_sentences = True
     single_column = True
+    wrong_answer_noun = "distractor"
 
     paragraphs: tuple[int, ...] = ()  # as listed in the bank; () shows them all
     sentences: tuple[Quoted, ...] = ()
@@ -268,3 +269,10 @@ class Highlight(Question):
 
     def probed_misconceptions(self) -> set[str]:
         return codes_of(self.sentences, self.distractors)
+
+    def wrong_answers(self) -> Iterator[tuple[Path, Any]]:
+        # the distractors first, then the sentences: the order bank checks report them in
+        for i, d in enumerate(self.distractors):
+            yield ("distractors", i), d
+        for i, s in enumerate(self.sentences):
+            yield ("sentences", i), s

@@ -16,7 +16,7 @@ right allows, and a lone wrong pick costs as much as a right one earns.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,7 @@ MISSED = "You missed this one. {feedback}"
 class Multiple(Question):
     type = "multiple"
     shuffles = True
+    wrong_answer_noun = "wrong option"
 
     options: tuple[Option, ...] = ()
 
@@ -180,3 +181,8 @@ class Multiple(Question):
 
     def probed_misconceptions(self) -> set[str]:
         return codes_of(self.options)
+
+    def wrong_answers(self) -> Iterator[tuple[Path, Any]]:
+        for i, o in enumerate(self.options):
+            if o.credit < 1:
+                yield ("options", i), o

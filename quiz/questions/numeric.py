@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -60,6 +60,7 @@ OTHERWISE = "Not the value we were looking for."
 @dataclass(frozen=True)
 class Numeric(Question):
     type = "numeric"
+    wrong_answer_noun = "anticipated wrong answer"
 
     unit: str = "number"
     answers: tuple[Value, ...] = ()
@@ -284,3 +285,10 @@ class Numeric(Question):
 
     def probed_misconceptions(self) -> set[str]:
         return codes_of(self.answers, self.wrong)
+
+    def wrong_answers(self) -> Iterator[tuple[Path, Any]]:
+        for i, w in enumerate(self.wrong):
+            yield ("wrong", i), w
+        for i, a in enumerate(self.answers):
+            if a.credit < 1:
+                yield ("answers", i), a

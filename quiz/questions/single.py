@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,6 +168,7 @@ def ordered(options: list[Option], state: Mapping[str, Any]) -> list[Option]:
 class Single(Question):
     type = "single"
     shuffles = True
+    wrong_answer_noun = "wrong option"
 
     options: tuple[Option, ...] = ()
 
@@ -265,3 +266,8 @@ class Single(Question):
 
     def probed_misconceptions(self) -> set[str]:
         return codes_of(self.options)
+
+    def wrong_answers(self) -> Iterator[tuple[Path, Any]]:
+        for i, o in enumerate(self.options):
+            if o.credit < 1:
+                yield ("options", i), o

@@ -11,7 +11,7 @@ punctuation or quotes around the answer: ``“The Baseline.”`` matches
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +92,7 @@ def _phrases(data: Mapping[str, Any], key: str, ctx: BankContext) -> list[Phrase
 @dataclass(frozen=True)
 class Text(Question):
     type = "text"
+    wrong_answer_noun = "anticipated wrong answer"
 
     answers: tuple[Phrase, ...] = ()
     wrong: tuple[Phrase, ...] = ()
@@ -193,3 +194,10 @@ class Text(Question):
 
     def probed_misconceptions(self) -> set[str]:
         return codes_of(self.answers, self.wrong)
+
+    def wrong_answers(self) -> Iterator[tuple[Path, Any]]:
+        for i, w in enumerate(self.wrong):
+            yield ("wrong", i), w
+        for i, a in enumerate(self.answers):
+            if a.credit < 1:
+                yield ("answers", i), a

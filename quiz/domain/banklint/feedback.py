@@ -4,25 +4,11 @@ skill, every catalogued one probed) and its feedback."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from quiz.domain.banklint.common import BankWarning, at, ids_text
 from quiz.domain.bankyaml import format_path
 from quiz.domain.loadedbank import LoadedBank
-from quiz.questions.base import Path, Question
-
-
-def _wrong_answers(q: Question) -> Iterator[tuple[Path, Any]]:
-    """Each wrong answer a question anticipates (those that may carry a misconception)."""
-    for i, o in enumerate(getattr(q, "options", ()) or ()):
-        if o.credit < 1:
-            yield ("options", i), o
-    for name in ("wrong", "distractors", "sentences"):
-        for i, item in enumerate(getattr(q, name, ()) or ()):
-            yield (name, i), item
-    for i, a in enumerate(getattr(q, "answers", ()) or ()):
-        if a.credit < 1:
-            yield ("answers", i), a
+from quiz.questions.base import Path
 
 
 def misconception_skill(bank: LoadedBank) -> Iterator[BankWarning]:
@@ -31,7 +17,7 @@ def misconception_skill(bank: LoadedBank) -> Iterator[BankWarning]:
     if not skills:
         return
     for n, q in enumerate(bank.questions):
-        for path, item in _wrong_answers(q):
+        for path, item in q.wrong_answers():
             code = getattr(item, "misconception", None)
             if code and code in skills and skills[code] != q.skill:
                 yield at(
@@ -48,14 +34,15 @@ def misconception_skill(bank: LoadedBank) -> Iterator[BankWarning]:
 
 
 def untagged(bank: LoadedBank) -> Iterator[BankWarning]:
-    """An item whose wrong answers carry no misconception diagnoses nothing."""
+    """An item whose wrong answers carry no misconception diagnoses nothing. Each type
+    says what its wrong answers are (``Question.wrong_answers``, ``wrong_answer_noun``);
+    one that anticipates none is not asked to tag them."""
     for n, q in enumerate(bank.questions):
-        wrong = list(_wrong_answers(q))
-        if any(getattr(item, "misconception", None) for _, item in wrong):
+        what = q.wrong_answer_noun
+        if what is None:  # a type that anticipates no wrong answers
             continue
-        what = "wrong option" if q.type in ("single", "multiple") else "anticipated wrong answer"
-        if q.type in ("classify", "highlight"):
-            what = "sentence" if q.type == "classify" else "distractor"
+        if any(getattr(item, "misconception", None) for _, item in q.wrong_answers()):
+            continue
         yield at(
             bank,
             n,
@@ -75,7 +62,7 @@ def unprobed_misconception(bank: LoadedBank) -> Iterator[BankWarning]:
     probed = {
         getattr(item, "misconception", None)
         for q in bank.questions
-        for _path, item in _wrong_answers(q)
+        for _path, item in q.wrong_answers()
     }
     for code, skill in skills.items():
         if code not in probed:
@@ -95,7 +82,7 @@ def missing_feedback(bank: LoadedBank) -> Iterator[BankWarning]:
     for n, q in enumerate(bank.questions):
         missing: list[Path] = [
             (*path, "feedback")
-            for path, item in _wrong_answers(q)
+            for path, item in q.wrong_answers()
             if not (getattr(item, "feedback", "") or "").strip()
         ]
         if not (q.explanation or "").strip():
