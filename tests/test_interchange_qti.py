@@ -16,12 +16,18 @@ from lxml import etree
 from quiz.domain.banks import LoadedBank, parse_bank
 from quiz.interchange import gift
 from quiz.interchange.cli import export_qti_command
-from quiz.interchange.qti import CP, NS, export_qti
+from quiz.interchange.qti import CP, NS, export_qti, package_files
 from tests.conftest import SHIPPED_BANKS
 
 XSD = Path(__file__).parent / "data" / "qti" / "xsd" / "qtiv2p1" / "imsqti_v2p1.xsd"
 FEATURES = Path(__file__).parent / "data" / "gift" / "features.gift"
 Q = f"{{{NS}}}"
+
+
+def _files(bank: LoadedBank) -> dict[str, bytes]:
+    files, skipped = package_files(bank)
+    assert skipped == []  # every type of ours has its item
+    return files
 
 
 @cache
@@ -44,7 +50,9 @@ def _features() -> LoadedBank:
 @pytest.mark.parametrize("make", [_shipped, _features], ids=["shipped", "gift-corpus"])
 def test_every_item_and_the_test_validate_against_the_qti_21_xsd(make):
     bank = make()
-    data, files = export_qti(bank)
+    files = _files(bank)
+    data, skipped = export_qti(bank)
+    assert skipped == []
     items = [n for n in files if n.startswith("items/")]
     assert len(items) == len(bank.questions)
     for name in [*items, "assessment.xml"]:
@@ -56,7 +64,7 @@ def test_every_item_and_the_test_validate_against_the_qti_21_xsd(make):
 
 
 def test_the_schema_really_checks():
-    _, files = export_qti(_features())
+    files = _files(_features())
     doc = etree.fromstring(files["assessment.xml"])
     doc.append(etree.Element(f"{Q}notAnElement"))
     assert not _schema().validate(doc)
@@ -64,7 +72,7 @@ def test_the_schema_really_checks():
 
 def test_every_type_has_its_interaction():
     bank = _shipped()
-    _, files = export_qti(bank)
+    files = _files(bank)
     wanted = {
         "single": "choiceInteraction",
         "multiple": "choiceInteraction",
@@ -84,7 +92,7 @@ def test_every_type_has_its_interaction():
 
 
 def test_manifest_is_detected_as_qti_2_and_names_every_file():
-    _, files = export_qti(_shipped())
+    files = _files(_shipped())
     manifest = etree.fromstring(files["imsmanifest.xml"])
     assert manifest.tag == f"{{{CP}}}manifest"
     assert NS in manifest.nsmap.values()  # Canvas looks for the QTI 2.1 namespace
@@ -97,7 +105,7 @@ def test_manifest_is_detected_as_qti_2_and_names_every_file():
 
 
 def test_multiple_scores_right_minus_wrong_over_right_in_points():
-    _, files = export_qti(_features())
+    files = _files(_features())
     doc = etree.fromstring(files["items/Q_mc-weights.xml"])
     mapping = doc.find(f".//{Q}mapping")
     assert mapping is not None and mapping.get("lowerBound") == "0"
@@ -106,7 +114,7 @@ def test_multiple_scores_right_minus_wrong_over_right_in_points():
 
 
 def test_markdown_becomes_xhtml_and_nothing_unsafe_passes():
-    _, files = export_qti(_features())
+    files = _files(_features())
     doc = etree.fromstring(files["items/Q_tf-false.xml"])
     prompt = doc.find(f".//{Q}prompt")
     assert prompt is not None and prompt.find(f"{Q}strong").text == "made"
@@ -118,6 +126,8 @@ def test_export_qti_command_writes_the_zip(tmp_path):
     bank = SHIPPED_BANKS / "ice-assaults-500.yaml"
     result = CliRunner().invoke(export_qti_command, [str(bank), "-o", str(out)])
     assert result.exit_code == 0, result.output
+    assert f"{out}: 42 items, 45 files." in result.stderr
+    assert "not exported" not in result.stderr
     with zipfile.ZipFile(out) as archive:
         assert "imsmanifest.xml" in archive.namelist()
 

@@ -150,9 +150,12 @@ def export_qti_command(bank_file: str, output: str) -> None:
     """Export a bank file as an IMS QTI 2.1 content package (a .zip for Canvas,
     Blackboard, Moodle and other LMSs)."""
     bank = load_bank_file(bank_file)
-    data, files = qti.export_qti(bank)
-    write_output(output, data)
-    click.echo(f"{output}: {len(bank.questions)} items, {len(files)} files.", err=True)
+    files, skipped = qti.package_files(bank)
+    for s in skipped:
+        click.echo(f"not exported: {s}", err=True)
+    write_output(output, qti.zipped(files))
+    items = len(bank.questions) - len(skipped)
+    click.echo(f"{output}: {items} items, {len(files)} files.", err=True)
 
 
 @click.command("import-sheet")

@@ -1,6 +1,7 @@
 """What the rest of the app asks of a question type, and the defaults on ``Question``
 for a type that does not say: checks not supported, no judgements, no misconceptions
-probed. The shared modules that ask (checkanswers, discernment) name no type."""
+probed, no wrong answers. The shared modules that ask (checkanswers, discernment,
+banklint's feedback rules) name no type."""
 
 from __future__ import annotations
 
@@ -39,10 +40,27 @@ def test_a_type_without_judgements_or_misconceptions_has_none():
     assert discernment.is_judgement(q) is False
     assert discernment.judgements(q, {"anything": "x"}) == []
     assert discernment.tagged_misconceptions(q) == set()
+    assert list(q.wrong_answers()) == [] and q.wrong_answer_noun is None
+
+
+def test_every_type_names_its_wrong_answers():
+    """Each shipped type says which of its items are wrong answers, and what they are
+    called (bank check's untagged warning)."""
+    nouns = {cls.type: cls.wrong_answer_noun for cls in TYPES.values()}
+    assert nouns == {
+        "single": "wrong option",
+        "multiple": "wrong option",
+        "numeric": "anticipated wrong answer",
+        "text": "anticipated wrong answer",
+        "classify": "sentence",
+        "highlight": "distractor",
+    }
+    for cls in TYPES.values():
+        assert cls.wrong_answers is not Question.wrong_answers, cls.type
 
 
 def test_the_shared_modules_name_no_type():
-    for module in ("checkanswers.py", "discernment.py", "bankcheck.py"):
+    for module in ("checkanswers.py", "discernment.py", "bankcheck.py", "banklint/feedback.py"):
         tree = ast.parse((DOMAIN / module).read_text(encoding="utf-8"))
         named = {
             node.value

@@ -65,7 +65,7 @@ def _question_body(spec: dict[str, Any], bank: LoadedBank) -> Body:
         return None, "draws fresh numbers for each student (variables): GIFT has none"
     write = _BODIES.get(spec["type"])
     if write is None:
-        return None, "GIFT has no question that selects sentences in an article"
+        return None, _NO_BODY.get(spec["type"], f"GIFT has no {spec['type']} question")
     return write(spec, bank)
 
 
@@ -186,3 +186,5 @@ _BODIES: dict[str, Callable[[dict[str, Any], LoadedBank], Body]] = {
     "numeric": _numeric,
     "classify": _classify,
 }
+#: why GIFT cannot carry a type of ours it has no body for (any other: it has no such question)
+_NO_BODY = {"highlight": "GIFT has no question that selects sentences in an article"}

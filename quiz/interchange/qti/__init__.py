@@ -28,15 +28,29 @@ above it and ``quiz.domain``, ``quiz.questions``):
 
 - ``xml``: namespaces, elements, numbers, Markdown as XHTML, identifiers.
 - ``items``: one ``assessmentItem`` per question, a builder per type (``item_xml``).
-- ``package``: the test, the manifest, the article page and the zip (``export_qti``).
+- ``package``: the test, the manifest, the article page (``package_files``) and the
+  zip (``zipped``, ``export_qti``); a question of a type with no builder is left
+  out, with the reason.
 
 The ``export-qti`` command is in ``quiz.interchange.cli``.
 """
 
 from __future__ import annotations
 
-from quiz.interchange.qti.items import BUILDERS, item_xml
-from quiz.interchange.qti.package import export_qti, test_xml
+from quiz.interchange.qti.items import BUILDERS, NoItem, item_xml
+from quiz.interchange.qti.package import export_qti, package_files, test_xml, zipped
 from quiz.interchange.qti.xml import CP, NS, XSI, ident
 
-__all__ = ["BUILDERS", "CP", "NS", "XSI", "export_qti", "ident", "item_xml", "test_xml"]
+__all__ = [
+    "BUILDERS",
+    "CP",
+    "NS",
+    "XSI",
+    "NoItem",
+    "export_qti",
+    "ident",
+    "item_xml",
+    "package_files",
+    "test_xml",
+    "zipped",
+]

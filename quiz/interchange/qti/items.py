@@ -4,6 +4,7 @@ scores as we do (one builder per question type)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -286,22 +287,28 @@ def _highlight(item: _Item, bank: LoadedBank) -> None:
     item.finish(_map_processing(True), q.explanation)
 
 
-BUILDERS = {"single", "multiple", "text", "numeric", "classify", "highlight"}
+#: the item builder of each question type QTI can carry; export leaves any other out
+_BUILD: dict[str, Callable[[_Item, LoadedBank], None]] = {
+    "single": lambda item, _bank: _choice(item, False),
+    "multiple": lambda item, _bank: _choice(item, True),
+    "text": lambda item, _bank: _text(item),
+    "numeric": lambda item, _bank: _numeric(item),
+    "classify": _classify,
+    "highlight": _highlight,
+}
+BUILDERS = frozenset(_BUILD)
+
+
+class NoItem(ValueError):
+    """QTI export has no item for the question's type."""
 
 
 def item_xml(q: Question, bank: LoadedBank) -> etree._Element:
+    """The question's assessmentItem; ``NoItem`` for a type not in ``BUILDERS``."""
+    build = _BUILD.get(q.type)
+    if build is None:
+        raise NoItem(f"no QTI item for {q.type}")
     title = " ".join(q.prompt.split()).translate(str.maketrans("", "", "*`_\\"))
     item = _Item(q, title[:80])
-    if q.type in ("single", "multiple"):
-        _choice(item, q.type == "multiple")
-    elif q.type == "text":
-        _text(item)
-    elif q.type == "numeric":
-        _numeric(item)
-    elif q.type == "classify":
-        _classify(item, bank)
-    elif q.type == "highlight":
-        _highlight(item, bank)
-    else:  # pragma: no cover - every type of ours is above
-        raise ValueError(f"no QTI item for {q.type}")
+    build(item, bank)
     return item.root

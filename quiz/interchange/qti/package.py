@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 
 from quiz.domain.banks import LoadedBank
-from quiz.interchange.qti.items import item_xml
+from quiz.interchange.qti.items import BUILDERS, item_xml
 from quiz.interchange.qti.xml import (
     CP,
     CP_LOCATION,
@@ -90,11 +90,16 @@ def _article_html(bank: LoadedBank) -> bytes:
     return b"<!DOCTYPE html>\n" + etree.tostring(page, encoding="UTF-8", method="html")
 
 
-def export_qti(bank: LoadedBank) -> tuple[bytes, dict[str, bytes]]:
-    """The bank as a QTI 2.1 content package: the zip's bytes, and its files by name."""
+def package_files(bank: LoadedBank) -> tuple[dict[str, bytes], list[str]]:
+    """The package's files by name, and each question QTI export leaves out with the
+    reason (a type with no item builder, ``BUILDERS``)."""
     files: dict[str, bytes] = {}
     items: list[tuple[str, str]] = []
+    skipped: list[str] = []
     for q in bank.questions:
+        if q.type not in BUILDERS:
+            skipped.append(f"question {q.id} ({q.type}): QTI export has no item for this type")
+            continue
         # QTI items here carry fixed numbers: a question with variables goes out with the
         # first value of each range (what the teacher's preview and checks use).
         q = q.for_state(None)
@@ -109,9 +114,20 @@ def export_qti(bank: LoadedBank) -> tuple[bytes, dict[str, bytes]]:
         test_xml(bank, items), xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
     files["article.html"] = _article_html(bank)
-    files = {"imsmanifest.xml": _manifest(bank, items, test_href), **files}
+    return {"imsmanifest.xml": _manifest(bank, items, test_href), **files}, skipped
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    """The package's files as a zip."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
             archive.writestr(name, data)
-    return buffer.getvalue(), files
+    return buffer.getvalue()
+
+
+def export_qti(bank: LoadedBank) -> tuple[bytes, list[str]]:
+    """The bank as a QTI 2.1 content package: the zip's bytes, and each question left
+    out with the reason (as ``export_gift`` and ``export_sheet`` answer)."""
+    files, skipped = package_files(bank)
+    return zipped(files), skipped

@@ -18,7 +18,7 @@ CP_LOCATION = (
     f"{CP} http://www.imsglobal.org/xsd/imscp_v1p1.xsd "
     f"{NS} http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
 )
-Q = "{%s}" % NS  # noqa: UP031 - a Clark-notation prefix
+Q = f"{{{NS}}}"  # a Clark-notation prefix
 
 # lxml takes None for the default namespace; its stubs type the keys as str only
 _NSMAP: dict[Any, str] = {None: NS, "xsi": XSI}
