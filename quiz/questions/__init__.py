@@ -20,10 +20,11 @@ A new type ``<type>`` (tried with a throwaway ``truefalse``):
   ``templates/questions/<type>.html`` and ``<type>_editor.html``.
 * ``tests/questions/test_<type>.py``; its form and spec in ``FORMS``/``SPECS`` of
   ``tests/test_authoring_questions.py``.
-* Outside the room still: two questions of it in ``question_banks/ice-assaults-500.yaml``
-  (``tests/test_banks.py``; the browser tests walk them), its part of
-  ``question_banks/README.md``, the QTI export (``quiz/interchange/qti/items.py``) and
-  the bank lint's wrong answers (``quiz/domain/banklint/feedback.py``).
+* Outside the room: two questions of it in ``question_banks/ice-assaults-500.yaml``
+  (``tests/test_banks.py``; the browser tests walk them) and its part of
+  ``question_banks/README.md``. Its ``wrong_answers``/``wrong_answer_noun`` feed the
+  bank lint; the bank formats (``quiz/interchange``) leave out a type they have no
+  mapping for, with the reason, until one is written there.
 
 Pure: imports ``quiz.domain`` and parsing libraries (the editors WTForms); never
 Flask, SQLAlchemy or ``quiz.store``."""
