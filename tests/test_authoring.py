@@ -1,124 +1,49 @@
-"""Authoring banks in the browser: a bank from a pasted article, settings, the
-article's text, copies, and who may do what. The helpers here serve the other
-``test_authoring_*`` files too."""
+"""Authoring banks in the browser: a bank from a pasted article, its settings (skills,
+misconceptions, title and description) and the article's text. Copies, read-only banks and
+who may do what: tests/test_authoring_access.py. The shared helpers live in
+tests/authoring_helpers.py; other tests import them from here too."""
 
 from __future__ import annotations
 
-import io
 import re
-from html import unescape
-from pathlib import Path
-from typing import Any
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from quiz.store import models as m
 from quiz.store.db import session_scope
-from tests.factories import gen_class, gen_teacher, join, login, shipped_bank
-from tests.helpers import csrf
-
-ARTICLE = (
-    "The U.S. agency said assaults rose 500% last year. Dr. Smith disagreed — strongly — "
-    'with the “500% rise” claim. "It is not true," she said.\n\n'
-    "The report listed two steps: 1. First. 2. Second. Then it ended.\n\n"
-    "Officials must act now, said Mr. Jones. Residents were not surprised."
+from tests.authoring_helpers import (
+    ARTICLE,
+    BANK_TITLE,
+    DATA,
+    HIGHLIGHT_FORM,
+    SENTENCES,
+    SINGLE_FORM,
+    add_single,
+    author,
+    bank_specs,
+    counts,
+    new_bank,
+    send,
+    text_of,
 )
-SENTENCES = {
-    "p1-s1": "The U.S. agency said assaults rose 500% last year.",
-    "p1-s2": "Dr. Smith disagreed — strongly — with the “500% rise” claim.",
-    "p1-s3": '"It is not true," she said.',
-    "p2-s1": "The report listed two steps:",
-    "p2-s2": "1. First.",
-    "p2-s3": "2. Second.",
-    "p2-s4": "Then it ended.",
-    "p3-s1": "Officials must act now, said Mr. Jones.",
-    "p3-s2": "Residents were not surprised.",
-}
-BANK_TITLE = "Reading the agency's claim"
-DATA = Path(__file__).parent / "data"
+from tests.factories import shipped_bank
 
-
-# -- helpers --------------------------------------------------------------------------------
-
-
-def author(app, client, email: str = "author@example.org") -> int:
-    with session_scope(app) as s:
-        teacher_id = gen_teacher(s, email).id
-    assert login(client, email).status_code in (302, 303)
-    return teacher_id
-
-
-def text_of(response) -> str:
-    return unescape(response.get_data(as_text=True))
-
-
-def send(client, url: str, data: dict[str, Any], page: str | None = None, **kw: Any):
-    """POST a form as a browser would, with the CSRF token of ``page`` (or ``url``)."""
-    html = client.get(page or url).get_data(as_text=True)
-    return client.post(url, data={"csrf_token": csrf(html), **data}, **kw)
-
-
-def new_bank(client, title: str = BANK_TITLE, text: str = ARTICLE) -> int:
-    response = send(
-        client,
-        "/teacher/banks/new",
-        {
-            "title": title,
-            "description": "Practice with a *made-up* article.",
-            "article_title": "Assaults up 500%, agency says",
-            "source": "A made-up article for tests.",
-            "text": text,
-        },
-    )
-    assert response.status_code == 303, text_of(response)[:3000]
-    # a new bank goes straight to writing its first question (issue #17, Measure)
-    found = re.search(r"/teacher/banks/(\d+)/questions/new/single$", response.headers["Location"])
-    assert found
-    return int(found.group(1))
-
-
-def counts(app) -> dict[str, int]:
-    with session_scope(app) as s:
-        return {
-            model.__name__: s.scalar(select(func.count()).select_from(model))
-            for model in (m.Bank, m.Article, m.Question, m.QuestionVersion, m.Attempt, m.Answer)
-        }
-
-
-def bank_specs(app, bank_id: int) -> list[dict[str, Any]]:
-    with session_scope(app) as s:
-        rows = s.scalars(
-            select(m.Question)
-            .where(m.Question.bank_id == bank_id, ~m.Question.retired)
-            .order_by(m.Question.position)
-        )
-        return [q.current_version.spec for q in rows]
-
-
-SINGLE_FORM = {
-    "qid": "pct-six",
-    "skill": "percent",
-    "prompt": "Ten assaults rise by 500%. How many now?",
-    "explanation": "New = old × (1 + 500/100) = 60.",
-    "shuffle": "y",
-    "options-0-oid": "",
-    "options-0-text": "60",
-    "options-0-correct": "y",
-    "options-0-feedback": "Ten plus five times ten.",
-    "options-1-oid": "",
-    "options-1-text": "50",
-    "options-1-feedback": "That is 500% *of* 10.",
-    "options-1-misconception": "MULT_OFFBYONE",
-    "options-2-oid": "",
-    "options-2-text": "",
-    "options-2-feedback": "",
-}
-
-
-def add_single(client, bank_id: int, **changes: str):
-    url = f"/teacher/banks/{bank_id}/questions/new/single"
-    return send(client, url, {**SINGLE_FORM, **changes})
+# Shared with the other tests of the bank pages, which import them from here.
+__all__ = [
+    "ARTICLE",
+    "BANK_TITLE",
+    "DATA",
+    "HIGHLIGHT_FORM",
+    "SENTENCES",
+    "SINGLE_FORM",
+    "add_single",
+    "author",
+    "bank_specs",
+    "counts",
+    "new_bank",
+    "send",
+    "text_of",
+]
 
 
 # -- a bank from a pasted article -------------------------------------------------------------
@@ -253,19 +178,6 @@ def test_misconception_codes_are_checked_by_the_bank(app, client):
 # -- the article's text ---------------------------------------------------------------------------
 
 
-HIGHLIGHT_FORM = {
-    "qid": "who-acts",
-    "skill": "reporting",
-    "prompt": "Tick the sentences that say what should be done.",
-    "explanation": "Advocacy says what should be done.",
-    "pick": ["p3-s1", "p1-s3"],
-    "s-p3-s1-role": "right",
-    "s-p3-s1-feedback": "Says what officials must do.",
-    "s-p1-s3-role": "distractor",
-    "s-p1-s3-feedback": "A denial, not a call to act.",
-}
-
-
 def test_changing_the_article_warns_about_broken_quotes(app, client):
     author(app, client)
     bank_id = new_bank(client)
@@ -324,143 +236,6 @@ def test_an_article_change_that_breaks_nothing_is_saved_at_once(app, client):
         bank = s.get(m.Bank, bank_id)
         assert bank.article.title == "New headline"
         assert bank.article.content["paragraphs"][-1] == ["One more."]
-
-
-# -- copies and read-only banks ----------------------------------------------------------------
-
-
-def test_a_shipped_bank_is_read_only_and_can_be_copied(app, client):
-    author(app, client)
-    with session_scope(app) as s:
-        shipped = shipped_bank(s)
-        shipped_id, n_questions = shipped.id, len([q for q in shipped.questions if not q.retired])
-        key = shipped.questions[0].key
-    page = text_of(client.get(f"/teacher/banks/{shipped_id}"))
-    assert "Shipped bank, read-only" in page and "Copy to my banks" in page
-    for url in (
-        f"/teacher/banks/{shipped_id}/settings",
-        f"/teacher/banks/{shipped_id}/article",
-        f"/teacher/banks/{shipped_id}/questions/new/single",
-        f"/teacher/banks/{shipped_id}/questions/{key}/edit",
-        f"/teacher/banks/{shipped_id}/replace",
-    ):
-        assert client.get(url).status_code == 403, url
-    before = bank_specs(app, shipped_id)
-    response = send(client, f"/teacher/banks/{shipped_id}/copy", {}, f"/teacher/banks/{shipped_id}")
-    assert response.status_code == 303
-    copy_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    with session_scope(app) as s:
-        copied = s.get(m.Bank, copy_id)
-        assert copied.owner_id is not None and copied.title.endswith("(my copy)")
-        assert copied.slug.startswith(f"t{copied.owner_id}-")
-    assert bank_specs(app, copy_id) == before and len(before) == n_questions
-    assert bank_specs(app, shipped_id) == before
-    edit = client.get(f"/teacher/banks/{copy_id}/questions/{key}/edit")
-    assert edit.status_code == 200  # the copy is the teacher's own: its editor opens
-    prompt = next(s["prompt"] for s in before if s["id"] == key)
-    assert f"Edit question <code>{key}</code>" in text_of(edit) and prompt in text_of(edit)
-
-
-# -- who may do what -----------------------------------------------------------------------------
-
-
-SECRET = "Owner's secret bank"
-
-
-@pytest.fixture
-def owned(app, client):
-    """An owner's bank with one question, and a class with a join code."""
-    author(app, client, "owner@example.org")
-    bank_id = new_bank(client, SECRET, ARTICLE.replace("Residents", "Zanzibarians"))
-    assert add_single(client, bank_id).status_code == 303
-    client.post("/teacher/logout", data={"csrf_token": csrf(client.get("/teacher/").text)})
-    with session_scope(app) as s:
-        owner = s.scalar(select(m.Teacher).where(m.Teacher.email == "owner@example.org"))
-        code = gen_class(s, owner).join_code
-    return {
-        "bank_id": bank_id,
-        "key": "pct-six",
-        "qtype": "single",
-        "n": 1,
-        "kind": "skills",
-        "code": code,
-        "layout": "kahoot",  # the spreadsheet exports
-        "fmt": "csv",
-    }
-
-
-def _authoring_rules(app):
-    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/teacher/banks")]
-    assert len(rules) >= 15
-    return rules
-
-
-def _url(rule, values) -> str:
-    return re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda mt: str(values[mt.group(1)]), rule.rule)
-
-
-def _visit_all(app, client, owned, token):
-    for rule in _authoring_rules(app):
-        url = _url(rule, owned)
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            data = {"csrf_token": token, **SINGLE_FORM, "title": "x", "confirm": "yes"}
-            response = client.open(url, method=method, data=data if method == "POST" else None)
-            body = response.get_data(as_text=True)
-            assert SECRET not in body and "Zanzibarians" not in body, (method, url)
-            yield rule, method, url, response.status_code
-
-
-def test_another_teacher_gets_404_on_every_route_of_a_bank(app, client, owned):
-    author(app, client, "intruder@example.org")
-    token = csrf(client.get("/teacher/banks/new").get_data(as_text=True))
-    before = counts(app)
-    specs = bank_specs(app, owned["bank_id"])
-    for rule, method, url, status in _visit_all(app, client, owned, token):
-        if "bank_id" in rule.arguments:
-            assert status == 404, (method, url, status)
-    assert bank_specs(app, owned["bank_id"]) == specs
-    assert counts(app) == before
-
-
-def test_a_student_gets_403_on_every_route(app, client, owned):
-    join(client, owned["code"], "Curious Student")
-    token = csrf(client.get("/join").get_data(as_text=True))
-    before = counts(app)
-    for _rule, method, url, status in _visit_all(app, client, owned, token):
-        assert status == 403, (method, url, status)
-    assert counts(app) == before
-
-
-def test_nobody_logged_in_is_sent_to_the_login_page(app, client, owned):
-    for rule in _authoring_rules(app):
-        response = client.get(_url(rule, owned))
-        if "GET" in rule.methods:
-            assert response.status_code == 302 and "/teacher/login" in response.headers["Location"]
-
-
-def test_an_upload_cannot_take_over_another_bank_by_its_id(app, client, owned, tmp_path):
-    with session_scope(app) as s:
-        owner_slug = s.get(m.Bank, owned["bank_id"]).slug
-        shipped_slug = shipped_bank(s).slug
-    author(app, client, "intruder@example.org")
-    specs = bank_specs(app, owned["bank_id"])
-    for slug in (owner_slug, shipped_slug):
-        text = (DATA / "good" / "minimal.yaml").read_text().replace("id: minimal", f"id: {slug}")
-        response = send(
-            client,
-            "/teacher/banks/upload",
-            {"file": (io.BytesIO(text.encode()), "mine.yaml")},
-            "/teacher/banks/",
-            content_type="multipart/form-data",
-        )
-        assert response.status_code == 303
-        with session_scope(app) as s:
-            new = s.get(m.Bank, int(response.headers["Location"].rsplit("/", 1)[1]))
-            assert new.slug.startswith("t") and new.slug not in (owner_slug, shipped_slug)
-            assert new.title == "A minimal bank"
-    assert bank_specs(app, owned["bank_id"]) == specs
-    with session_scope(app) as s:
-        assert shipped_bank(s).owner_id is None and shipped_bank(s).title != "A minimal bank"
 
 
 def test_title_and_description_are_checked_by_the_bank(app, client):

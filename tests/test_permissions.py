@@ -50,7 +50,7 @@ def _teacher_rules(app) -> list[Rule]:
         for r in app.url_map.iter_rules()
         if r.rule.startswith("/teacher")
         and r.endpoint not in PUBLIC
-        # bank authoring routes: tests/test_authoring.py, with a bank of the owner's
+        # bank authoring routes: tests/test_authoring_access.py, with a bank of the owner's
         and not r.endpoint.startswith("authoring.")
     ]
     assert len(rules) >= 20
