@@ -19,7 +19,7 @@ A new type ``<type>`` (tried with a throwaway ``truefalse``):
   select of its own goes in ``code_fields``), and the templates
   ``templates/questions/<type>.html`` and ``<type>_editor.html``.
 * ``tests/questions/test_<type>.py``; its form and spec in ``FORMS``/``SPECS`` of
-  ``tests/test_authoring_questions.py``.
+  ``tests/question_forms.py``.
 * Outside the room: two questions of it in ``question_banks/ice-assaults-500.yaml``
   (``tests/test_banks.py``; the browser tests walk them) and its part of
   ``question_banks/README.md``. Its ``wrong_answers``/``wrong_answer_noun`` feed the

@@ -89,3 +89,10 @@ class Audit:
         assert not self.found, (
             f"{len(self.found)} axe violation(s) on {len(self.pages)} pages:\n{report}"
         )
+
+
+def open_details(page: Any) -> None:
+    """Open every <details> as a person would, so that its content is checked too."""
+    summaries = page.locator("details:not([open]) > summary")
+    while summaries.count():
+        summaries.first.click()

@@ -21,7 +21,7 @@ from tests.browser.actions import fill_answer, fill_new_bank, log_in_teacher
 
 # Audit and the viewports live in tests/browser/audit.py; other browser tests import
 # them from here too.
-from tests.browser.audit import DESKTOP, PHONE, VIEWPORTS, Audit
+from tests.browser.audit import DESKTOP, PHONE, VIEWPORTS, Audit, open_details
 from tests.browser.classroom import student_attempts, wrong_form
 
 __all__ = ["DESKTOP", "PHONE", "VIEWPORTS", "Audit"]
@@ -49,13 +49,6 @@ def _attempt_id(page) -> int:
     found = re.search(r"/attempts/(\d+)", page.url)
     assert found, page.url
     return int(found.group(1))
-
-
-def _open_details(page) -> None:
-    """Open every <details> as a person would, so that its content is checked too."""
-    summaries = page.locator("details:not([open]) > summary")
-    while summaries.count():
-        summaries.first.click()
 
 
 # -- students --------------------------------------------------------------------------------
@@ -238,7 +231,7 @@ def test_teacher_pages(browser, live_server, audit, viewport):
 
     page.get_by_role("link", name="Assign a quiz").click()
     page.wait_for_url(re.compile(r"/assignments/new$"))
-    _open_details(page)
+    open_details(page)
     audit(page, "assignment-form")
     page.get_by_label("Title").fill("")
     page.get_by_label("The questions of some skills").check()
@@ -257,7 +250,7 @@ def test_teacher_pages(browser, live_server, audit, viewport):
     student_attempts(app, int(assignment_url.rsplit("/", 1)[1]), code)
     page.goto(assignment_url)
     assert page.locator("svg[role=img]").count() >= 2  # distribution, skills, discernment (#22)
-    _open_details(page)
+    open_details(page)
     audit(page, "assignment-results")
     page.get_by_role("link", name="Ben").click()
     page.wait_for_url(re.compile(r"/teacher/attempts/\d+$"))
@@ -265,7 +258,7 @@ def test_teacher_pages(browser, live_server, audit, viewport):
     page.goto(base + "/teacher/")
     audit(page, "dashboard")
     page.goto(class_url)
-    _open_details(page)
+    open_details(page)
     audit(page, "class-with-students")
     page.get_by_role("link", name="Ben").click()
     page.wait_for_url(re.compile(r"/teacher/students/\d+$"))
@@ -285,7 +278,7 @@ def test_teacher_pages(browser, live_server, audit, viewport):
     page.goto(base + "/teacher/classes/999999")
     audit(page, "teacher-404")
     page.goto(class_url)
-    _open_details(page)
+    open_details(page)
     page.get_by_label("…or paste names").fill("Smith, John\n" + "x" * 61)
     page.get_by_role("button", name=re.compile("Show the names")).click()
     page.locator(".error").first.wait_for()
@@ -348,7 +341,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
 
     for qtype in TYPES:
         page.goto(f"{bank_url}/questions/new/{qtype}")
-        _open_details(page)  # the folded fields too
+        open_details(page)  # the folded fields too
         audit(page, f"editor-{qtype}")
     page.get_by_role("button", name="Save the question").last.click()
     page.get_by_text("Nothing was saved").first.wait_for()
@@ -383,7 +376,7 @@ def test_authoring_pages(browser, live_server, audit, viewport):
     page.locator("label[for]").filter(has_text="Officials must act now").first.click()
     page.get_by_role("button", name="Check my answer").click()
     page.locator("section.feedback").wait_for()
-    _open_details(page)
+    open_details(page)
     audit(page, "preview-feedback")
     page.goto(f"{bank_url}/settings")
     audit(page, "settings")
