@@ -207,10 +207,18 @@ def init_app(app: Flask) -> None:
             message=("Sorry, something went wrong on our side. Your saved answers are safe."),
         ), 500
 
-    @app.after_request
-    def _security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    app.after_request(security_headers)
+
+
+def security_headers(response: Response) -> Response:
+    """Headers on every response; a view's own values win."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        # A page is of one moment: Back after submitting must ask again (not show
+        # the stale review with its Submit button), and Back after logging out on
+        # a shared computer must not show the answers or a class from the cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
