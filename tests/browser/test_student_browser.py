@@ -191,4 +191,9 @@ def test_without_javascript_on_a_phone(browser, live_server, shot):
     page.wait_for_url(re.compile(r"/results$"))
     shot(page, "phone-results")
     assert page.locator("table.skills").is_visible()
+    # Each skill's percent, what a student looks for first, is in view without scrolling sideways.
+    width = page.viewport_size["width"]
+    for cell in page.locator("table.skills tbody td:nth-child(2)").all():
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= width and cell.inner_text().strip().endswith("%")
     context.close()
