@@ -376,3 +376,21 @@ def test_the_seed_bank_has_each_kind_of_item() -> None:
         assert any(i.startswith(prefix) for i in ids), ids
     assert "voice-advocacy" in ids
     assert "COMPLETE_AS_STATED" in text and "ASYMMETRY" in text
+
+
+def test_judging_one_article_after_another_never_mixes_their_sentences() -> None:
+    """``judge`` memoises each article's matches; a later article (which may get the
+    id of a freed one) must be judged on its own sentences, with no clear_caches between."""
+    from quiz.drafting.checks import judge
+
+    with_rate = "Thefts up 40%\n\nThefts rose 40%, to 7 per 100,000 residents, the council said.\n"
+    without = "Thefts up 40%\n\nThefts rose 40%, the council said.\n"
+    for _ in range(30):
+        for text, given in ((with_rate, True), (without, False)):
+            article = parse_article(text)
+            sentence = next(s for s in article.sentences if "rose" in s.text)
+            claims = find_claims(sentence.id, sentence.text)
+            (claim,) = [c for c in claims if "40" in c.stated_value]
+            result = judge(claim, sentence, article)["denominator"]
+            assert result.given is given, (text, result)
+            del article

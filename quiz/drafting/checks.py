@@ -194,21 +194,23 @@ def judge(claim: Claim, sentence: Sentence, article: ParsedArticle) -> dict[str,
     }
 
 
-_MATCHES: dict[tuple[int, str], dict[str, re.Match[str]]] = {}
+_MATCHES: dict[tuple[int, str], tuple[ParsedArticle, dict[str, re.Match[str]]]] = {}
 
 
 def _matches(pattern: re.Pattern[str], article: ParsedArticle) -> dict[str, re.Match[str]]:
     """The sentences of the article that ``pattern`` finds something in, in order,
-    searched once per article (``clear_caches`` forgets them)."""
+    searched once per article (``clear_caches`` forgets them). The entry keeps its
+    article, so another article given the same ``id`` later is never served it."""
     key = (id(article), pattern.pattern)
-    found = _MATCHES.get(key)
-    if found is None:
-        found = {}
-        for s in article.sentences:
-            m = _search(pattern, s.text)
-            if m:
-                found[s.id] = m
-        _MATCHES[key] = found
+    entry = _MATCHES.get(key)
+    if entry is not None and entry[0] is article:
+        return entry[1]
+    found: dict[str, re.Match[str]] = {}
+    for s in article.sentences:
+        m = _search(pattern, s.text)
+        if m:
+            found[s.id] = m
+    _MATCHES[key] = (article, found)
     return found
 
 
