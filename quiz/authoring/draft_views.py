@@ -74,7 +74,7 @@ class DraftForm(Form):
         "The article: its title on the first line, a blank line, then the paragraphs",
         render_kw={"rows": 18},
     )
-    file = FileField("Or a text file (UTF-8, at most 256 KB)")
+    file = FileField(f"Or a text file (UTF-8, at most {MAX_BYTES // 1024} KB)")
     source = StringField(
         "Source note (where the text comes from)",
         validators=[Length(max=300, message="Please keep the source note under 300 characters.")],

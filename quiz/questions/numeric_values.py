@@ -15,6 +15,7 @@ from quiz.questions.formula import (
     Range,
     corner_values,
     fill,
+    plain,
 )
 from quiz.questions.numbers import format_number
 
@@ -45,12 +46,12 @@ class Value:
 
     def to_spec(self, accepted: bool) -> dict[str, Any]:
         spec: dict[str, Any] = (
-            {"formula": self.formula.text} if self.formula else {"value": plain_number(self.value)}
+            {"formula": self.formula.text} if self.formula else {"value": plain(self.value)}
         )
         if self.tolerance:
-            spec["tolerance"] = plain_number(self.tolerance)
+            spec["tolerance"] = plain(self.tolerance)
         if self.relative:
-            spec["relative"] = plain_number(self.relative)
+            spec["relative"] = plain(self.relative)
         if accepted and self.credit != 1:
             spec["credit"] = self.credit
         spec["feedback"] = self.feedback
@@ -61,10 +62,6 @@ class Value:
 
 def fixed(v: Value) -> Value:
     return replace(v, formula=None)
-
-
-def plain_number(x: float) -> int | float:
-    return int(x) if x.is_integer() else x
 
 
 def read_values(data: Mapping[str, Any], key: str, ctx: BankContext) -> list[Value]:

@@ -27,10 +27,10 @@ from quiz.questions.base import (
     codes_of,
     first,
 )
-from quiz.questions.checkform import typed_form
+from quiz.questions.checkform import MAX_ANSWER_LENGTH, typed_form
 
 OTHERWISE = "Not the answer we were looking for."
-MAX_LENGTH = 1000
+MAX_LENGTH = MAX_ANSWER_LENGTH  # a bank check may type what a student may
 _EDGE = " \t\n.,;:!?\"'`()[]{}<>«»‹›¿¡*_"
 
 

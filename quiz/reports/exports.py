@@ -13,29 +13,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quiz.classes.roster import normalise_code
-from quiz.reports.csvfile import BOM, iso_utc, safe_cell
-from quiz.reports.gradebook import Gradebook, gradebook, gradebook_csv, gradebook_xlsx
+from quiz.reports.csvfile import iso_utc, safe_cell
+from quiz.reports.gradebook import gradebook, gradebook_csv, gradebook_xlsx
 from quiz.reports.grades import (
     DISCERNMENT_COLUMNS,
-    GRADES,
     GRADES_BATCH,
     GRADES_COLUMNS,
     grades_csv,
-    skill_column,
 )
-from quiz.reports.responses import RESPONSES, RESPONSES_COLUMNS, responses_csv, responses_query
+from quiz.reports.responses import RESPONSES_COLUMNS, responses_csv, responses_query
 from quiz.store import models as m
 
 __all__ = [
-    "BOM",
     "DISCERNMENT_COLUMNS",
     "EXPORTS",
-    "GRADES",
     "GRADES_BATCH",
     "GRADES_COLUMNS",
-    "RESPONSES",
     "RESPONSES_COLUMNS",
-    "Gradebook",
     "gradebook",
     "gradebook_csv",
     "gradebook_xlsx",
@@ -45,7 +39,6 @@ __all__ = [
     "responses_query",
     "safe_cell",
     "select_assignments",
-    "skill_column",
 ]
 
 EXPORTS = {"grades": grades_csv, "responses": responses_csv}

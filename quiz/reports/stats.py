@@ -20,13 +20,12 @@ from sqlalchemy.orm import Session
 
 from quiz.domain import itemstats as its
 from quiz.domain.itemstats import (
-    NO_ANSWER,
     QuestionStats,
     SkillMastery,
     Tally,
     TestStats,
 )
-from quiz.reports.reads import AnySelect, AttemptRow, Cell, cells_statement
+from quiz.reports.reads import AnySelect, AttemptRow, Cell
 from quiz.services import question_of
 from quiz.store import models as m
 
@@ -34,11 +33,9 @@ if TYPE_CHECKING:
     from quiz.reports.report import AssignmentReport
 
 __all__ = [
-    "NO_ANSWER",
     "AssignmentStats",
     "analyse",
     "assignment_statistics",
-    "cells_statement",
     "tallies_statement",
 ]
 

@@ -228,10 +228,8 @@ class SkillScore:
 
     @property
     def percent(self) -> float:
-        """The one definition (quiz.domain.itemstats.skill_percent) over this attempt;
-        0 for a skill whose questions carry no marks."""
-        sums = {self.key: (self.points, self.max_points)}
-        return itemstats.skill_percent(sums, self.key) or 0.0
+        """Marks earned over marks possible (quiz.domain.itemstats); 0 with none possible."""
+        return itemstats.score_percent(self.points, self.max_points)
 
 
 def skill_scores(attempt: m.Attempt) -> list[SkillScore]:

@@ -19,15 +19,16 @@ from quiz.web.forms import AnswerForm, StartForm
 def index() -> ResponseReturnValue:
     db = get_session()
     student = current_student()
+    banks = services.list_banks(db)
     open_attempts: dict[int, m.Attempt] = {}
     if student is not None:
-        for bank, _n in services.list_banks(db):
+        for bank, _n in banks:
             attempt = services.open_attempt(db, student.id, bank.id)
             if attempt is not None:
                 open_attempts[bank.id] = attempt
     return render_template(
         "student/index.html",
-        banks=services.list_banks(db),
+        banks=banks,
         student=student,
         open_attempts=open_attempts,
         form=StartForm(),

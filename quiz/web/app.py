@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from quiz.accounts import current_teacher
+from quiz.domain import itemstats
 from quiz.domain.rendering import markdown, markdown_inline, plural
 from quiz.store.db import get_engine
 from quiz.store.migrate import readiness_problem
@@ -127,7 +128,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["md"] = markdown
     app.jinja_env.filters["md_inline"] = markdown_inline
     app.jinja_env.filters["plural"] = plural
-    app.jinja_env.globals["percent"] = lambda part, whole: (100.0 * part / whole) if whole else 0.0
+    app.jinja_env.globals["percent"] = itemstats.score_percent
 
     from quiz.accounts import bp as auth_bp
     from quiz.authoring import bp as authoring_bp

@@ -10,7 +10,6 @@ from wtforms.validators import DataRequired, Length
 
 # The check of what no database column holds is plain WTForms, shared with the question
 # editors (quiz.questions may import nothing of the web); named here for the app's forms.
-from quiz.questions.base import UNSTORABLE as UNSTORABLE
 from quiz.questions.editors.fields import UNSTORABLE_MESSAGE as UNSTORABLE_MESSAGE
 from quiz.questions.editors.fields import RowForm
 from quiz.questions.editors.fields import StorableMeta as _StorableMeta

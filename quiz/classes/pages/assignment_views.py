@@ -186,8 +186,7 @@ def assignment_page(assignment_id: int) -> ResponseReturnValue:
     report = assignment_report(db, a)
     table = {"assignment": a, "rows": report.students, "skill_keys": report.skill_keys}
     if request.args.get("part") == "students":  # quiz.js, refreshing the table
-        part = render_template("teacher/_students.html", **table)
-        return Response(part, mimetype="text/html", headers={"Cache-Control": "no-store"})
+        return render_template("teacher/_students.html", **table)  # no-store, as every page
     analysis, judged = report.stats, report.judged
     heat_sort = "most" if request.args.get("heat") == "most" else "name"
     return render_template(
@@ -283,7 +282,7 @@ def _csv(kind: str, assignment_ids: list[int], filename: str) -> Response:
     """Stream a CSV export. The rows are read in a session of the stream's own,
     which outlives the request's (Flask closes that one before streaming)."""
     make = current_app.extensions["quiz_sessionmaker"]
-    write = exports.grades_csv if kind == "grades" else exports.responses_csv
+    write = exports.EXPORTS[kind]
 
     def encoded() -> Iterator[bytes]:
         with make() as db:
