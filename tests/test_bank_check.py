@@ -11,7 +11,7 @@ from quiz.authoring.dump import document, dump_yaml
 from quiz.domain.bankcheck import MAX_CHECKS, run_checks
 from quiz.domain.banklint import failed_checks, lint
 from quiz.domain.banks import parse_bank
-from quiz.domain.checkanswers import MAX_ANSWER_ITEMS
+from quiz.questions.checkform import MAX_ANSWER_ITEMS
 from tests.bank_check_data import load, loaded, question, with_checks
 
 

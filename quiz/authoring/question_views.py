@@ -121,11 +121,10 @@ class Page:
 
 def _editor(bank: m.Bank, qtype: str, key: str | None) -> ResponseReturnValue:
     doc = ops.document(get_session(), bank)
-    if key is not None and _spec_of(doc, key).get("variables"):
-        # The editor has no fields for variables and formulas yet: saving from it would drop them.
-        shown = render_template(
-            "authoring/question_variables.html", bank=bank, spec=_spec_of(doc, key)
-        )
+    spec = _spec_of(doc, key) if key is not None else None
+    if spec is not None and not EDITORS[qtype].can_edit(spec):
+        # Saving from an editor without a field for all of it would drop the rest.
+        shown = render_template("authoring/question_variables.html", bank=bank, spec=spec)
         return shown, (200 if request.method == "GET" else 409)
     page = Page(bank, EDITORS[qtype], key, doc, services.article_of(bank.article))
     return _show(page) if request.method == "GET" else _submit(page)

@@ -16,7 +16,7 @@ quotes or sentence ids; ``classify``: a mapping of quote or sentence id to
 category key. The answer is turned into the form fields a student's browser
 would send, read by the type's ``read_response`` and graded by its ``grade``:
 the same path a student's answer takes (the answer's form fields: the type's
-``Question.check_form``, through ``quiz.domain.checkanswers``). Pure Python: no
+``Question.check_form``). Pure Python: no
 Flask, no database.
 """
 
@@ -27,13 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quiz.domain.article import Article
-from quiz.domain.checkanswers import (
-    answer_form,
-    describe,
-    plain,
-    short,
-)
 from quiz.questions.base import CODE_RE, BankContext, Path, Question, Unreadable
+from quiz.questions.checkform import describe, plain, short
 
 EXPECTATIONS = ("fraction", "at_least", "at_most", "misconception")
 CHECK_FIELDS = ("answer", "vars", *EXPECTATIONS)
@@ -137,7 +132,7 @@ def _parse_check(item: Any, path: Path, question: Question, ctx: BankContext) ->
         ctx.error((*path, "answer"), "is required: a response as a student gives it")
         form: dict[str, list[str]] = {}
     else:
-        form = answer_form(question, ctx.article, item["answer"], ctx, (*path, "answer"))
+        form = question.check_form(ctx.article, item["answer"], ctx, (*path, "answer"))
     fraction, low, high = (
         _fraction(item, k, ctx, path) for k in ("fraction", "at_least", "at_most")
     )

@@ -3,8 +3,8 @@ fields a student's browser would send (the typed text, an option's text, a list 
 option texts, quotes or sentence ids). Problems go to ``ctx.error``; a helper returns
 nothing usable ({}, [] or None) after reporting one.
 
-Here, not in ``quiz.domain.checkanswers`` (which re-exports what its callers use), so
-that a type can import it: the domain imports ``quiz.questions``. Pure."""
+Here, not in ``quiz.domain``, so that a type can import it (the domain imports
+``quiz.questions``); ``quiz.domain.bankcheck`` uses it too. Pure."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from quiz.classes.assignments import targets
 from quiz.domain.discernment import Counts
 from quiz.domain.itemstats import SkillSums
 from quiz.reports import csvfile, reads
@@ -130,7 +131,7 @@ def _rows(
         title, slug = safe_cell(assignment.title), safe_cell(assignment.bank.slug)
         keys = skill_keys(assignment)
         columns = [k if k in keys else None for k in skills]  # None: not in this bank
-        wanted = (assignment.selection_config or {}).get("students") or None
+        wanted = targets(assignment)
         by_student: dict[int, list[reads.AttemptRow]] = defaultdict(list)
         for a in got.attempts.get(assignment.id, []):
             by_student[a.student_id].append(a)

@@ -22,6 +22,7 @@ from functools import cached_property
 
 from sqlalchemy.orm import Session
 
+from quiz.classes.assignments import targets
 from quiz.domain import itemstats as its
 from quiz.reports import charts, reads
 from quiz.reports.judgements import ClassJudgements, judge
@@ -108,12 +109,12 @@ class AssignmentReport:
     def students(self) -> list[StudentResult]:
         """The students' table: every student the assignment is for (the class, or a
         follow-up's students), not started included, by name (case-insensitive)."""
-        wanted = (self.assignment.selection_config or {}).get("students")
+        wanted = targets(self.assignment)
         method, keys, sums = self.assignment.grading, self.skill_keys, self.skill_sums
         rows = [
             student_result(s, self.attempts.get(s.id, []), method, keys, sums)
             for s in self.roster
-            if not isinstance(wanted, list) or not wanted or s.id in wanted
+            if wanted is None or s.id in wanted
         ]
         rows.sort(key=lambda r: (r.student.display_name.casefold(), r.student.id))
         return rows

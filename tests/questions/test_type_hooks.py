@@ -1,6 +1,6 @@
 """What the rest of the app asks of a question type, and the defaults on ``Question``
 for a type that does not say: checks not supported, no judgements, no misconceptions
-probed, no wrong answers. The shared modules that ask (checkanswers, discernment,
+probed, no wrong answers. The shared modules that ask (discernment,
 banklint's feedback rules) name no type."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from quiz.domain import checkanswers, discernment
+from quiz.domain import discernment
 from quiz.questions import TYPES
 from quiz.questions.base import Question
 from tests.questions.conftest import make_ctx
@@ -28,7 +28,7 @@ def bare() -> Bare:
 
 def test_a_type_without_checks_reports_them_unsupported():
     ctx = make_ctx()
-    form = checkanswers.answer_form(bare(), ctx.article, "yes", ctx, ("checks", 0, "answer"))
+    form = bare().check_form(ctx.article, "yes", ctx, ("checks", 0, "answer"))
     assert form == {}
     assert [(p.path, p.message) for p in ctx.problems] == [
         (("checks", 0, "answer"), "checks are not supported for bare questions")
@@ -60,7 +60,7 @@ def test_every_type_names_its_wrong_answers():
 
 
 def test_the_shared_modules_name_no_type():
-    for module in ("checkanswers.py", "discernment.py", "bankcheck.py", "banklint/feedback.py"):
+    for module in ("discernment.py", "bankcheck.py", "banklint/feedback.py"):
         tree = ast.parse((DOMAIN / module).read_text(encoding="utf-8"))
         named = {
             node.value

@@ -97,6 +97,11 @@ class Editor:
 
     # -- the page ---------------------------------------------------------------------
 
+    def can_edit(self, spec: Mapping[str, Any]) -> bool:
+        """Whether this editor has a field for everything in ``spec``: saving from it
+        must never drop what it cannot show. True unless a type says otherwise."""
+        return True
+
     def new_picks(self) -> Picks | None:
         """The sentences ticked on a new question's page (None: the type has none)."""
         return None

@@ -44,6 +44,10 @@ class NumericEditor(ValuesEditor):
     row_fields = ("value", "tolerance", "relative", "credit", "feedback", "misconception")
     answer_hint = "The value as a student would type it, e.g. 500% or −83.3%."
 
+    def can_edit(self, spec: Mapping[str, Any]) -> bool:
+        # No fields for variables and formulas yet (their questions are edited in the file).
+        return not spec.get("variables")
+
     def fill_spec(
         self,
         form: Any,
