@@ -119,8 +119,12 @@ class Page:
         return page, status
 
 
-def _editor(bank: m.Bank, qtype: str, key: str | None) -> ResponseReturnValue:
-    doc = ops.document(get_session(), bank)
+def _editor(
+    bank: m.Bank, qtype: str, key: str | None, doc: dict[str, Any] | None = None
+) -> ResponseReturnValue:
+    """The editor page of question ``key`` (None: a new one); ``doc``: the bank's
+    document when the caller has read it already."""
+    doc = doc if doc is not None else ops.document(get_session(), bank)
     spec = _spec_of(doc, key) if key is not None else None
     if spec is not None and not EDITORS[qtype].can_edit(spec):
         # Saving from an editor without a field for all of it would drop the rest.
@@ -286,8 +290,8 @@ def new_question(bank_id: int, qtype: str) -> ResponseReturnValue:
 @bp.route("/<int:bank_id>/questions/<key>/edit", methods=["GET", "POST"])
 def edit_question(bank_id: int, key: str) -> ResponseReturnValue:
     bank = own_bank(bank_id)
-    spec = _spec_of(ops.document(get_session(), bank), key)
-    return _editor(bank, spec["type"], key)
+    doc = ops.document(get_session(), bank)
+    return _editor(bank, _spec_of(doc, key)["type"], key, doc)
 
 
 def _change(
