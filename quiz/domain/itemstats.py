@@ -1,6 +1,7 @@
 """Item statistics as Moodle's quiz statistics report defines them: pure functions
 on plain data (no Flask, no SQLAlchemy, no quiz.store; the reads are in
-``quiz.reports.stats``).
+``quiz.reports.stats``). The per-question and whole-test figures are computed from
+aggregates by ``quiz.domain.itemmoments``; the definitions and results are here.
 
 See ``reference/item-statistics.md``. Conventions follow Moodle's stored values:
 facility, SD and random guess score are fractions of the question's max mark
@@ -20,7 +21,6 @@ only defined when every attempt contains every question; otherwise it is ``None`
 from __future__ import annotations
 
 import math
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -132,118 +132,6 @@ def _efficiency(cov: float | None, x: Sequence[float], rest: Sequence[float]) ->
     if cov is None or cov_max is None or cov_max <= _EPS:
         return None
     return 100.0 * cov / cov_max
-
-
-def question_statistics(
-    marks: Marks,
-    maxmarks: Sequence[float],
-    *,
-    totals: Sequence[float] | None = None,
-    random_guess: Sequence[float | None] | None = None,
-    keys: Sequence[str] | None = None,
-) -> list[QuestionStats]:
-    """Per-question statistics of a matrix of marks (see the module docstring).
-    ``totals`` T default to each row's sum; ``keys`` default to "1", "2", ..."""
-    rows, t, row_max = _rows(marks, maxmarks, totals)
-    p = len(maxmarks)
-    guesses = list(random_guess) if random_guess is not None else [None] * p
-    names = list(keys) if keys is not None else [str(j + 1) for j in range(p)]
-    columns = [_column(rows, j) for j in range(p)]
-    covs = [covariance(x, [t[i] for i in present]) for present, x in columns]
-    sum_sqrt = math.fsum(math.sqrt(c) for c in covs if c is not None and c >= 0)
-
-    result = []
-    for j, (present, x) in enumerate(columns):
-        mm, cov = maxmarks[j], covs[j]
-        rest = [t[i] - xi for i, xi in zip(present, x, strict=True)]
-        x_mean, var, cov_rest = mean(x), variance(x), covariance(x, rest)
-        max_total = mean([row_max[i] for i in present])
-        negative = cov is not None and cov < 0
-        effective = None
-        if cov is not None and not negative and sum_sqrt > _EPS:
-            effective = 100.0 * math.sqrt(cov) / sum_sqrt
-        de = _efficiency(cov_rest, x, rest)
-        result.append(
-            QuestionStats(
-                key=names[j],
-                n=len(x),
-                maxmark=mm,
-                mean=x_mean,
-                facility=x_mean / mm if x_mean is not None and mm else None,
-                sd=math.sqrt(max(var, 0.0)) / mm if var is not None and mm else None,
-                random_guess=guesses[j],
-                intended_weight=100.0 * mm / max_total if max_total else None,
-                effective_weight=effective,
-                effective_weight_negative=negative,
-                discrimination=_discrimination(cov_rest, var, variance(rest)),
-                discriminative_efficiency=de,
-                dubious=de is not None and de < DUBIOUS_BELOW,
-            )
-        )
-    return result
-
-
-def whole_test_statistics(
-    marks: Marks, maxmarks: Sequence[float], *, totals: Sequence[float] | None = None
-) -> TestStats:
-    """Whole-test statistics on the attempt totals T (default: each row's sum)."""
-    rows, t, row_max = _rows(marks, maxmarks, totals)
-    s, p = len(t), len(maxmarks)
-    t_mean, k2 = mean(t), variance(t)
-    sd = math.sqrt(max(k2, 0.0)) if k2 is not None else None
-    skew = kurt = cic = er = se = None
-    if t_mean is not None and sd is not None and k2 is not None and k2 > _EPS:
-        d = [v - t_mean for v in t]
-        m2, m3, m4 = (math.fsum(v**k for v in d) / s for k in (2, 3, 4))
-        if s > 2:
-            skew = (s * s * m3 / ((s - 1) * (s - 2))) / k2**1.5
-        if s > 3:
-            k4 = s * s * ((s + 1) * m4 - 3 * (s - 1) * m2 * m2) / ((s - 1) * (s - 2) * (s - 3))
-            kurt = k4 / (k2 * k2)
-        columns = [_column(rows, j) for j in range(p)]
-        if p > 1 and all(len(present) == s for present, _x in columns):
-            item_vars = math.fsum(variance(x) or 0.0 for _present, x in columns)
-            cic = 100.0 * p / (p - 1) * (1 - item_vars / k2)
-            er = 100.0 * math.sqrt(max(0.0, 1 - cic / 100.0))
-            se = er / 100.0 * sd
-    return TestStats(
-        n=s,
-        max_total=mean(row_max),
-        mean=t_mean,
-        median=statistics.median(t) if t else None,
-        sd=sd,
-        skewness=skew,
-        kurtosis=kurt,
-        cic=cic,
-        error_ratio=er,
-        standard_error=se,
-    )
-
-
-def _rows(
-    marks: Marks, maxmarks: Sequence[float], totals: Sequence[float] | None
-) -> tuple[list[list[float | None]], list[float], list[float]]:
-    """The rows, the totals T and each row's max total."""
-    rows = [list(r) for r in marks]
-    if any(len(r) != len(maxmarks) for r in rows):
-        raise ValueError("every row needs one cell per question")
-    t = [float(v) for v in totals] if totals is not None else [_sum(r) for r in rows]
-    if len(t) != len(rows):
-        raise ValueError("one total per row")
-    row_max = [
-        math.fsum(mm for v, mm in zip(r, maxmarks, strict=True) if v is not None) for r in rows
-    ]
-    return rows, t, row_max
-
-
-def _column(rows: Sequence[Sequence[float | None]], j: int) -> tuple[list[int], list[float]]:
-    """The attempts (row indexes) that contain question j, and its marks in them."""
-    present = [i for i, r in enumerate(rows) if r[j] is not None]
-    return present, [float(v) for r in rows if (v := r[j]) is not None]
-
-
-def _sum(row: Sequence[float | None]) -> float:
-    return math.fsum(v for v in row if v is not None)
 
 
 # -- the answers grouped, as the report's "what went wrong" lists them ----------------

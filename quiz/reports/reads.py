@@ -9,13 +9,13 @@ which the pages show by their objects.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, bindparam, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import BindParameter, Select, String, bindparam, cast, func, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from quiz.domain.itemstats import SkillSums
 from quiz.store import models as m
@@ -148,6 +148,121 @@ def sums_of(by_attempt: dict[int, list[Cell]]) -> dict[int, SkillSums]:
             sums[c.skill] = (got + (c.points or 0.0), possible + c.max_points)
         out[attempt_id] = sums
     return out
+
+
+# -- the item statistics' aggregates: a few hundred rows, however large the class ------
+
+
+def _analysed(stmt: AnySelect, assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+    """``stmt`` (over attempts) restricted to the assignment's analysed attempts: the
+    submitted ones but ``left_out``."""
+    attempt = m.Attempt
+    stmt = stmt.where(attempt.assignment_id == assignment.id, attempt.status == m.ATTEMPT_SUBMITTED)
+    return stmt.where(attempt.id.not_in(left_out)) if left_out else stmt
+
+
+def _slot_rows(assignment: m.Assignment, left_out: Sequence[int]) -> Any:
+    """Every slot of the analysed attempts: its version ``v``, mark ``x`` (0 when
+    unanswered), its attempt's total ``t`` (the score, else the sum of its marks),
+    its max mark ``max`` and its answer's id (NULL when unanswered); a subquery the
+    statistics' statements group."""
+    slot, answer, attempt = m.AttemptSlot, m.Answer, m.Attempt
+    s2, a2 = aliased(m.AttemptSlot), aliased(m.Answer)
+    marks_sum = (
+        select(func.sum(func.coalesce(a2.points, 0.0)))
+        .select_from(s2)
+        .outerjoin(a2, (a2.slot_id == s2.id) & (a2.attempt_id == s2.attempt_id))
+        .where(s2.attempt_id == attempt.id)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            slot.question_version_id.label("v"),
+            func.coalesce(answer.points, 0.0).label("x"),
+            func.coalesce(attempt.score, marks_sum).label("t"),
+            slot.points.label("max"),
+            answer.id.label("answer"),
+        )
+        .select_from(slot)
+        .join(attempt, attempt.id == slot.attempt_id)
+        .outerjoin(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
+    )
+    return _analysed(stmt, assignment, left_out).subquery()
+
+
+def marks_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+    """Per question version and mark x over the analysed attempts: how many slots,
+    Σ T of their attempts, Σ their max marks, how many answered. Filtered on the
+    assignment (no list growing with the class); ``left_out``: submitted attempts
+    not analysed."""
+    rows = _slot_rows(assignment, left_out)
+    return (
+        select(
+            rows.c.v,
+            rows.c.x,
+            func.count(),
+            func.sum(rows.c.t),
+            func.sum(rows.c.max),
+            func.count(rows.c.answer),
+        )
+        .group_by(rows.c.v, rows.c.x)
+        .order_by(rows.c.v, rows.c.x)
+    )
+
+
+def rests_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+    """Per question version and rest of test X = T − x: how many analysed attempts."""
+    rows = _slot_rows(assignment, left_out)
+    rest = rows.c.t - rows.c.x
+    return select(rows.c.v, rest, func.count()).group_by(rows.c.v, rest).order_by(rows.c.v, rest)
+
+
+def held_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+    """The sets of question versions the analysed attempts hold, as comma-separated
+    ids in any order, with how many attempts hold each (read only when a question
+    is missing from some attempts)."""
+    slot, attempt = m.AttemptSlot, m.Attempt
+    held = (
+        select(func.aggregate_strings(cast(slot.question_version_id, String), ",").label("held"))
+        .select_from(slot)
+        .join(attempt, attempt.id == slot.attempt_id)
+        .group_by(slot.attempt_id)
+    )
+    sets = _analysed(held, assignment, left_out).subquery()
+    return select(sets.c.held, func.count()).group_by(sets.c.held)
+
+
+def unscored_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+    """Per analysed attempt without a score: the sum of its slots' marks."""
+    slot, answer, attempt = m.AttemptSlot, m.Answer, m.Attempt
+    stmt = (
+        select(slot.attempt_id, func.sum(func.coalesce(answer.points, 0.0)))
+        .join(attempt, attempt.id == slot.attempt_id)
+        .outerjoin(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
+        .where(attempt.score.is_(None))
+        .group_by(slot.attempt_id)
+    )
+    return _analysed(stmt, assignment, left_out)
+
+
+def skills_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+    """Per student and skill, over their analysed attempts: (marks earned, marks
+    possible), as ``SKILL_SUMS`` per attempt, pooled by the database."""
+    slot, answer, attempt, version = m.AttemptSlot, m.Answer, m.Attempt, m.QuestionVersion
+    stmt = (
+        select(
+            attempt.student_id,
+            version.skill,
+            func.sum(func.coalesce(answer.points, 0.0)),
+            func.sum(slot.points),
+        )
+        .select_from(slot)
+        .join(attempt, attempt.id == slot.attempt_id)
+        .join(version, version.id == slot.question_version_id)
+        .outerjoin(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
+        .group_by(attempt.student_id, version.skill)
+    )
+    return _analysed(stmt, assignment, left_out)
 
 
 def versions(session: Session, ids: set[int]) -> dict[int, m.QuestionVersion]:

@@ -1,10 +1,15 @@
-"""An assignment's item statistics from its report's reads: the marks matrix, the
-answers' labels counted by the database, Moodle's formulas
-(``quiz.domain.itemstats``, pure) applied to them.
+"""An assignment's item statistics from aggregates the database computes: per
+question version, its marks and rests of test counted (``quiz.reports.reads``'
+``marks_statement`` and ``rests_statement``), the answers' labels counted, the
+students' skill sums; Moodle's formulas (``quiz.domain.itemmoments`` over
+``quiz.domain.itemstats``' definitions, pure) applied to them. No statement
+returns a row per slot or answer: a class of 10,000 attempts × 42 questions
+reads a few thousand rows, not 420,000.
 
 Marks are Answer.points (0 when unanswered), max marks AttemptSlot.points (their
-mean if a question's max mark changed between versions), T = Attempt.score; the
-attempts analysed are those ``itemstats.counted_attempts`` counts.
+mean if a question's max mark changed between versions), T = Attempt.score (the
+sum of the attempt's marks if it has none); the attempts analysed are those
+``itemstats.counted_attempts`` counts. Versions of one question are one column.
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quiz.domain import itemstats as its
+from quiz.domain.itemmoments import Column, overall_figures, question_figures
 from quiz.domain.itemstats import (
     QuestionStats,
     SkillMastery,
     Tally,
     TestStats,
 )
-from quiz.reports.reads import AnySelect, AttemptRow, Cell
+from quiz.reports import reads
+from quiz.reports.reads import AnySelect, AttemptRow
 from quiz.services import question_of
 from quiz.store import models as m
 
@@ -84,42 +91,122 @@ def tallies(
     return out
 
 
+def left_out(report: AssignmentReport) -> list[int]:
+    """The submitted attempts the report does not analyse (not counted)."""
+    counted = {a.id for a in report.analysed}
+    return sorted(
+        a.id
+        for mine in report.attempts.values()
+        for a in mine
+        if a.submitted and a.id not in counted
+    )
+
+
 @dataclass
-class _Matrix:
-    """The analysed attempts' marks, one row per attempt, one column per question."""
+class _Versions:
+    """Per question version of the analysed attempts, the database's aggregates."""
 
-    marks: list[list[float | None]]
-    answered: list[int]
-    slot_max: list[list[float]]
+    marks: dict[int, Counter[float]] = field(default_factory=lambda: defaultdict(Counter))
+    rests: dict[int, Counter[float]] = field(default_factory=lambda: defaultdict(Counter))
+    sum_xt: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
+    sum_t: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
+    sum_max: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
+    answered: Counter[int] = field(default_factory=Counter)
 
 
-def _matrix(
-    analysed: list[AttemptRow], by_attempt: dict[int, list[Cell]], col: dict[int, int], p: int
-) -> _Matrix:
-    marks: list[list[float | None]] = []
-    answered = [0] * p
-    slot_max: list[list[float]] = [[] for _ in range(p)]
-    for a in analysed:
-        row: list[float | None] = [None] * p
-        for c in by_attempt.get(a.id, ()):
-            j = col[c.version_id]
-            slot_max[j].append(c.max_points)
-            row[j] = 0.0 if c.points is None else c.points  # unanswered: 0
-            answered[j] += c.points is not None
-        marks.append(row)
-    return _Matrix(marks, answered, slot_max)
+def _read(session: Session, assignment: m.Assignment, out: Sequence[int]) -> _Versions:
+    got = _Versions()
+    conn = session.connection()
+    for vid, x, n, sum_t, sum_max, answered in conn.execute(reads.marks_statement(assignment, out)):
+        x, sum_t = float(x), float(sum_t)
+        got.marks[vid][x] += n
+        got.sum_xt[vid].append(x * sum_t)
+        got.sum_t[vid].append(sum_t)
+        got.sum_max[vid].append(float(sum_max))
+        got.answered[vid] += answered
+    for vid, rest, n in conn.execute(reads.rests_statement(assignment, out)):
+        got.rests[vid][float(rest)] += n
+    return got
+
+
+def _max_totals(
+    session: Session,
+    assignment: m.Assignment,
+    out: Sequence[int],
+    col: dict[int, int],
+    mm: list[float],
+) -> list[float]:
+    """Per column, Σ of its attempts' max totals (each the sum of the max marks of the
+    questions it holds), from the sets of questions the attempts hold: read only when
+    some attempt misses a question."""
+    per_column: list[list[float]] = [[] for _ in mm]
+    for ids, n in session.connection().execute(reads.held_statement(assignment, out)):
+        cols = sorted({col[int(v)] for v in str(ids).split(",")})
+        row_max = math.fsum(mm[j] for j in cols)
+        for j in cols:
+            per_column[j].append(n * row_max)
+    return [math.fsum(xs) for xs in per_column]
+
+
+def _totals(
+    session: Session, assignment: m.Assignment, out: Sequence[int], analysed: list[AttemptRow]
+) -> list[float]:
+    """T of each analysed attempt: its score, else the sum of its marks (read only then)."""
+    sums: dict[int, float] = {}
+    if any(a.score is None for a in analysed):
+        stmt = reads.unscored_statement(assignment, out)
+        sums = {aid: float(t or 0.0) for aid, t in session.connection().execute(stmt)}
+    return [a.score if a.score is not None else sums.get(a.id, 0.0) for a in analysed]
+
+
+def _skills(
+    session: Session, assignment: m.Assignment, out: Sequence[int], students: Sequence[int]
+) -> list[SkillMastery]:
+    per_student: dict[int, dict[str, tuple[float, float]]] = {sid: {} for sid in students}
+    if students:
+        stmt = reads.skills_statement(assignment, out)
+        for sid, skill, earned, possible in session.connection().execute(stmt):
+            per_student[sid][skill] = (float(earned or 0.0), float(possible or 0.0))
+    return its.skill_mastery(assignment.bank.skills, per_student)
+
+
+def _columns(
+    report: AssignmentReport, out: Sequence[int], got: _Versions, col: dict[int, int], p: int
+) -> list[Column]:
+    """The versions' aggregates merged per question (column)."""
+    marks: list[Counter[float]] = [Counter() for _ in range(p)]
+    rests: list[Counter[float]] = [Counter() for _ in range(p)]
+    parts: list[tuple[list[float], list[float], list[float]]] = [([], [], []) for _ in range(p)]
+    for vid, j in sorted(col.items()):
+        marks[j].update(got.marks[vid])
+        rests[j].update(got.rests[vid])
+        parts[j][0].extend(got.sum_xt[vid])
+        parts[j][1].extend(got.sum_t[vid])
+        parts[j][2].extend(got.sum_max[vid])
+    n = [sum(c.values()) for c in marks]
+    mm = [math.fsum(parts[j][2]) / n[j] if n[j] else 0.0 for j in range(p)]
+    s = len(report.analysed)
+    if all(k == s for k in n):  # every attempt holds every question
+        max_totals = [s * math.fsum(mm)] * p
+    else:
+        max_totals = _max_totals(report.session, report.assignment, out, col, mm)
+    return [
+        Column(mm[j], marks[j], rests[j], math.fsum(xt), math.fsum(t), max_totals[j])
+        for j, (xt, t, _mx) in enumerate(parts)
+    ]
 
 
 def analyse(report: AssignmentReport) -> AssignmentStats:
     """The statistics of the report's counted attempts (every student who submitted,
-    in the class or not), from its cells, versions and the labels' tallies."""
-    assignment = report.assignment
+    in the class or not), from the database's aggregates and the labels' tallies."""
+    assignment, session = report.assignment, report.session
     if assignment.grading not in its.WHICH_ATTEMPTS:
         raise ValueError(f"unknown grading method {assignment.grading!r}")
     analysed = report.analysed
-    by_attempt = report.cells
-    version_ids = {c.version_id for a in analysed for c in by_attempt.get(a.id, ())}
-    versions = {vid: report.versions[vid] for vid in version_ids}
+    out = left_out(report) if analysed else []
+    got = _read(session, assignment, out) if analysed else _Versions()
+    version_ids = set(got.marks)
+    versions = reads.versions(session, version_ids)
     questions: dict[str, m.Question] = {}
     latest: dict[str, m.QuestionVersion] = {}
     for version in versions.values():
@@ -130,23 +217,17 @@ def analyse(report: AssignmentReport) -> AssignmentStats:
     keys = sorted(questions, key=lambda k: (questions[k].position, k))
     column = {k: j for j, k in enumerate(keys)}
     col = {vid: column[v.question.key] for vid, v in versions.items()}
-    grid = _matrix(analysed, by_attempt, col, len(keys))
-    maxmarks = [math.fsum(xs) / len(xs) for xs in grid.slot_max]
-    totals = [
-        a.score if a.score is not None else math.fsum(x for x in r if x is not None)
-        for a, r in zip(analysed, grid.marks, strict=True)
-    ]
+    columns = _columns(report, out, got, col, len(keys))
+    totals = _totals(session, assignment, out, analysed)
     guesses = [question_of(latest[k]).random_guess_score() for k in keys]
-    numbers = its.question_statistics(
-        grid.marks, maxmarks, totals=totals, random_guess=guesses, keys=keys
-    )
+    numbers = question_figures(columns, random_guess=guesses, keys=keys)
     tally_of = report.tallies
     detailed = []
     for j, q in enumerate(numbers):
+        mine = sorted(v for v in version_ids if col[v] == j)
         tally: Tally = Counter()
-        for v in sorted(version_ids):
-            if col[v] == j:
-                tally.update(tally_of.get(v, {}))
+        for v in mine:
+            tally.update(tally_of.get(v, {}))
         version = latest[q.key]
         detailed.append(
             replace(
@@ -154,16 +235,16 @@ def analyse(report: AssignmentReport) -> AssignmentStats:
                 position=questions[q.key].position,
                 type=version.type,
                 skill=version.skill,
-                versions=sorted({versions[v].version for v in version_ids if col[v] == j}),
+                versions=sorted({versions[v].version for v in mine}),
                 prompt=str(version.spec.get("prompt", "")),
-                responses=its.responses(tally, len(grid.slot_max[j]) - grid.answered[j]),
+                responses=its.responses(tally, q.n - sum(got.answered[v] for v in mine)),
                 misconceptions=its.misconceptions(tally),
             )
         )
     return AssignmentStats(
-        test=its.whole_test_statistics(grid.marks, maxmarks, totals=totals),
+        test=overall_figures(totals, columns),
         questions=detailed,
-        skills=its.skill_mastery(assignment.bank.skills, report.pooled_skills),
+        skills=_skills(session, assignment, out, sorted(report.counted)),
         score_percentages=[
             its.score_percent(t, a.max_score) for a, t in zip(analysed, totals, strict=True)
         ],
