@@ -87,7 +87,7 @@ def _join_and_submit(app, code: str, assignment_id: int, name: str, right: bool)
     assert join(browser, code, name).status_code == 303
     token = csrf(browser.get("/join").get_data(as_text=True))
     started = browser.post(f"/assignments/{assignment_id}/start", data={"csrf_token": token})
-    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    attempt_id = int(started.headers["Location"].split("/")[2])
     with session_scope(app) as s:
         slots = list(s.get(m.Attempt, attempt_id).slots)
         for slot in slots:

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from quiz import services
 from quiz.classes import roster as classes
+from quiz.services.attempts import live_for_students
+from quiz.services.content import LiveQuestion
 from quiz.store import models as m
 from quiz.store.db import utcnow
 
@@ -30,12 +32,22 @@ def state(assignment: m.Assignment, now: datetime | None = None) -> str:
 def select_questions(
     session: Session, assignment: m.Assignment, rng: random.Random
 ) -> list[m.Question]:
-    """The questions of one attempt, by the assignment's selection rule."""
-    live = services.live_questions(session, assignment.bank)
+    """The questions of one attempt, by the assignment's selection rule, as mapped
+    rows (``choose_questions`` is the rule; a start uses its plain values)."""
+    rows = {q.id: q for q in services.live_questions(session, assignment.bank)}
+    return [rows[q.question_id] for q in choose_questions(session, assignment, rng)]
+
+
+def choose_questions(
+    session: Session, assignment: m.Assignment, rng: random.Random
+) -> list[LiveQuestion]:
+    """The questions of one attempt, by the assignment's selection rule, from the
+    bank's live questions built once per bank version (drafts left out)."""
+    live = live_for_students(session, assignment.bank)
     config = assignment.selection_config or {}
     if assignment.selection == "skills":
         wanted = set(config.get("skills", []))
-        chosen = [q for q in live if q.current_version and q.current_version.skill in wanted]
+        chosen = [q for q in live if q.skill in wanted]
     elif assignment.selection == "manual":
         keys = list(config.get("questions", []))
         by_key = {q.key: q for q in live}
@@ -44,7 +56,7 @@ def select_questions(
         per_skill = int(config.get("per_skill", 1))
         chosen = []
         for skill in assignment.bank.skills:
-            pool = [q for q in live if q.current_version and q.current_version.skill == skill]
+            pool = [q for q in live if q.skill == skill]
             picked = rng.sample(pool, min(per_skill, len(pool)))
             chosen += sorted(picked, key=lambda q: q.position)
     else:
@@ -113,6 +125,16 @@ def for_student(
     return views
 
 
+@dataclass(frozen=True)
+class Started:
+    """What Start gave: the attempt, and whether it is new (with how many
+    questions) or the one already in progress (or another click's)."""
+
+    attempt: m.Attempt
+    new: bool
+    questions: int = 0
+
+
 def start(
     session: Session,
     student: m.Student,
@@ -122,6 +144,17 @@ def start(
 ) -> m.Attempt:
     """Resume the student's attempt in progress, or start a new one if the
     assignment is open and attempts are left. NotAllowed otherwise."""
+    return begin(session, student, assignment, now, rng).attempt
+
+
+def begin(
+    session: Session,
+    student: m.Student,
+    assignment: m.Assignment,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> Started:
+    """``start``, saying whether the attempt is new."""
     now = now or utcnow()
     if student.class_id != assignment.class_id:
         raise services.NotAllowed("This assignment is not for your class.")
@@ -139,7 +172,7 @@ def start(
     if current is not None:
         if not finish_if_overdue(session, current, now):
             session.commit()
-            return current
+            return Started(current, new=False)
         services.one_start_at_a_time(session, student_id, now)  # the hand-in committed
         mine = session.scalars(
             select(m.Attempt).where(
@@ -164,13 +197,14 @@ def start(
     )
     rng = rng or random.Random()
     try:
+        chosen = choose_questions(session, assignment, rng)
         attempt = services.start_attempt(
             session,
             student,
             assignment.bank,
             feedback=assignment.feedback,
             rng=rng,
-            questions=select_questions(session, assignment, rng),
+            questions=chosen,
             shuffle_options=assignment.shuffle_options,
             assignment=assignment,
             number=used + 1,
@@ -192,8 +226,8 @@ def start(
         )
         if current is None:
             raise
-        return current
-    return attempt
+        return Started(current, new=False)
+    return Started(attempt, new=True, questions=len(chosen))
 
 
 def finish_overdue(session: Session, assignment: m.Assignment, now: datetime | None = None) -> int:

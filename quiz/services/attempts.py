@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from quiz.domain import itemstats
 from quiz.services.answers import _answer_values, draft_of
-from quiz.services.content import article_of, question_of
+from quiz.services.content import LiveQuestion, article_of, bank_questions, question_of
 from quiz.services.reads import answers_by_slot
 from quiz.store import models as m
 from quiz.store.db import rowcount, utcnow
@@ -82,6 +82,30 @@ def live_questions(session: Session, bank: m.Bank, *, drafts: bool = False) -> l
     return [q for q in rows if drafts or not is_draft(q)]
 
 
+def live_for_students(session: Session, bank: m.Bank) -> list[LiveQuestion]:
+    """What ``live_questions`` gives students (drafts left out), as plain values
+    built once per bank version (``content.bank_questions``): what a start reads."""
+    return [q for q in bank_questions(session, bank) if not q.draft]
+
+
+def _plain(question: m.Question | LiveQuestion) -> LiveQuestion | None:
+    if isinstance(question, LiveQuestion):
+        return question
+    version = question.current_version
+    if version is None:
+        return None
+    return LiveQuestion(
+        question.id,
+        question.key,
+        question.position,
+        version.id,
+        version.skill,
+        version.points,
+        is_draft(question),
+        question_of(version),
+    )
+
+
 def start_attempt(
     session: Session,
     student: m.Student,
@@ -89,7 +113,7 @@ def start_attempt(
     feedback: str = m.FEEDBACK_IMMEDIATE,
     rng: random.Random | None = None,
     *,
-    questions: Sequence[m.Question] | None = None,
+    questions: Sequence[m.Question | LiveQuestion] | None = None,
     shuffle_options: bool = True,
     assignment: m.Assignment | None = None,
     number: int = 1,
@@ -111,22 +135,22 @@ def start_attempt(
         number=number,
         deadline_at=deadline_at,
     )
-    rows = live_questions(session, bank) if questions is None else list(questions)
+    rows = live_for_students(session, bank) if questions is None else questions
     slots: list[dict[str, Any]] = []
     for row in rows:
-        version = row.current_version
-        if version is None:
+        live = _plain(row)
+        if live is None:
             continue
-        question, state_rng = question_of(version), option_rng
+        question, state_rng = live.question, option_rng
         varies = bool(getattr(question, "variables", ()))
         if varies and assignment is not None and not _fresh_numbers(assignment):
-            state_rng = random.Random(f"{assignment.id}:{version.id}")
+            state_rng = random.Random(f"{assignment.id}:{live.version_id}")
         slots.append(
             {
                 "position": len(slots) + 1,
-                "question_version_id": version.id,
+                "question_version_id": live.version_id,
                 "state": question.new_state(state_rng),
-                "points": version.points,
+                "points": live.points,
             }
         )
     attempt.max_score = sum((slot["points"] for slot in slots), 0.0)

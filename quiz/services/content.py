@@ -3,10 +3,11 @@ header that a stored row's sha256 stands for, built once per process."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy import URL, ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from quiz.domain.article import Article
@@ -170,3 +171,91 @@ def _load_article(session: Session, article_id: int) -> Article:
     if row is None:
         raise LookupError(f"article {article_id} is gone")
     return article_of(row)
+
+
+# -- a bank's live questions, built once per bank version ----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LiveQuestion:
+    """One live (not retired) question of a bank with its current version, as plain
+    values and the built question: what a start needs, no mapped object."""
+
+    question_id: int
+    key: str
+    position: int
+    version_id: int
+    skill: str
+    points: float
+    draft: bool  # marked ``draft: true``: never given to students
+    question: Question
+
+
+# Keyed by the database, the bank and what import_bank (the one writer of a bank's
+# questions: every edit, re-import, retirement and publication of a draft goes
+# through it) changes whenever a question, its order or its version changes: the
+# bank's sha256 and updated_at. Unlike the content caches, the entries hold row ids,
+# so the key names the database and the time of the bank's last change too.
+_LiveKey = tuple[URL, int, str, Any]
+_live_cache: dict[_LiveKey, tuple[LiveQuestion, ...]] = {}
+_LIVE_MAX = 256
+
+_LIVE = (
+    select(
+        m.Question.id,
+        m.Question.key,
+        m.Question.position,
+        m.QuestionVersion.id,
+        m.QuestionVersion.skill,
+        m.QuestionVersion.points,
+        m.QuestionVersion.sha256,
+        m.QuestionVersion.spec,
+        m.QuestionVersion.context,
+        m.QuestionVersion.article_id,
+        m.Bank.sha256,
+        m.Bank.updated_at,
+    )
+    .join(m.QuestionVersion, m.QuestionVersion.id == m.Question.current_version_id)
+    .join(m.Bank, m.Bank.id == m.Question.bank_id)
+    .where(m.Question.bank_id == bindparam("bank_id"), ~m.Question.retired)
+    .order_by(m.Question.position)
+)
+
+
+def bank_questions(session: Session, bank: m.Bank) -> tuple[LiveQuestion, ...]:
+    """The bank's live questions in order, each with its current version (drafts
+    included, marked; a question without a version left out), read and built once
+    per bank version in this process."""
+    database = session.get_bind().engine.url
+    found = _live_cache.get((database, bank.id, bank.sha256, bank.updated_at))
+    if found is not None:
+        return found
+    rows = session.execute(_LIVE, {"bank_id": bank.id}).all()
+    built = tuple(
+        LiveQuestion(
+            question_id=row[0],
+            key=row[1],
+            position=row[2],
+            version_id=row[3],
+            skill=row[4],
+            points=row[5],
+            draft=(row[7] or {}).get("draft") is True,
+            question=_question(session, row[6], row[7], row[8], row[9]),
+        )
+        for row in rows
+    )
+    if rows:  # stored under the bank's state that the same statement read
+        if len(_live_cache) >= _LIVE_MAX:
+            _live_cache.clear()
+        _live_cache[(database, bank.id, rows[0][10], rows[0][11])] = built
+    return built
+
+
+def _question(
+    session: Session, sha256: str, spec: Mapping[str, Any], context: Any, article_id: int
+) -> Question:
+    q = _question_cache.get(sha256)
+    if q is None:
+        q = question_from_spec(spec, _load_article(session, article_id), context)
+        _keep(_question_cache, sha256, q)
+    return q

@@ -92,8 +92,14 @@ def start_assignment(assignment_id: int) -> ResponseReturnValue:
     if student is None:
         abort(404)
     try:
-        attempt = assign.start(db, student, assignment)
+        started = assign.begin(db, student, assignment)
     except services.NotAllowed as exc:
         flash(str(exc))
         return redirect(url_for("student.me"), code=303)
-    return redirect(url_for("student.resume", attempt_id=attempt.id), code=303)
+    if started.new and started.questions:
+        # Nothing answered yet: straight to the first question (the attempt's own
+        # address would only redirect there, one request more for every student).
+        url = url_for("student.question", attempt_id=started.attempt.id, n=1)
+    else:  # the attempt in progress: where resume sends it (first unanswered, review)
+        url = url_for("student.resume", attempt_id=started.attempt.id)
+    return redirect(url, code=303)
