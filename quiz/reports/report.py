@@ -18,8 +18,10 @@ the table and the cells. Three definitions hold for every part (docs/csv.md):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from functools import cached_property
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quiz.classes.assignments import targets
@@ -81,13 +83,24 @@ class AssignmentReport:
         return reads.cells(self.session, self.assignment) if self.attempts else {}
 
     @cached_property
-    def skill_sums(self) -> dict[int, its.SkillSums]:
-        return reads.sums_of(self.cells)
+    def skill_sums(self) -> Mapping[int, its.SkillSums]:
+        """Per submitted attempt and skill, (marks earned, marks possible), summed by
+        the database (``reads.SKILL_SUMS``, as the grades export does): a few rows per
+        attempt, not one per slot, so the live table never reads the cells."""
+        if not self.attempts:
+            return {}
+        return reads.skill_sums(self.session, [self.assignment.id])
 
     @cached_property
     def versions(self) -> dict[int, m.QuestionVersion]:
-        """The question versions the attempts hold (read)."""
-        held = {c.version_id for row in self.cells.values() for c in row}
+        """The question versions the attempts hold (read): from the cells if they
+        were read, else from the distinct versions of the attempts' slots."""
+        if "cells" in self.__dict__:
+            held = {c.version_id for row in self.cells.values() for c in row}
+        elif self.attempts:
+            held = set(self.session.scalars(held_versions(self.assignment)))
+        else:
+            held = set()
         return reads.versions(self.session, held)
 
     @cached_property
@@ -142,6 +155,17 @@ class AssignmentReport:
         """The score distribution: (bin's label, analysed attempts in it), 0–100%."""
         counts = charts.bin_counts(self.stats.score_percentages, bins=BINS, lo=0, hi=100)
         return list(zip(charts.bin_labels(bins=BINS, lo=0, hi=100), counts, strict=True))
+
+
+def held_versions(assignment: m.Assignment) -> reads.AnySelect:
+    """The distinct question versions of the slots of every attempt at the assignment."""
+    slot, attempt = m.AttemptSlot, m.Attempt
+    return (
+        select(slot.question_version_id)
+        .join(attempt, attempt.id == slot.attempt_id)
+        .where(attempt.assignment_id == assignment.id)
+        .distinct()
+    )
 
 
 def assignment_report(session: Session, assignment: m.Assignment) -> AssignmentReport:
