@@ -210,6 +210,18 @@ def autocommit_session() -> Session:
     return g.db_session
 
 
+def commit_driver(connection: Connection) -> None:
+    """Commit what a ``DriverStatement`` wrote on ``connection``: SQLAlchemy's
+    transaction if one began on it, else the one SQLite's driver began by itself;
+    on the autocommit connection of PostgreSQL there is nothing to commit."""
+    if connection.in_transaction():
+        connection.commit()
+        return
+    driver = connection.connection.dbapi_connection
+    if driver is not None and getattr(driver, "autocommit", False) is not True:
+        driver.commit()
+
+
 @contextmanager
 def session_scope(app: Flask) -> Iterator[Session]:
     """A session outside a request (CLI commands, setup): commit or roll back."""

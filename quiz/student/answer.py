@@ -12,9 +12,10 @@ from flask.typing import ResponseReturnValue
 
 from quiz import services
 from quiz.questions import Unreadable
+from quiz.services.firstanswer import save_first
 from quiz.store import models as m
 from quiz.store.db import autocommit_connection
-from quiz.student.blueprint import bp
+from quiz.student.blueprint import bp, student_ids
 from quiz.student.question import (
     HANDED_IN,
     TIME_UP,
@@ -34,11 +35,15 @@ def answer(attempt_id: int, n: int) -> ResponseReturnValue:
     saves what is on it first, then goes there; the page's script saves in the
     background (``autosave``) and is answered in JSON."""
     # CSRF is checked before any view (CSRFProtect); the question reads its own fields.
-    at = question_at(attempt_id, n)
-    attempt = at.attempt
     form = request.form.to_dict(flat=False)
     go = (form.pop("go", None) or [""])[0]
     background = bool(form.pop("autosave", None))
+    if not go and not background and save_first(attempt_id, n, student_ids(), form):
+        # Answered in one statement (immediate feedback): its feedback is next.
+        shown = url_for("student.question", attempt_id=attempt_id, n=n, _anchor=f"feedback-{n}")
+        return redirect(shown, code=303)
+    at = question_at(attempt_id, n)
+    attempt = at.attempt
     results_url = url_for("student.results", attempt_id=attempt.id)
     if overdue(at):  # time is up: hand in the answers saved so far
         hand_in_overdue(attempt_id)

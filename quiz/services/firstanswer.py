@@ -1,0 +1,197 @@
+"""The first answer to a question with immediate feedback in ONE statement: the
+guarded INSERT, with no read before it.
+
+What a save reads of an attempt that never changes while it runs (its student, its
+feedback mode, when it started, and each slot: its id, per-attempt state such as the
+option order, marks, question version and that version's article; versions and
+articles are content-addressed rows) is read once per attempt per process, all
+slots at once, and kept (``_known``, the most recent ``KNOWN_ATTEMPTS``). What may
+change is judged by the INSERT itself when the answer arrives: the attempt still in
+progress, and its deadline exactly as ``answers.deadline_of`` and ``time_is_up``
+judge it (the assignment's close and time limit and the student's extra time as
+they stand, with ``GRACE``; a practice attempt's stored deadline). Anything it
+refuses (handed in, time up, already answered) goes the usual way, which reads the
+slot and says why, or hands the attempt in, exactly as before. Four gunicorn
+workers so read an attempt at most four times for its 36 answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import BigInteger, bindparam, cast, func, insert, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from quiz.domain.article import Article
+from quiz.questions import Question, Unreadable
+from quiz.services.answers import (
+    _ANSWER_FIELDS,
+    _ANSWER_TABLE,
+    GRACE,
+    SaveResult,
+    _answer_values,
+)
+from quiz.services.content import _article_cache, _load_article, _question_cache, question_of
+from quiz.services.reads import AnswerHead, SlotHead, _orm
+from quiz.store import models as m
+from quiz.store.db import DriverStatement, autocommit_connection, commit_driver, utcnow
+
+KNOWN_ATTEMPTS = 2_000  # attempts kept per process (about 36 slots each)
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    student_id: int
+    feedback: str
+    started_at: datetime
+    slots: dict[int, tuple[SlotHead, Question, Article]]  # by position
+
+
+# By (the engine's id, the attempt's id): a test's fresh database reuses ids.
+_known: dict[tuple[int, int], _Known] = {}
+
+_SLOTS = (
+    select(
+        m.Attempt.student_id,
+        m.Attempt.feedback,
+        m.Attempt.started_at,
+        m.AttemptSlot.id,
+        m.AttemptSlot.position,
+        m.AttemptSlot.state,
+        m.AttemptSlot.points,
+        m.AttemptSlot.question_version_id,
+        m.QuestionVersion.sha256,
+        m.QuestionVersion.article_id,
+        m.Article.sha256,
+    )
+    .join(m.AttemptSlot, m.AttemptSlot.attempt_id == m.Attempt.id)
+    .join(m.QuestionVersion, m.QuestionVersion.id == m.AttemptSlot.question_version_id)
+    .join(m.Article, m.Article.id == m.QuestionVersion.article_id)
+    .where(m.Attempt.id == bindparam("attempt_id"))
+)
+
+_INSERT_IN_TIME = (
+    insert(_ANSWER_TABLE)
+    .from_select(
+        _ANSWER_FIELDS,
+        select(*(bindparam(f, type_=_ANSWER_TABLE.c[f].type) for f in _ANSWER_FIELDS))
+        .select_from(m.Attempt)
+        .outerjoin(m.Assignment, m.Assignment.id == m.Attempt.assignment_id)
+        .outerjoin(m.ExtraTime, m.ExtraTime.student_id == m.Attempt.student_id)
+        .where(
+            m.Attempt.id == bindparam("attempt_id"),
+            m.Attempt.student_id == bindparam("student_id"),
+            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
+            # elapsed_us is counted from this start (a start moved: the usual path).
+            m.Attempt.started_at == bindparam("started_at"),
+            # Not time_is_up: deadline + GRACE >= now for each part of the deadline.
+            or_(
+                m.Attempt.assignment_id.is_not(None),
+                m.Attempt.deadline_at.is_(None),
+                m.Attempt.deadline_at >= bindparam("earliest"),
+            ),
+            or_(m.Assignment.closes_at.is_(None), m.Assignment.closes_at >= bindparam("earliest")),
+            # started + (limit + extra) minutes >= now - GRACE, in whole microseconds.
+            or_(
+                func.coalesce(m.Assignment.time_limit_minutes, 0) == 0,
+                cast(
+                    m.Assignment.time_limit_minutes + func.coalesce(m.ExtraTime.minutes, 0),
+                    BigInteger,
+                )
+                * 60_000_000
+                >= bindparam("elapsed_us", type_=BigInteger),
+            ),
+        )
+        # As answers._INSERT_ANSWER_IF_OPEN: waits for a submission in progress.
+        .with_for_update(key_share=True, of=m.Attempt),
+    )
+    .returning(_ANSWER_TABLE.c.id)
+)
+_INSERT_IN_TIME_RUN = DriverStatement(_INSERT_IN_TIME)
+
+
+def forget_known() -> None:
+    """Drop every kept attempt (tests)."""
+    _known.clear()
+
+
+def _known_attempt(connection: Connection, attempt_id: int) -> _Known | None:
+    """The attempt's unchanging part, kept; read (all slots at once) on a miss."""
+    key = (id(connection.engine), attempt_id)
+    known = _known.get(key)
+    if known is not None:
+        return known
+    rows = connection.execute(_SLOTS, {"attempt_id": attempt_id}).all()
+    if not rows:
+        return None
+    student_id, feedback, started_at = rows[0][0:3]
+    slots: dict[int, tuple[SlotHead, Question, Article]] = {}
+    if feedback == m.FEEDBACK_IMMEDIATE:  # otherwise only the header is needed
+        with _orm(connection) as session:
+            for row in rows:
+                slot = SlotHead(*row[3:8])
+                question = _question_cache.get(row[8]) or question_of(
+                    session.get_one(m.QuestionVersion, slot.question_version_id)
+                )
+                article = _article_cache.get(row[10]) or _load_article(session, row[9])
+                slots[slot.position] = (slot, question, article)
+    if connection.in_transaction():  # the read's own (no round trip in autocommit)
+        connection.commit()
+    if len(_known) >= KNOWN_ATTEMPTS:
+        del _known[next(iter(_known))]  # the oldest
+    known = _known[key] = _Known(student_id, feedback, started_at, slots)
+    return known
+
+
+def save_first(
+    attempt_id: int,
+    position: int,
+    student_ids: Collection[int],
+    form: Mapping[str, Sequence[str]],
+) -> SaveResult | None:
+    """Store the answer to the attempt's question at ``position`` in one guarded
+    INSERT, outside a transaction (``db.autocommit_connection``). None when this
+    cannot decide, and nothing was stored: not an attempt of this browser's
+    students, not immediate feedback, an answer the question cannot read (the page
+    says why), or the INSERT refused (handed in, time up, already answered). The
+    caller then takes the usual path (``attempt_at``, ``record_answer``)."""
+    connection = autocommit_connection()
+    known = _known_attempt(connection, attempt_id)
+    if known is None or known.student_id not in student_ids:
+        return None
+    if known.feedback != m.FEEDBACK_IMMEDIATE or position not in known.slots:
+        return None
+    slot, question, article = known.slots[position]
+    try:
+        response = question.read_response(form, slot.state)
+    except Unreadable:
+        return None
+    if response is None:
+        return None
+    values = _answer_values(question.grade(response, article), slot, response, question)
+    now = utcnow()
+    params = {
+        "attempt_id": attempt_id,
+        "student_id": known.student_id,
+        "started_at": known.started_at,
+        "earliest": now - GRACE,
+        "elapsed_us": (now - GRACE - known.started_at) // timedelta(microseconds=1),
+        "slot_id": slot.id,
+        "question_version_id": slot.question_version_id,
+        "answered_at": now,
+        "updated_at": now,
+        **values,
+    }
+    try:
+        row = _INSERT_IN_TIME_RUN.first(connection, params)
+    except IntegrityError:  # answered already (a double click, a second tab)
+        row = None
+    else:
+        commit_driver(connection)  # SQLite's implicit transaction (none on PostgreSQL)
+    if row is None:  # refused: whatever was kept is read afresh next time
+        _known.pop((id(connection.engine), attempt_id), None)
+        return None
+    return SaveResult(AnswerHead(row[0], values["response"], values["grade"]))
