@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 from sqlalchemy import case, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from quiz.domain.discernment import (
     Counts,
@@ -96,28 +96,78 @@ def class_judgements(session: Session, assignment: m.Assignment) -> ClassJudgeme
     return assignment_report(session, assignment).judged
 
 
-def answers_statement(assignment: m.Assignment, judging: Sequence[int]) -> AnySelect:
-    """Every slot's answer of the assignment's submitted attempts, as plain columns.
-    An answer's response is read only for a question that carries judgements
-    (``judging``: their version ids), and its misconceptions (from the grade) only
-    when it revealed one (``Answer.misconception`` is the first of them): decoding
-    every answer's JSON columns, and the version's spec with each row, took 11 s
-    for 2,000 attempts."""
+def _analysed(stmt: AnySelect, assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+    """``stmt`` restricted to the report's analysed attempts (submitted, but
+    ``left_out``) of students of the assignment's class."""
+    attempt = m.Attempt
+    stmt = stmt.join(m.Student, m.Student.id == attempt.student_id).where(
+        attempt.assignment_id == assignment.id,
+        attempt.status == m.ATTEMPT_SUBMITTED,
+        m.Student.class_id == assignment.class_id,
+    )
+    return stmt.where(attempt.id.not_in(left_out)) if left_out else stmt
+
+
+def answers_statement(
+    assignment: m.Assignment, judging: Sequence[int], left_out: Sequence[int] = ()
+) -> AnySelect:
+    """The analysed answers that say something to discernment, as plain columns: those
+    to a question that carries judgements (``judging``: their version ids; the
+    response is read for those only) and those that revealed a misconception (its
+    codes from the grade, read only then: ``Answer.misconception`` is the first of
+    them). Every other answer stays in the database: reading every slot's row, and
+    decoding each answer's JSON and its version's spec, took 11 s for 2,000 attempts."""
     slot, answer = m.AttemptSlot, m.Answer
-    return (
+    stmt = (
         select(
-            slot.attempt_id,
             m.Attempt.student_id,
             slot.position,
             slot.question_version_id,
             case((slot.question_version_id.in_(judging), answer.response)),
             case((answer.misconception.is_not(None), answer.grade["misconceptions"])),
         )
+        .select_from(slot)
         .join(m.Attempt, m.Attempt.id == slot.attempt_id)
-        .outerjoin(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
-        .where(m.Attempt.assignment_id == assignment.id, m.Attempt.status == m.ATTEMPT_SUBMITTED)
+        .join(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
+        .where(slot.question_version_id.in_(judging) | answer.misconception.is_not(None))
         .order_by(m.Attempt.student_id, slot.position)
     )
+    return _analysed(stmt, assignment, left_out)
+
+
+def probes_statement(
+    assignment: m.Assignment, tagged: Sequence[int], left_out: Sequence[int] = ()
+) -> AnySelect:
+    """Where (position) each question version whose wrong answers carry a
+    misconception (``tagged``) stood in the analysed attempts, each pair once: the
+    database makes the pairs, not one row per slot."""
+    slot = m.AttemptSlot
+    stmt = (
+        select(slot.position, slot.question_version_id)
+        .select_from(slot)
+        .join(m.Attempt, m.Attempt.id == slot.attempt_id)
+        .where(slot.question_version_id.in_(tagged))
+        .distinct()
+    )
+    return _analysed(stmt, assignment, left_out)
+
+
+def versions_held(session: Session, assignment: m.Assignment) -> dict[int, Question]:
+    """The questions of the versions the assignment's attempts hold, from the
+    content cache: the versions are read with their id and hash only (a version's
+    spec, context and article are read only on a cache miss, by ``question_of``)."""
+    slot, version = m.AttemptSlot, m.QuestionVersion
+    held = (
+        select(slot.question_version_id)
+        .join(m.Attempt, m.Attempt.id == slot.attempt_id)
+        .where(m.Attempt.assignment_id == assignment.id)
+    )
+    found = session.scalars(
+        select(version)
+        .where(version.id.in_(held))
+        .options(load_only(version.id, version.sha256, version.article_id))
+    )
+    return {v.id: question_of(v) for v in found}
 
 
 @dataclass
@@ -132,32 +182,36 @@ class _Found:
 
 def judge(report: AssignmentReport) -> ClassJudgements:
     """Every counted answer's judgements and misconceptions, per student of the class:
-    one statement of the report's own (``answers_statement``), the attempts, students
-    and question versions being the report's."""
-    assignment = report.assignment
-    ids = {a.id for a in report.analysed}
+    the report's analysed attempts and students, the questions from the content
+    cache, and two statements of their own: where the probing questions stood
+    (``probes_statement``) and the answers worth reading (``answers_statement``)."""
+    assignment, session = report.assignment, report.session
     students = {s.id: StudentJudgements(s) for s in report.roster}
-    questions: dict[int, Question] = {}
-    rows: Sequence[Any] = []
-    if ids:
-        questions = {vid: question_of(v) for vid, v in report.versions.items()}
-        judging = sorted(vid for vid, q in questions.items() if is_judgement(q))
-        stmt = answers_statement(assignment, judging)
-        rows = report.session.connection().execute(stmt).all()
     found = _Found()
-    tagged = {vid: tagged_misconceptions(q) for vid, q in questions.items()}
-    for attempt_id, student_id, position, version_id, response, codes in rows:
-        sj = students.get(student_id)
-        if sj is None or attempt_id not in ids:
-            continue
-        found.seen[student_id] = sj
-        for code in tagged[version_id]:
-            found.probes[code].add(position)
-        for code in codes or ():
-            sj.misconceptions[code] = sj.misconceptions.get(code, 0) + 1
-            found.where[code].add(position)
-        if response is not None:
-            found.own[student_id] += judgements(questions[version_id], response)
+    for a in report.analysed:  # every attempt has its slots: those of the class are seen
+        if a.student_id in students:
+            found.seen[a.student_id] = students[a.student_id]
+    if found.seen:
+        left_out = report.left_out
+        questions = versions_held(session, assignment)
+        judging = sorted(vid for vid, q in questions.items() if is_judgement(q))
+        tagged = {vid: tagged_misconceptions(q) for vid, q in questions.items()}
+        probing = sorted(vid for vid, codes in tagged.items() if codes)
+        connection = session.connection()
+        if probing:
+            for position, version_id in connection.execute(
+                probes_statement(assignment, probing, left_out)
+            ):
+                for code in tagged[version_id]:
+                    found.probes[code].add(position)
+        rows = connection.execute(answers_statement(assignment, judging, left_out))
+        for student_id, position, version_id, response, codes in rows:
+            sj = students[student_id]
+            for code in codes or ():
+                sj.misconceptions[code] = sj.misconceptions.get(code, 0) + 1
+                found.where[code].add(position)
+            if response is not None:
+                found.own[student_id] += judgements(questions[version_id], response)
     return _class_figures(found, students, assignment.bank.misconceptions or {})
 
 

@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import cached_property
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quiz.classes.assignments import targets
@@ -93,30 +92,29 @@ class AssignmentReport:
 
     @cached_property
     def versions(self) -> dict[int, m.QuestionVersion]:
-        """The question versions the attempts hold (read): from the cells if they
-        were read, else from the distinct versions of the attempts' slots."""
-        if "cells" in self.__dict__:
-            held = {c.version_id for row in self.cells.values() for c in row}
-        elif self.attempts:
-            held = set(self.session.scalars(held_versions(self.assignment)))
-        else:
-            held = set()
+        """The question versions the attempts hold (read), with their questions."""
+        held = {c.version_id for row in self.cells.values() for c in row}
         return reads.versions(self.session, held)
 
     @cached_property
-    def tallies(self) -> dict[int, its.Tally]:
-        """The counted answers' labels, per question version (read)."""
-        if not self.analysed:
-            return {}
+    def left_out(self) -> list[int]:
+        """The submitted attempts that do not count (a student's lower attempts under
+        highest, say): what the statements over the analysed attempts leave out."""
         counted = {a.id for a in self.analysed}
-        left_out = sorted(
+        return sorted(
             a.id
             for mine in self.attempts.values()
             for a in mine
             if a.submitted
             if a.id not in counted
         )
-        return tallies(self.session, self.assignment, left_out)
+
+    @cached_property
+    def tallies(self) -> dict[int, its.Tally]:
+        """The counted answers' labels, per question version (read)."""
+        if not self.analysed:
+            return {}
+        return tallies(self.session, self.assignment, self.left_out)
 
     @cached_property
     def students(self) -> list[StudentResult]:
@@ -155,17 +153,6 @@ class AssignmentReport:
         """The score distribution: (bin's label, analysed attempts in it), 0–100%."""
         counts = charts.bin_counts(self.stats.score_percentages, bins=BINS, lo=0, hi=100)
         return list(zip(charts.bin_labels(bins=BINS, lo=0, hi=100), counts, strict=True))
-
-
-def held_versions(assignment: m.Assignment) -> reads.AnySelect:
-    """The distinct question versions of the slots of every attempt at the assignment."""
-    slot, attempt = m.AttemptSlot, m.Attempt
-    return (
-        select(slot.question_version_id)
-        .join(attempt, attempt.id == slot.attempt_id)
-        .where(attempt.assignment_id == assignment.id)
-        .distinct()
-    )
 
 
 def assignment_report(session: Session, assignment: m.Assignment) -> AssignmentReport:
