@@ -7,13 +7,14 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, render_template, request, session
 from flask import url_for as flask_url_for
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from quiz.accounts import current_teacher
 from quiz.domain import itemstats
@@ -30,14 +31,67 @@ CSP = (
 )
 
 
+# A permanent session's cookie is signed and sent afresh (its lifetime starting
+# again) at most this often when nothing in it changed, not on every response: a
+# student's 180 days then end up to an hour earlier, and a page or an answer that
+# changes nothing skips the JSON, zlib, base64 and HMAC of re-signing it.
+SESSION_REFRESH_SECONDS = 3600.0
+
+
+class _Session(SecureCookieSession):
+    signed_at: float | None = None  # when the cookie it came from was signed (epoch s)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Signed-cookie sessions (nothing kept in a worker's memory), marked Secure
-    whenever the request came over HTTPS, even if the config does not say so."""
+    whenever the request came over HTTPS, even if the config does not say so, and
+    re-signed when changed or ``SESSION_REFRESH_SECONDS`` after they were signed."""
+
+    session_class = _Session
+    _serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (
             has_request_context() and request.is_secure
         )
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's, built once per key (it built one twice a request)."""
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        found = self._serializers.get(key)
+        if found is None:
+            found = super().get_signing_serializer(app)
+            if found is None:
+                return None
+            if len(self._serializers) >= 16:
+                self._serializers.clear()
+            self._serializers[key] = found
+        return found
+
+    def open_session(self, app: Flask, request: Request) -> _Session | None:
+        """Flask's, keeping when the cookie was signed."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return _Session()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed = serializer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return _Session()
+        session = _Session(data)
+        session.signed_at = signed.timestamp()
+        return session
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed = getattr(session, "signed_at", None)
+        return signed is None or time.time() - signed >= SESSION_REFRESH_SECONDS
 
 
 _fixed_urls: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}
