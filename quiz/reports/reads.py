@@ -161,63 +161,55 @@ def _analysed(stmt: AnySelect, assignment: m.Assignment, left_out: Sequence[int]
     return stmt.where(attempt.id.not_in(left_out)) if left_out else stmt
 
 
-def _slot_rows(assignment: m.Assignment, left_out: Sequence[int]) -> Any:
-    """Every slot of the analysed attempts: its version ``v``, mark ``x`` (0 when
-    unanswered), its attempt's total ``t`` (the score, else the sum of its marks),
-    its max mark ``max`` and its answer's id (NULL when unanswered); a subquery the
-    statistics' statements group."""
-    slot, answer, attempt = m.AttemptSlot, m.Answer, m.Attempt
-    s2, a2 = aliased(m.AttemptSlot), aliased(m.Answer)
-    marks_sum = (
-        select(func.sum(func.coalesce(a2.points, 0.0)))
-        .select_from(s2)
-        .outerjoin(a2, (a2.slot_id == s2.id) & (a2.attempt_id == s2.attempt_id))
-        .where(s2.attempt_id == attempt.id)
-        .scalar_subquery()
-    )
-    stmt = (
+def _total() -> Any:
+    """An attempt's total T: its score, else the sum of its answers' marks."""
+    a2 = aliased(m.Answer)
+    marks_sum = select(func.sum(a2.points)).where(a2.attempt_id == m.Attempt.id).scalar_subquery()
+    return func.coalesce(m.Attempt.score, marks_sum, 0.0)
+
+
+def answered_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+    """Per question version, mark x, total T of the attempt and the answer's labels
+    (classification, summary, misconception, fraction), over the analysed attempts'
+    answers: how many. With ``held_statement`` (the slots, answered or not, per
+    version and T), every per-question figure of the statistics and the "what went
+    wrong" counts: the unanswered slots count as x = 0. Filtered on the assignment
+    (no list growing with the class); ``left_out``: submitted attempts not analysed."""
+    answer, attempt = m.Answer, m.Attempt
+    labels = (answer.classification, answer.summary, answer.misconception, answer.fraction)
+    rows = _analysed(
         select(
-            slot.question_version_id.label("v"),
-            func.coalesce(answer.points, 0.0).label("x"),
-            func.coalesce(attempt.score, marks_sum).label("t"),
-            slot.points.label("max"),
-            answer.id.label("answer"),
-        )
-        .select_from(slot)
-        .join(attempt, attempt.id == slot.attempt_id)
-        .outerjoin(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
-    )
-    return _analysed(stmt, assignment, left_out).subquery()
-
-
-def marks_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
-    """Per question version and mark x over the analysed attempts: how many slots,
-    Σ T of their attempts, Σ their max marks, how many answered. Filtered on the
-    assignment (no list growing with the class); ``left_out``: submitted attempts
-    not analysed."""
-    rows = _slot_rows(assignment, left_out)
-    return (
-        select(
-            rows.c.v,
-            rows.c.x,
-            func.count(),
-            func.sum(rows.c.t),
-            func.sum(rows.c.max),
-            func.count(rows.c.answer),
-        )
-        .group_by(rows.c.v, rows.c.x)
-        .order_by(rows.c.v, rows.c.x)
-    )
-
-
-def rests_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
-    """Per question version and rest of test X = T − x: how many analysed attempts."""
-    rows = _slot_rows(assignment, left_out)
-    rest = rows.c.t - rows.c.x
-    return select(rows.c.v, rest, func.count()).group_by(rows.c.v, rest).order_by(rows.c.v, rest)
+            answer.question_version_id.label("v"),
+            answer.points.label("x"),
+            _total().label("t"),
+            *labels,
+        ).join(attempt, attempt.id == answer.attempt_id),
+        assignment,
+        left_out,
+    ).subquery()
+    keys = (rows.c.v, rows.c.x, rows.c.t, *list(rows.c)[3:])
+    return select(*keys, func.count()).group_by(*keys)
 
 
 def held_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+    """Per question version and total T of the attempt, over the analysed attempts'
+    slots: how many, and the sum of their max marks."""
+    slot, attempt = m.AttemptSlot, m.Attempt
+    rows = _analysed(
+        select(
+            slot.question_version_id.label("v"), _total().label("t"), slot.points.label("max")
+        ).join(attempt, attempt.id == slot.attempt_id),
+        assignment,
+        left_out,
+    ).subquery()
+    return (
+        select(rows.c.v, rows.c.t, func.count(), func.sum(rows.c.max))
+        .group_by(rows.c.v, rows.c.t)
+        .order_by(rows.c.v, rows.c.t)
+    )
+
+
+def sets_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
     """The sets of question versions the analysed attempts hold, as comma-separated
     ids in any order, with how many attempts hold each (read only when a question
     is missing from some attempts)."""
@@ -233,15 +225,8 @@ def held_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySele
 
 
 def unscored_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
-    """Per analysed attempt without a score: the sum of its slots' marks."""
-    slot, answer, attempt = m.AttemptSlot, m.Answer, m.Attempt
-    stmt = (
-        select(slot.attempt_id, func.sum(func.coalesce(answer.points, 0.0)))
-        .join(attempt, attempt.id == slot.attempt_id)
-        .outerjoin(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
-        .where(attempt.score.is_(None))
-        .group_by(slot.attempt_id)
-    )
+    """Per analysed attempt without a score: its total T as the statistics take it."""
+    stmt = select(m.Attempt.id, _total()).where(m.Attempt.score.is_(None))
     return _analysed(stmt, assignment, left_out)
 
 
