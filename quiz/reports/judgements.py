@@ -4,13 +4,14 @@ export."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-from sqlalchemy import case, select
+from sqlalchemy import Text, case, cast, select
 from sqlalchemy.orm import Session, load_only
 
 from quiz.domain.discernment import (
@@ -115,16 +116,17 @@ def answers_statement(
     to a question that carries judgements (``judging``: their version ids; the
     response is read for those only) and those that revealed a misconception (its
     codes from the grade, read only then: ``Answer.misconception`` is the first of
-    them). Every other answer stays in the database: reading every slot's row, and
-    decoding each answer's JSON and its version's spec, took 11 s for 2,000 attempts."""
+    them), both as JSON text: ``judge`` decodes each distinct text once. Every other
+    answer stays in the database: reading every slot's row, and decoding each
+    answer's JSON and its version's spec, took 11 s for 2,000 attempts."""
     slot, answer = m.AttemptSlot, m.Answer
     stmt = (
         select(
             m.Attempt.student_id,
             slot.position,
             slot.question_version_id,
-            case((slot.question_version_id.in_(judging), answer.response)),
-            case((answer.misconception.is_not(None), answer.grade["misconceptions"])),
+            case((slot.question_version_id.in_(judging), cast(answer.response, Text))),
+            case((answer.misconception.is_not(None), answer.grade["misconceptions"].as_string())),
         )
         .select_from(slot)
         .join(m.Attempt, m.Attempt.id == slot.attempt_id)
@@ -205,14 +207,36 @@ def judge(report: AssignmentReport) -> ClassJudgements:
                 for code in tagged[version_id]:
                     found.probes[code].add(position)
         rows = connection.execute(answers_statement(assignment, judging, left_out))
-        for student_id, position, version_id, response, codes in rows:
-            sj = students[student_id]
-            for code in codes or ():
+        _tell(found, students, questions, rows)
+    return _class_figures(found, students, assignment.bank.misconceptions or {})
+
+
+def _tell(
+    found: _Found,
+    students: dict[int, StudentJudgements],
+    questions: dict[int, Question],
+    rows: Iterable[Any],
+) -> None:
+    """The answers' rows into ``found``: a class gives the same few answers to a
+    question, so each distinct response (per version) is decoded and judged once,
+    each distinct list of misconceptions decoded once."""
+    judged: dict[tuple[int, str], list[Judgement]] = {}
+    decoded: dict[str, list[str]] = {}
+    for student_id, position, version_id, response, codes in rows:
+        sj = students[student_id]
+        if codes is not None:
+            listed = decoded.get(codes)
+            if listed is None:
+                listed = decoded[codes] = json.loads(codes) or []
+            for code in listed:
                 sj.misconceptions[code] = sj.misconceptions.get(code, 0) + 1
                 found.where[code].add(position)
-            if response is not None:
-                found.own[student_id] += judgements(questions[version_id], response)
-    return _class_figures(found, students, assignment.bank.misconceptions or {})
+        if response is not None:
+            mine = judged.get((version_id, response))
+            if mine is None:
+                value = json.loads(response)
+                mine = judged[version_id, response] = judgements(questions[version_id], value)
+            found.own[student_id] += mine
 
 
 def _class_figures(
