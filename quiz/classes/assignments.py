@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from quiz import services
 from quiz.classes import roster as classes
@@ -80,14 +81,27 @@ def is_for(assignment: m.Assignment, student_id: int) -> bool:
     return wanted is None or student_id in wanted
 
 
+@dataclass(frozen=True, slots=True)
+class AttemptLine:
+    """One of a student's attempts as their page lists it (a plain row)."""
+
+    id: int
+    number: int
+    status: str
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == m.ATTEMPT_SUBMITTED
+
+
 @dataclass
 class StudentView:
     """One assignment as a student sees it on their page."""
 
     assignment: m.Assignment
     state: str
-    attempts: list[m.Attempt]
-    in_progress: m.Attempt | None
+    attempts: list[AttemptLine]
+    in_progress: AttemptLine | None
     can_start: bool
 
     @property
@@ -99,30 +113,101 @@ class StudentView:
 def for_student(
     session: Session, student: m.Student, now: datetime | None = None
 ) -> list[StudentView]:
+    return for_students(session, [(student.id, student.class_id)], now)[student.id]
+
+
+def for_students(
+    session: Session, students: Sequence[tuple[int, int | None]], now: datetime | None = None
+) -> dict[int, list[StudentView]]:
+    """Each student's assignments (``students``: pairs of student and class id), for
+    every class of a browser at once: the classes' assignments in one statement,
+    every attempt of the students at them in another (an attempt whose time is up
+    is handed in first, as everywhere)."""
     now = now or utcnow()
-    if student.class_id is None:
-        return []
+    views: dict[int, list[StudentView]] = {sid: [] for sid, _class in students}
+    classes = {class_id for _sid, class_id in students if class_id is not None}
+    if not classes:
+        return views
     rows = session.scalars(
         select(m.Assignment)
-        .where(m.Assignment.class_id == student.class_id)
-        .order_by(m.Assignment.opens_at.desc())
+        .where(m.Assignment.class_id.in_(classes))
+        .order_by(m.Assignment.opens_at.desc(), m.Assignment.id)
     ).all()
-    views = []
-    for a in rows:
-        if not is_for(a, student.id):
-            continue
-        attempts = session.scalars(
-            select(m.Attempt)
-            .where(m.Attempt.assignment_id == a.id, m.Attempt.student_id == student.id)
-            .order_by(m.Attempt.number)
-        ).all()
-        for attempt in attempts:
-            finish_if_overdue(session, attempt, now)
-        current = next((t for t in attempts if not t.submitted), None)
-        st = state(a, now)
-        left = a.attempts_allowed == 0 or len(attempts) < a.attempts_allowed
-        views.append(StudentView(a, st, list(attempts), current, st == OPEN and left))
+    lines = _attempt_lines(session, list(views), {a.id: a for a in rows}, now)
+    for sid, class_id in students:
+        for a in rows:
+            if a.class_id != class_id or not is_for(a, sid):
+                continue
+            attempts = lines.get((sid, a.id), [])
+            current = next((t for t in attempts if not t.submitted), None)
+            st = state(a, now)
+            left = a.attempts_allowed == 0 or len(attempts) < a.attempts_allowed
+            views[sid].append(StudentView(a, st, attempts, current, st == OPEN and left))
     return views
+
+
+_LINES = (
+    select(
+        m.Attempt.id,
+        m.Attempt.student_id,
+        m.Attempt.assignment_id,
+        m.Attempt.number,
+        m.Attempt.status,
+        m.Attempt.feedback,
+        m.Attempt.deadline_at,
+        m.Attempt.started_at,
+        m.ExtraTime.minutes,
+    )
+    .outerjoin(m.ExtraTime, m.ExtraTime.student_id == m.Attempt.student_id)
+    .order_by(m.Attempt.number)
+)
+
+
+def _attempt_lines(
+    session: Session,
+    student_ids: list[int],
+    assignments: dict[int, m.Assignment],
+    now: datetime,
+) -> dict[tuple[int, int], list[AttemptLine]]:
+    """The students' attempts at these assignments by (student, assignment), in
+    order; one whose time is up is handed in (``finish_if_overdue``) and listed so."""
+    found: dict[tuple[int, int], list[AttemptLine]] = {}
+    if not assignments:
+        return found
+    rows = session.execute(
+        _LINES.where(
+            m.Attempt.student_id.in_(student_ids), m.Attempt.assignment_id.in_(list(assignments))
+        )
+    )
+    for aid, sid, assignment_id, number, status, feedback, deadline, started, extra in rows:
+        a = assignments[assignment_id or 0]  # the statement's IN: one of them
+        if status == m.ATTEMPT_IN_PROGRESS:
+            head = services.AttemptHead(
+                aid, sid, status, feedback, deadline, a.closes_at, a.id, started,
+                a.time_limit_minutes, extra,
+            )  # fmt: skip
+            if services.time_is_up(head, now):
+                finish_if_overdue(session, session.get_one(m.Attempt, aid), now, extra or 0)
+                status = m.ATTEMPT_SUBMITTED
+        found.setdefault((sid, a.id), []).append(AttemptLine(aid, number, status))
+    return found
+
+
+def with_student(
+    session: Session, assignment_id: int, student_ids: Sequence[int]
+) -> tuple[m.Assignment, m.Student] | None:
+    """The assignment, with its bank (which a start reads), and the one of these
+    students (a browser's) in its class; None if either is missing. One statement."""
+    if not student_ids:
+        return None
+    found = session.execute(
+        select(m.Assignment, m.Student)
+        .join(m.Student, m.Student.class_id == m.Assignment.class_id)
+        .where(m.Assignment.id == assignment_id, m.Student.id.in_(student_ids))
+        .options(joinedload(m.Assignment.bank))
+        .limit(1)
+    ).first()
+    return None if found is None else (found[0], found[1])
 
 
 @dataclass(frozen=True)

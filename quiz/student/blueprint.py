@@ -9,6 +9,7 @@ from flask import Blueprint, abort, session
 
 from quiz import services
 from quiz.classes import assignments as assign
+from quiz.classes import students
 from quiz.reports.results import misconception_text
 from quiz.store import models as m
 from quiz.store.db import get_session
@@ -71,9 +72,8 @@ def browser_id() -> str:
 def remember(student: m.Student) -> None:
     """Keep a class identity in this browser (one per class: joining again replaces it)."""
     ids = [i for i in class_student_ids() if i != student.id]
-    db = get_session()
-    ids = [
-        i for i in ids if (s := db.get(m.Student, i)) is not None and s.class_id != student.class_id
-    ]
+    if ids:  # those still there, in other classes (one statement)
+        kept = students.in_other_classes(get_session(), ids, student.class_id)
+        ids = [i for i in ids if i in kept]
     session["class_students"] = [*ids, student.id][-10:]
     session.permanent = True

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import joinedload
 
 from quiz import services
 from quiz.classes import assignments as assign
 from quiz.classes import roster
-from quiz.store import models as m
+from quiz.classes import students as mine
 from quiz.store.db import get_session, utcnow
 from quiz.student.blueprint import bp, browser_id, class_student_ids, remember
 from quiz.web.forms import AnswerForm, JoinForm, ReentryForm
@@ -57,12 +56,15 @@ def reenter() -> ResponseReturnValue:
 @bp.get("/me")
 def me() -> ResponseReturnValue:
     db = get_session()
-    students = [s for i in class_student_ids() if (s := db.get(m.Student, i)) is not None]
+    # The browser's students with their classes' names, their assignments and every
+    # attempt at them: three statements however many classes and assignments (a
+    # fourth, an UPDATE, only for a student not seen for mine.SEEN_EVERY).
+    students = mine.browser_students(db, class_student_ids())
     if not students:
         return redirect(url_for("student.join"))
-    for s in students:
-        s.last_seen_at = utcnow()
-    views = {s.id: assign.for_student(db, s) for s in students}
+    now = utcnow()
+    mine.seen(db, students, now)
+    views = assign.for_students(db, [(s.id, s.class_id) for s in students], now)
     db.commit()
     return render_template(
         "student/me.html",
@@ -77,20 +79,10 @@ def me() -> ResponseReturnValue:
 @bp.post("/assignments/<int:assignment_id>/start")
 def start_assignment(assignment_id: int) -> ResponseReturnValue:
     db = get_session()
-    # with its bank, which the start reads (one query, not two)
-    assignment = db.get(m.Assignment, assignment_id, options=[joinedload(m.Assignment.bank)])
-    if assignment is None:
+    found = assign.with_student(db, assignment_id, class_student_ids())
+    if found is None:  # no such assignment, or not for a class of this browser
         abort(404)
-    student = next(
-        (
-            s
-            for i in class_student_ids()
-            if (s := db.get(m.Student, i)) and s.class_id == assignment.class_id
-        ),
-        None,
-    )
-    if student is None:
-        abort(404)
+    assignment, student = found
     try:
         started = assign.begin(db, student, assignment)
     except services.NotAllowed as exc:
