@@ -14,8 +14,8 @@ this process's CPU time of each run (SQLite's work included, PostgreSQL's server
 
 Baseline of the same run, ``read_floor_s``: the statistics' own statements (the
 attempts' heads and the three aggregates the database computes: answers counted
-per version, mark, total and labels; slots per version and total; skills per
-student) fetched on the DB-API cursor with nothing built or computed;
+per version, mark, total and labels; slots per version and total; skill sums
+per attempt) fetched on the DB-API cursor with nothing built or computed;
 ``vs_read_floor`` is the median time over it. ``cells_floor_s``: the old floor, the
 one big statement of every slot's marks (420,000 rows) the statistics read before
 issue #20's aggregates, for comparison. Also timed, for the
@@ -77,7 +77,7 @@ def _fetch_raw(session: Session, statements: Sequence[Any], setup: Sequence[str]
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # open: just used
     compiled = []
     for stmt in statements:
-        c = stmt.compile(dialect=conn.dialect)
+        c = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
         params = c.construct_params()
         args = tuple(params[k] for k in c.positiontup or ()) if conn.dialect.positional else params
         compiled.append((str(c), args))
@@ -102,8 +102,9 @@ def cells_floor(session: Session, assignment: m.Assignment) -> float:
 def read_floor(session: Session, assignment: m.Assignment) -> float:
     """The floor of the statistics as they read now: their three aggregates (the
     answers counted per version, mark, total and labels; the slots per version and
-    total; the skills per student) and the attempts' heads, fetched on the cursor,
-    with the statistics' own setting on PostgreSQL (jit off)."""
+    total; the skill sums per attempt, ``reads.SKILL_SUMS``) and the attempts'
+    heads, fetched on the cursor, with the statistics' own setting on PostgreSQL
+    (jit off)."""
     setup = ["SET LOCAL jit = off"] if session.get_bind().dialect.name == "postgresql" else []
     statements = [
         select(*reads.ATTEMPTS.selected_columns)
@@ -111,7 +112,7 @@ def read_floor(session: Session, assignment: m.Assignment) -> float:
         .order_by(m.Attempt.student_id, m.Attempt.number),
         reads.answered_statement(assignment, []),
         reads.held_statement(assignment, []),
-        reads.skills_statement(assignment, []),
+        reads.SKILL_SUMS.params(ids=[assignment.id]),
     ]
     return _fetch_raw(session, statements, setup)
 

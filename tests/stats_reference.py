@@ -25,6 +25,7 @@ from quiz.domain.itemstats import (
     mean,
     variance,
 )
+from quiz.reports import reads
 
 
 def question_statistics(
@@ -160,7 +161,11 @@ def report_statistics(report: Any) -> tuple[Any, ...]:
     missing = [len(slot_max[j]) - answered[j] for j in range(p)]
     test = whole_test_statistics(marks, maxmarks, totals=totals)
     percents = [its.score_percent(t, a.max_score) for a, t in zip(analysed, totals, strict=True)]
-    skills = its.skill_mastery(report.assignment.bank.skills, report.pooled_skills)
+    sums = reads.sums_of(by_attempt)  # each attempt's skill sums from its cells
+    pooled = {
+        sid: its.pooled(sums.get(a.id, {}) for a in mine) for sid, mine in report.counted.items()
+    }
+    skills = its.skill_mastery(report.assignment.bank.skills, pooled)
     return questions, missing, test, percents, skills, zero_covariances(marks, totals)
 
 

@@ -230,26 +230,6 @@ def unscored_statement(assignment: m.Assignment, left_out: Sequence[int]) -> Any
     return _analysed(stmt, assignment, left_out)
 
 
-def skills_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
-    """Per student and skill, over their analysed attempts: (marks earned, marks
-    possible), as ``SKILL_SUMS`` per attempt, pooled by the database."""
-    slot, answer, attempt, version = m.AttemptSlot, m.Answer, m.Attempt, m.QuestionVersion
-    stmt = (
-        select(
-            attempt.student_id,
-            version.skill,
-            func.sum(func.coalesce(answer.points, 0.0)),
-            func.sum(slot.points),
-        )
-        .select_from(slot)
-        .join(attempt, attempt.id == slot.attempt_id)
-        .join(version, version.id == slot.question_version_id)
-        .outerjoin(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
-        .group_by(attempt.student_id, version.skill)
-    )
-    return _analysed(stmt, assignment, left_out)
-
-
 def versions(session: Session, ids: set[int]) -> dict[int, m.QuestionVersion]:
     """The question versions of these ids (those the cells hold), with their questions."""
     if not ids:

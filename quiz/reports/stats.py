@@ -1,8 +1,9 @@
 """An assignment's item statistics from aggregates the database computes: per
-question version, its marks and rests of test counted (``quiz.reports.reads``'
-``marks_statement`` and ``rests_statement``), the answers' labels counted, the
-students' skill sums; Moodle's formulas (``quiz.domain.itemmoments`` over
-``quiz.domain.itemstats``' definitions, pure) applied to them. No statement
+question version, its marks and totals counted with the answers' labels
+(``quiz.reports.reads.answered_statement``) and its slots per total
+(``held_statement``), the attempts' skill sums (the report's, ``reads.SKILL_SUMS``);
+Moodle's formulas (``quiz.domain.itemmoments`` over ``quiz.domain.itemstats``'
+definitions, pure) applied to them. No statement
 returns a row per slot or answer: a class of 10,000 attempts × 42 questions
 reads a few thousand rows, not 420,000.
 
@@ -91,17 +92,6 @@ def tallies(
     return out
 
 
-def left_out(report: AssignmentReport) -> list[int]:
-    """The submitted attempts the report does not analyse (not counted)."""
-    counted = {a.id for a in report.analysed}
-    return sorted(
-        a.id
-        for mine in report.attempts.values()
-        for a in mine
-        if a.submitted and a.id not in counted
-    )
-
-
 @dataclass
 class _Versions:
     """Per question version of the analysed attempts, the database's aggregates."""
@@ -182,17 +172,6 @@ def _totals(
     return [a.score if a.score is not None else sums.get(a.id, 0.0) for a in analysed]
 
 
-def _skills(
-    session: Session, assignment: m.Assignment, out: Sequence[int], students: Sequence[int]
-) -> list[SkillMastery]:
-    per_student: dict[int, dict[str, tuple[float, float]]] = {sid: {} for sid in students}
-    if students:
-        stmt = reads.skills_statement(assignment, out)
-        for sid, skill, earned, possible in session.connection().execute(stmt):
-            per_student[sid][skill] = (float(earned or 0.0), float(possible or 0.0))
-    return its.skill_mastery(assignment.bank.skills, per_student)
-
-
 def _columns(
     report: AssignmentReport, out: Sequence[int], got: _Versions, col: dict[int, int], p: int
 ) -> list[Column]:
@@ -226,7 +205,7 @@ def analyse(report: AssignmentReport) -> AssignmentStats:
     if assignment.grading not in its.WHICH_ATTEMPTS:
         raise ValueError(f"unknown grading method {assignment.grading!r}")
     analysed = report.analysed
-    out = left_out(report) if analysed else []
+    out = report.left_out if analysed else []
     got = _read(session, assignment, out) if analysed else _Versions()
     version_ids = set(got.marks)
     versions = reads.versions(session, version_ids)
@@ -267,7 +246,7 @@ def analyse(report: AssignmentReport) -> AssignmentStats:
     return AssignmentStats(
         test=overall_figures(totals, columns),
         questions=detailed,
-        skills=_skills(session, assignment, out, sorted(report.counted)),
+        skills=its.skill_mastery(assignment.bank.skills, report.pooled_skills),
         score_percentages=[
             its.score_percent(t, a.max_score) for a, t in zip(analysed, totals, strict=True)
         ],
