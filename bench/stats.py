@@ -70,22 +70,26 @@ def live_questions(url: str) -> int:
         engine.dispose()
 
 
-def _fetch_raw(session: Session, statements: Sequence[Any], setup: Sequence[str] = ()) -> float:
-    """Seconds to run ``statements`` (compiled beforehand) and fetch their rows on the
-    DB-API cursor: no rows built, nothing computed."""
+def _fetch_raw(session: Session, statements: Sequence[Any]) -> float:
+    """Seconds to run ``statements`` (compiled beforehand; a string is run as it is;
+    a (statement, values) pair with those values) and fetch their rows on the DB-API
+    cursor: no rows built, nothing computed."""
     conn = session.connection()
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # open: just used
-    compiled = []
+    compiled: list[tuple[str, Any]] = []
     for stmt in statements:
-        c = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-        params = c.construct_params()
-        args = tuple(params[k] for k in c.positiontup or ()) if conn.dialect.positional else params
-        compiled.append((str(c), args))
+        if isinstance(stmt, str):
+            compiled.append((stmt, None))
+            continue
+        stmt, values = stmt if isinstance(stmt, tuple) else (stmt, None)
+        state = stmt.compile(dialect=conn.dialect).construct_expanded_state(values)
+        positional = conn.dialect.positional
+        compiled.append(
+            (state.statement, state.positional_parameters if positional else state.parameters)
+        )
     t0 = time.perf_counter()
-    for sql in setup:
-        cursor.execute(sql)
     for sql, args in compiled:
-        cursor.execute(sql, args)
+        cursor.execute(sql, args) if args is not None else cursor.execute(sql)
         cursor.fetchall()
     took = time.perf_counter() - t0
     cursor.close()
@@ -103,18 +107,27 @@ def read_floor(session: Session, assignment: m.Assignment) -> float:
     """The floor of the statistics as they read now: their three aggregates (the
     answers counted per version, mark, total and labels; the slots per version and
     total; the skill sums per attempt, ``reads.SKILL_SUMS``) and the attempts'
-    heads, fetched on the cursor, with the statistics' own setting on PostgreSQL
-    (jit off)."""
-    setup = ["SET LOCAL jit = off"] if session.get_bind().dialect.name == "postgresql" else []
+    heads, fetched on the cursor; on PostgreSQL with the statistics' own planner
+    settings around the two counts (jit off, no sort)."""
+    pg = session.get_bind().dialect.name == "postgresql"
+    counts: list[Any] = [
+        reads.answered_statement(assignment, []),
+        reads.held_statement(assignment, []),
+    ]
+    if pg:
+        counts = [
+            "SELECT set_config('jit', 'off', true), set_config('enable_sort', 'off', true)",
+            *counts,
+            "SELECT set_config('enable_sort', 'on', true)",
+        ]
     statements = [
         select(*reads.ATTEMPTS.selected_columns)
         .where(m.Attempt.assignment_id == assignment.id)
         .order_by(m.Attempt.student_id, m.Attempt.number),
-        reads.answered_statement(assignment, []),
-        reads.held_statement(assignment, []),
-        reads.SKILL_SUMS.params(ids=[assignment.id]),
+        *counts,
+        (reads.SKILL_SUMS, {"ids": [assignment.id]}),
     ]
-    return _fetch_raw(session, statements, setup)
+    return _fetch_raw(session, statements)
 
 
 def measure(url: str, repeat: int) -> dict[str, Any]:
