@@ -201,3 +201,39 @@ def test_deferred_feedback_keeps_its_transaction(app, client):
     reply, seen = _post(app, client, attempt_id, token, form)
     assert reply.status_code == 303 and _answers(app, attempt_id) == 1
     assert not seen[0].startswith("INSERT"), seen
+
+
+def test_every_question_type_is_graded_as_before(app, client):
+    """Each slot's state is kept as its JSON text and decoded when the answer comes:
+    every question of the shipped bank, answered with its key in one statement
+    each, is stored right, as the usual path stores it."""
+    attempt_id = start_practice(client, "Every type")
+    _warm(app, client, attempt_id)
+    with session_scope(app) as s:
+        slots = s.query(m.AttemptSlot).filter_by(attempt_id=attempt_id).all()
+        keys = {sl.position: slot_question(sl).key_form(sl.state) for sl in slots}
+    token, _form = _open(app, client, attempt_id)
+    for position, form in sorted(keys.items()):
+        if position == 2:
+            continue  # answered by _warm
+        reply, seen = _post(app, client, attempt_id, token, form, position)
+        assert reply.status_code == 303 and len(seen) == 1, (position, seen)
+    with session_scope(app) as s:
+        answers = s.query(m.Answer).filter_by(attempt_id=attempt_id).all()
+        assert len(answers) == len(keys)
+        assert all(a.fraction == 1 for a in answers), [(a.slot_id, a.fraction) for a in answers]
+
+
+def test_attempts_beyond_the_bound_are_read_again(app, client, monkeypatch):
+    """Only the most recently used attempts are kept: one pushed out is read again
+    (its slots, then the INSERT), and its answers are stored all the same."""
+    monkeypatch.setattr(firstanswer, "KNOWN_ATTEMPTS", 1)
+    first = start_practice(client, "First")
+    other = app.test_client()
+    second = start_practice(other, "Second")
+    _warm(app, client, first)
+    _warm(app, other, second)  # pushes the first attempt out
+    token, form = _open(app, client, first)
+    reply, seen = _post(app, client, first, token, form)
+    assert reply.status_code == 303 and len(seen) == 2, seen  # read again, then stored
+    assert _answers(app, first) == 2 and _answers(app, second) == 1

@@ -17,11 +17,13 @@ workers so read an attempt at most four times for its 36 answers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import BigInteger, bindparam, cast, func, insert, or_, select
+from sqlalchemy import BigInteger, String, bindparam, cast, func, insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -39,7 +41,19 @@ from quiz.services.reads import AnswerHead, SlotHead, _orm
 from quiz.store import models as m
 from quiz.store.db import DriverStatement, autocommit_connection, commit_driver, utcnow
 
-KNOWN_ATTEMPTS = 2_000  # attempts kept per process (about 36 slots each)
+# Attempts kept per process, the most recently used: about 13.5 kB each (36 slots,
+# each state kept as its JSON text), so about 14 MB at most.
+KNOWN_ATTEMPTS = 1_000
+
+
+class _Slot(NamedTuple):
+    id: int
+    position: int
+    state: str  # JSON, decoded when an answer comes (a dict weighed 4 times more)
+    points: float
+    question_version_id: int
+    question: Question
+    article: Article
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +61,7 @@ class _Known:
     student_id: int
     feedback: str
     started_at: datetime
-    slots: dict[int, tuple[SlotHead, Question, Article]]  # by position
+    slots: dict[int, _Slot]  # by position
 
 
 # By (the engine's id, the attempt's id): a test's fresh database reuses ids.
@@ -60,7 +74,7 @@ _SLOTS = (
         m.Attempt.started_at,
         m.AttemptSlot.id,
         m.AttemptSlot.position,
-        m.AttemptSlot.state,
+        cast(m.AttemptSlot.state, String),
         m.AttemptSlot.points,
         m.AttemptSlot.question_version_id,
         m.QuestionVersion.sha256,
@@ -121,23 +135,23 @@ def forget_known() -> None:
 def _known_attempt(connection: Connection, attempt_id: int) -> _Known | None:
     """The attempt's unchanging part, kept; read (all slots at once) on a miss."""
     key = (id(connection.engine), attempt_id)
-    known = _known.get(key)
+    known = _known.pop(key, None)
     if known is not None:
+        _known[key] = known  # the most recently used: last to go
         return known
     rows = connection.execute(_SLOTS, {"attempt_id": attempt_id}).all()
     if not rows:
         return None
     student_id, feedback, started_at = rows[0][0:3]
-    slots: dict[int, tuple[SlotHead, Question, Article]] = {}
+    slots: dict[int, _Slot] = {}
     if feedback == m.FEEDBACK_IMMEDIATE:  # otherwise only the header is needed
         with _orm(connection) as session:
             for row in rows:
-                slot = SlotHead(*row[3:8])
                 question = _question_cache.get(row[8]) or question_of(
-                    session.get_one(m.QuestionVersion, slot.question_version_id)
+                    session.get_one(m.QuestionVersion, row[7])
                 )
                 article = _article_cache.get(row[10]) or _load_article(session, row[9])
-                slots[slot.position] = (slot, question, article)
+                slots[row[4]] = _Slot(*row[3:8], question, article)
     if connection.in_transaction():  # the read's own (no round trip in autocommit)
         connection.commit()
     if len(_known) >= KNOWN_ATTEMPTS:
@@ -164,7 +178,10 @@ def save_first(
         return None
     if known.feedback != m.FEEDBACK_IMMEDIATE or position not in known.slots:
         return None
-    slot, question, article = known.slots[position]
+    kept = known.slots[position]
+    state = json.loads(kept.state)
+    slot = SlotHead(kept.id, position, state, kept.points, kept.question_version_id)
+    question, article = kept.question, kept.article
     try:
         response = question.read_response(form, slot.state)
     except Unreadable:
