@@ -150,7 +150,7 @@ def sums_of(by_attempt: dict[int, list[Cell]]) -> dict[int, SkillSums]:
     return out
 
 
-# -- the item statistics' aggregates: a few hundred rows, however large the class ------
+# -- the item statistics' aggregates: rows per version and mark or total, not per slot --
 
 
 def _analysed(stmt: AnySelect, assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
