@@ -195,8 +195,8 @@ def test_totals_given_are_used():
 
 
 def test_moodles_formulas_import_neither_flask_nor_the_database():
-    """quiz.domain.itemstats and itemmoments are pure: plain data in, numbers out (issue #18, item 3);
-    the queries are quiz.reports.stats's."""
+    """quiz.domain.itemstats and itemmoments are pure: plain data in, numbers out
+    (issue #18, item 3); the queries are quiz.reports.stats's."""
     import ast
 
     import quiz.domain.itemmoments
