@@ -223,7 +223,9 @@ def _tell(
     judged: dict[tuple[int, str], list[Judgement]] = {}
     decoded: dict[str, list[str]] = {}
     for student_id, position, version_id, response, codes in rows:
-        sj = students[student_id]
+        sj = students.get(student_id)
+        if sj is None:  # joined the class after the roster was read (READ COMMITTED)
+            continue
         if codes is not None:
             listed = decoded.get(codes)
             if listed is None:
