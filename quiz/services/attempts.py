@@ -7,10 +7,10 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 
 from quiz.domain import itemstats
 from quiz.services.answers import _answer_values, draft_of
@@ -34,12 +34,15 @@ def one_start_at_a_time(session: Session, student_id: int, now: datetime | None 
     the first commits, then finds its attempt. For an assignment, the unique
     (student, assignment, number) constraint has the last word
     (``assignments.start``)."""
-    session.execute(
-        update(m.Student)
-        .where(m.Student.id == student_id)
-        .values(last_seen_at=now or utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    session.connection().execute(_TOUCH, {"student_id": student_id, "now": now or utcnow()})
+
+
+_STUDENTS = cast(Table, m.Student.__table__)
+_TOUCH = (  # on the session's connection: the ORM's update machinery is not needed
+    update(_STUDENTS)
+    .where(_STUDENTS.c.id == bindparam("student_id"))
+    .values(last_seen_at=bindparam("now"))
+)
 
 
 def open_attempt(session: Session, student_id: int, bank_id: int) -> m.Attempt | None:
@@ -124,17 +127,6 @@ def start_attempt(
     stored, so that a resumed attempt looks the same."""
     rng = rng or random.Random()
     option_rng = rng if shuffle_options else _NoShuffle()
-    attempt = m.Attempt(
-        bank=bank,
-        article_id=bank.article_id,
-        student=student,
-        feedback=feedback,
-        started_at=utcnow(),
-        assignment=assignment,
-        mode="assignment" if assignment is not None else "practice",
-        number=number,
-        deadline_at=deadline_at,
-    )
     rows = live_for_students(session, bank) if questions is None else questions
     slots: list[dict[str, Any]] = []
     for row in rows:
@@ -153,17 +145,38 @@ def start_attempt(
                 "points": live.points,
             }
         )
-    attempt.max_score = sum((slot["points"] for slot in slots), 0.0)
-    session.add(attempt)
-    session.flush()  # the attempt's id, for its slots
+    if student.id is None or bank.id is None or (assignment is not None and assignment.id is None):
+        session.flush()  # rows made in this transaction and not yet written
+    values = {
+        "bank_id": bank.id,
+        "article_id": bank.article_id,
+        "student_id": student.id,
+        "assignment_id": assignment.id if assignment is not None else None,
+        "number": number,
+        "mode": "assignment" if assignment is not None else "practice",
+        "feedback": feedback,
+        "status": m.ATTEMPT_IN_PROGRESS,
+        "started_at": utcnow(),
+        "submitted_at": None,
+        "deadline_at": deadline_at,
+        "score": None,
+        "max_score": sum((slot["points"] for slot in slots), 0.0),
+    }
+    # The attempt and its slots from plain values on the session's connection: two
+    # INSERTs (the slots' one an executemany), no mapped object flushed (the ORM's
+    # unit of work and bulk insert cost more than the statements here).
+    conn = session.connection()
+    values["id"] = conn.execute(_INSERT_ATTEMPT, values).scalar_one()
     if slots:
-        # One INSERT of every slot (an executemany; SQLite's flush of ORM objects sent
-        # one INSERT ... RETURNING per slot: 40 for the shipped bank).
-        session.execute(
-            insert(m.AttemptSlot), [{"attempt_id": attempt.id, **slot} for slot in slots]
-        )
-    session.expire(attempt, ["slots"])  # read from the database when first used
+        conn.execute(_INSERT_SLOT, [{"attempt_id": values["id"], **slot} for slot in slots])
+    attempt = m.Attempt(**values)
+    make_transient_to_detached(attempt)  # the row just written, as if loaded
+    session.add(attempt)
     return attempt
+
+
+_INSERT_ATTEMPT = insert(cast(Table, m.Attempt.__table__)).returning(m.Attempt.id)
+_INSERT_SLOT = insert(cast(Table, m.AttemptSlot.__table__))
 
 
 def _fresh_numbers(assignment: m.Assignment) -> bool:
