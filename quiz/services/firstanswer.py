@@ -205,10 +205,9 @@ def save_first(
     try:
         row = _INSERT_IN_TIME_RUN.first(connection, params)
     except IntegrityError:  # answered already (a double click, a second tab)
-        row = None
-    else:
-        commit_driver(connection)  # SQLite's implicit transaction (none on PostgreSQL)
-    if row is None:  # refused: whatever was kept is read afresh next time
+        return None
+    commit_driver(connection)  # SQLite's implicit transaction (none on PostgreSQL)
+    if row is None:  # refused (closed, or a start moved): read afresh next time
         _known.pop((id(connection.engine), attempt_id), None)
         return None
     return SaveResult(AnswerHead(row[0], values["response"], values["grade"]))
