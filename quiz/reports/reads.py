@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, String, bindparam, cast, func, select
+from sqlalchemy import BindParameter, Select, String, bindparam, case, cast, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from quiz.domain.itemstats import SkillSums
@@ -168,45 +168,53 @@ def _total() -> Any:
     return func.coalesce(m.Attempt.score, marks_sum, 0.0)
 
 
+def _total_keys() -> tuple[Any, Any]:
+    """An attempt's total T as two group keys: its score, and its id when it has
+    none (its T is then ``unscored_statement``'s, read apart). Plain columns, not
+    ``_total``'s correlated sum: PostgreSQL's planner counted that sum once per row
+    (a cost of 35 million for 420,000 slots) and expected a group per row."""
+    attempt = m.Attempt
+    return attempt.score.label("t"), case((attempt.score.is_(None), attempt.id)).label("unscored")
+
+
 def answered_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
-    """Per question version, mark x, total T of the attempt and the answer's labels
-    (classification, summary, misconception, fraction), over the analysed attempts'
-    answers: how many. With ``held_statement`` (the slots, answered or not, per
-    version and T), every per-question figure of the statistics and the "what went
-    wrong" counts: the unanswered slots count as x = 0. Filtered on the assignment
-    (no list growing with the class); ``left_out``: submitted attempts not analysed."""
+    """Per question version, mark x, total T of the attempt (``_total_keys``: its
+    score, and its id when it has none) and the answer's labels (classification,
+    summary, misconception, fraction), over the analysed attempts' answers: how
+    many. With ``held_statement`` (the slots, answered or not, per version and T),
+    every per-question figure of the statistics and the "what went wrong" counts:
+    the unanswered slots count as x = 0. Filtered on the assignment (no list growing
+    with the class); ``left_out``: submitted attempts not analysed."""
     answer, attempt = m.Answer, m.Attempt
     labels = (answer.classification, answer.summary, answer.misconception, answer.fraction)
     rows = _analysed(
         select(
             answer.question_version_id.label("v"),
             answer.points.label("x"),
-            _total().label("t"),
+            *_total_keys(),
             *labels,
         ).join(attempt, attempt.id == answer.attempt_id),
         assignment,
         left_out,
     ).subquery()
-    keys = (rows.c.v, rows.c.x, rows.c.t, *list(rows.c)[3:])
+    keys = list(rows.c)
     return select(*keys, func.count()).group_by(*keys)
 
 
 def held_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
-    """Per question version and total T of the attempt, over the analysed attempts'
-    slots: how many, and the sum of their max marks."""
+    """Per question version and total T of the attempt (``_total_keys``, as
+    ``answered_statement``'s), over the analysed attempts' slots: how many, and the
+    sum of their max marks."""
     slot, attempt = m.AttemptSlot, m.Attempt
     rows = _analysed(
-        select(
-            slot.question_version_id.label("v"), _total().label("t"), slot.points.label("max")
-        ).join(attempt, attempt.id == slot.attempt_id),
+        select(slot.question_version_id.label("v"), *_total_keys(), slot.points.label("max")).join(
+            attempt, attempt.id == slot.attempt_id
+        ),
         assignment,
         left_out,
     ).subquery()
-    return (
-        select(rows.c.v, rows.c.t, func.count(), func.sum(rows.c.max))
-        .group_by(rows.c.v, rows.c.t)
-        .order_by(rows.c.v, rows.c.t)
-    )
+    keys = (rows.c.v, rows.c.t, rows.c.unscored)
+    return select(*keys, func.count(), func.sum(rows.c.max)).group_by(*keys)
 
 
 def sets_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:

@@ -105,9 +105,13 @@ class _Versions:
     tallies: dict[int, Tally] = field(default_factory=lambda: defaultdict(Counter))
 
 
-def _read(session: Session, assignment: m.Assignment, out: Sequence[int]) -> _Versions:
+def _read(
+    session: Session, assignment: m.Assignment, out: Sequence[int], unscored: dict[int, float]
+) -> _Versions:
     """The two counts (``reads.answered_statement``, ``reads.held_statement``) as
-    distributions (a slot without an answer is a mark of 0) and the labels' tallies."""
+    distributions (a slot without an answer is a mark of 0) and the labels' tallies.
+    ``unscored``: T of the analysed attempts without a score, by id (the counts give
+    their id instead of a score)."""
     got = _Versions()
     conn = session.connection()
     postgresql = conn.dialect.name == "postgresql"
@@ -123,18 +127,19 @@ def _read(session: Session, assignment: m.Assignment, out: Sequence[int]) -> _Ve
     joint: dict[int, Counter[tuple[float, float]]] = defaultdict(Counter)
     answered: dict[int, Counter[float]] = defaultdict(Counter)
     labels: list[tuple[int, str, str, str | None, float, int]] = []
-    for vid, x, t, classification, summary, code, fraction, n in conn.execute(
+    for vid, x, score, aid, classification, summary, code, fraction, n in conn.execute(
         reads.answered_statement(assignment, out)
     ):
-        joint[vid][float(x), float(t)] += n
+        t = float(score) if aid is None else unscored.get(aid, 0.0)
+        joint[vid][float(x), t] += n
         answered[vid][float(t)] += n
         labels.append((vid, classification, summary, code, fraction, n))
     # in the labels' order: a summary tied for most frequent is the alphabetically first
     labels.sort(key=lambda r: (r[0], r[1], r[2], r[3] or "", r[4]))
     for vid, classification, summary, code, fraction, n in labels:
         got.tallies[vid][classification, summary, code, fraction] += n
-    for vid, t, n, sum_max in conn.execute(reads.held_statement(assignment, out)):
-        t = float(t)
+    for vid, score, aid, n, sum_max in conn.execute(reads.held_statement(assignment, out)):
+        t = float(score) if aid is None else unscored.get(aid, 0.0)
         if n > answered[vid][t]:
             joint[vid][0.0, t] += n - answered[vid][t]
         got.sum_max[vid].append(float(sum_max))
@@ -169,15 +174,15 @@ def _max_totals(
     return [math.fsum(xs) for xs in per_column]
 
 
-def _totals(
+def _unscored(
     session: Session, assignment: m.Assignment, out: Sequence[int], analysed: list[AttemptRow]
-) -> list[float]:
-    """T of each analysed attempt: its score, else the sum of its marks (read only then)."""
-    sums: dict[int, float] = {}
-    if any(a.score is None for a in analysed):
-        stmt = reads.unscored_statement(assignment, out)
-        sums = {aid: float(t or 0.0) for aid, t in session.connection().execute(stmt)}
-    return [a.score if a.score is not None else sums.get(a.id, 0.0) for a in analysed]
+) -> dict[int, float]:
+    """T of each analysed attempt without a score, by id: the sum of its marks (read
+    only when there is such an attempt)."""
+    if not any(a.score is None for a in analysed):
+        return {}
+    stmt = reads.unscored_statement(assignment, out)
+    return {aid: float(t or 0.0) for aid, t in session.connection().execute(stmt)}
 
 
 def _columns(
@@ -214,7 +219,8 @@ def analyse(report: AssignmentReport) -> AssignmentStats:
         raise ValueError(f"unknown grading method {assignment.grading!r}")
     analysed = report.analysed
     out = report.left_out if analysed else []
-    got = _read(session, assignment, out) if analysed else _Versions()
+    unscored = _unscored(session, assignment, out, analysed)
+    got = _read(session, assignment, out, unscored) if analysed else _Versions()
     version_ids = set(got.marks)
     versions = reads.versions(session, version_ids)
     questions: dict[str, m.Question] = {}
@@ -228,7 +234,7 @@ def analyse(report: AssignmentReport) -> AssignmentStats:
     column = {k: j for j, k in enumerate(keys)}
     col = {vid: column[v.question.key] for vid, v in versions.items()}
     columns = _columns(report, out, got, col, len(keys))
-    totals = _totals(session, assignment, out, analysed)
+    totals = [a.score if a.score is not None else unscored.get(a.id, 0.0) for a in analysed]
     guesses = [question_of(latest[k]).random_guess_score() for k in keys]
     numbers = question_figures(columns, random_guess=guesses, keys=keys)
     tally_of = got.tallies
