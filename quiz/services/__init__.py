@@ -13,6 +13,8 @@ Split by feature, and imported here so that callers write ``services.save_answer
 - ``answers``: when feedback is due and answers lock, and saving an answer;
 - ``answering``: the answer view's saves, each in the transaction style it needs
   (``record_answer``, ``record_draft``);
+- ``firstanswer``: a first answer with immediate feedback as one guarded INSERT, with
+  what never changes in an attempt kept per process (``save_first``);
 - ``attempts``: students, starting and submitting attempts, skill scores, regrading;
 - ``followup``: practice aimed at what an attempt got wrong.
 
