@@ -108,8 +108,8 @@ def attempts(session: Session, ids: list[int]) -> dict[int, list[AttemptRow]]:
 def skill_sums(session: Session, ids: list[int]) -> Mapping[int, SkillSums]:
     """``SKILL_SUMS`` by attempt and skill."""
     sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
-    for attempt_id, skill, earned, possible in session.connection().execute(
-        SKILL_SUMS, {"ids": ids}
+    for attempt_id, skill, earned, possible in (
+        session.connection().execute(SKILL_SUMS, {"ids": ids}).all()
     ):
         sums[attempt_id][skill] = (float(earned or 0.0), float(possible or 0.0))
     return sums

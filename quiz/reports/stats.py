@@ -126,19 +126,21 @@ def _read(
         ).scalar()
     joint: dict[int, Counter[tuple[float, float]]] = defaultdict(Counter)
     answered: dict[int, Counter[float]] = defaultdict(Counter)
-    labels: list[tuple[int, str, str, str | None, float, int]] = []
+    labels: Counter[tuple[int, str, str, str | None, float]] = Counter()
+    # fetched at once (iterating the result fetches row by row)
     for vid, x, score, aid, classification, summary, code, fraction, n in conn.execute(
         reads.answered_statement(assignment, out)
-    ):
+    ).all():
         t = float(score) if aid is None else unscored.get(aid, 0.0)
         joint[vid][float(x), t] += n
-        answered[vid][float(t)] += n
-        labels.append((vid, classification, summary, code, fraction, n))
+        answered[vid][t] += n
+        labels[vid, classification, summary, code, fraction] += n
     # in the labels' order: a summary tied for most frequent is the alphabetically first
-    labels.sort(key=lambda r: (r[0], r[1], r[2], r[3] or "", r[4]))
-    for vid, classification, summary, code, fraction, n in labels:
+    for (vid, classification, summary, code, fraction), n in sorted(
+        labels.items(), key=lambda r: (r[0][0], r[0][1], r[0][2], r[0][3] or "", r[0][4])
+    ):
         got.tallies[vid][classification, summary, code, fraction] += n
-    for vid, score, aid, n, sum_max in conn.execute(reads.held_statement(assignment, out)):
+    for vid, score, aid, n, sum_max in conn.execute(reads.held_statement(assignment, out)).all():
         t = float(score) if aid is None else unscored.get(aid, 0.0)
         if n > answered[vid][t]:
             joint[vid][0.0, t] += n - answered[vid][t]
