@@ -178,3 +178,85 @@ def test_aggregates_agree_with_cells_in_a_database(session, seed, grading):
     ref.assert_same(new.score_percentages, percents)
     ref.assert_same(new.skills, skills)
     assert new.questions[0].versions in ([1], [2], [1, 2])
+
+
+def _fixed_attempt(session, bank, assignment, name, marks, score) -> None:
+    """One student's submitted attempt at the bank's two questions: ``marks`` per
+    question (None: unanswered), ``score`` stored (None: none)."""
+    versions = [q.versions[0] for q in bank.questions]
+    attempt = m.Attempt(
+        bank=bank,
+        article_id=versions[0].article_id,
+        student=services.create_student(session, name),
+        assignment=assignment,
+        number=1,
+        status=m.ATTEMPT_SUBMITTED,
+        max_score=sum(v.points for v in versions),
+        score=score,
+    )
+    session.add(attempt)
+    session.flush()
+    for position, (v, x) in enumerate(zip(versions, marks, strict=True), start=1):
+        slot = m.AttemptSlot(
+            attempt=attempt, position=position, question_version=v, state={}, points=v.points
+        )
+        session.add(slot)
+        if x is not None:
+            session.add(
+                m.Answer(
+                    attempt=attempt,
+                    slot=slot,
+                    question_version_id=v.id,
+                    response={},
+                    summary="right" if x else "wrong",
+                    fraction=x / v.points,
+                    points=x,
+                    max_points=v.points,
+                    grade={},
+                    classification="right" if x else "wrong",
+                )
+            )
+    session.flush()
+
+
+def test_unanswered_slot_of_an_unscored_attempt_sharing_its_total(session):
+    """Two attempts without a score, both of total 0: one answered q1 wrong, the other
+    left it unanswered. The unanswered slot is counted per attempt, not pooled with the
+    other attempt's answer of the same total (it was lost: n [2, 3], no "No answer")."""
+    loaded, errors = parse_bank(BANK_FILE.read_text(encoding="utf-8"), str(BANK_FILE))
+    assert loaded is not None, errors
+    bank = services.import_bank(session, loaded)
+    teacher = m.Teacher(email="t@example.org", password_hash="x")
+    klass = m.Klass(teacher=teacher, name="9B", join_code="AGGS02")
+    assignment = m.Assignment(
+        klass=klass, bank=bank, title="Fixed", opens_at=utcnow() - timedelta(hours=1)
+    )
+    session.add_all([teacher, klass, assignment])
+    session.flush()
+    _fixed_attempt(session, bank, assignment, "A", [0.0, 0.0], None)
+    _fixed_attempt(session, bank, assignment, "B", [None, 0.0], None)
+    _fixed_attempt(session, bank, assignment, "C", [1.0, 0.0], 1.0)
+    session.commit()
+    session.expire_all()
+    new = assignment_statistics(session, assignment)
+    questions, missing, test, _percents, _skills, zero = ref.report_statistics(
+        assignment_report(session, assignment)
+    )
+    assert [q.n for q in new.questions] == [q.n for q in questions] == [3, 3]
+    assert missing == [1, 0]
+    plain = [
+        ref.replace(q, position=0, type="", skill="", prompt="", versions=[]) for q in new.questions
+    ]
+    ref.assert_questions(
+        [ref.replace(q, responses=[], misconceptions=[]) for q in plain],
+        [
+            ref.replace(q, random_guess=n.random_guess)
+            for q, n in zip(questions, new.questions, strict=True)
+        ],
+        zero,
+    )
+    ref.assert_same(new.test, test)
+    for q, gone in zip(new.questions, missing, strict=True):
+        assert sum(r.count for r in q.responses) == q.n
+        no_answer = [r.count for r in q.responses if r.label == its.NO_ANSWER]
+        assert no_answer == ([gone] if gone else [])

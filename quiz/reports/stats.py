@@ -105,6 +105,11 @@ class _Versions:
     tallies: dict[int, Tally] = field(default_factory=lambda: defaultdict(Counter))
 
 
+def _group(score: float | None, aid: int | None) -> tuple[float | None, int | None]:
+    """The counts' group key of an attempt's total: its score, or its id when it has none."""
+    return (None, aid) if aid is not None else (float(score) if score is not None else None, None)
+
+
 def _read(
     session: Session, assignment: m.Assignment, out: Sequence[int], unscored: dict[int, float]
 ) -> _Versions:
@@ -125,7 +130,9 @@ def _read(
             " set_config('jit', 'off', true), set_config('enable_sort', 'off', true)"
         ).scalar()
     joint: dict[int, Counter[tuple[float, float]]] = defaultdict(Counter)
-    answered: dict[int, Counter[float]] = defaultdict(Counter)
+    # answers per version and group key (score, id when unscored), as the slots'
+    # rows are grouped: two unscored attempts of one T are two groups, not one
+    answered: dict[int, Counter[tuple[float | None, int | None]]] = defaultdict(Counter)
     labels: Counter[tuple[int, str, str, str | None, float]] = Counter()
     # fetched at once (iterating the result fetches row by row)
     for vid, x, score, aid, classification, summary, code, fraction, n in conn.execute(
@@ -133,7 +140,7 @@ def _read(
     ).all():
         t = float(score) if aid is None else unscored.get(aid, 0.0)
         joint[vid][float(x), t] += n
-        answered[vid][t] += n
+        answered[vid][_group(score, aid)] += n
         labels[vid, classification, summary, code, fraction] += n
     # in the labels' order: a summary tied for most frequent is the alphabetically first
     for (vid, classification, summary, code, fraction), n in sorted(
@@ -142,8 +149,9 @@ def _read(
         got.tallies[vid][classification, summary, code, fraction] += n
     for vid, score, aid, n, sum_max in conn.execute(reads.held_statement(assignment, out)).all():
         t = float(score) if aid is None else unscored.get(aid, 0.0)
-        if n > answered[vid][t]:
-            joint[vid][0.0, t] += n - answered[vid][t]
+        unanswered = n - answered[vid][_group(score, aid)]
+        if unanswered > 0:
+            joint[vid][0.0, t] += unanswered
         got.sum_max[vid].append(float(sum_max))
     if postgresql:
         conn.execute(select(func.set_config("enable_sort", sort, True)))
