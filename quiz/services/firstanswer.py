@@ -18,6 +18,7 @@ workers so read an attempt at most four times for its 36 answers.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,6 +67,10 @@ class _Known:
 
 # By (the engine's id, the attempt's id): a test's fresh database reuses ids.
 _known: dict[tuple[int, int], _Known] = {}
+# Every change of ``_known`` holds this lock: under threads (``flask run``, gthread
+# workers) two misses could pick the same oldest key (KeyError), or one look for
+# the oldest while another changes the dict's size (RuntimeError).
+_known_lock = threading.Lock()
 
 _SLOTS = (
     select(
@@ -129,16 +134,24 @@ _INSERT_IN_TIME_RUN = DriverStatement(_INSERT_IN_TIME)
 
 def forget_known() -> None:
     """Drop every kept attempt (tests)."""
-    _known.clear()
+    with _known_lock:
+        _known.clear()
+
+
+def _forget(connection: Connection, attempt_id: int) -> None:
+    """Drop one kept attempt: it is read afresh next time."""
+    with _known_lock:
+        _known.pop((id(connection.engine), attempt_id), None)
 
 
 def _known_attempt(connection: Connection, attempt_id: int) -> _Known | None:
     """The attempt's unchanging part, kept; read (all slots at once) on a miss."""
     key = (id(connection.engine), attempt_id)
-    known = _known.pop(key, None)
-    if known is not None:
-        _known[key] = known  # the most recently used: last to go
-        return known
+    with _known_lock:
+        known = _known.pop(key, None)
+        if known is not None:
+            _known[key] = known  # the most recently used: last to go
+            return known
     rows = connection.execute(_SLOTS, {"attempt_id": attempt_id}).all()
     if not rows:
         return None
@@ -154,9 +167,11 @@ def _known_attempt(connection: Connection, attempt_id: int) -> _Known | None:
                 slots[row[4]] = _Slot(*row[3:8], question, article)
     if connection.in_transaction():  # the read's own (no round trip in autocommit)
         connection.commit()
-    if len(_known) >= KNOWN_ATTEMPTS:
-        del _known[next(iter(_known))]  # the oldest
-    known = _known[key] = _Known(student_id, feedback, started_at, slots)
+    known = _Known(student_id, feedback, started_at, slots)
+    with _known_lock:
+        while len(_known) >= KNOWN_ATTEMPTS:
+            del _known[next(iter(_known))]  # the oldest
+        _known[key] = known
     return known
 
 
@@ -174,7 +189,10 @@ def save_first(
     caller then takes the usual path (``attempt_at``, ``record_answer``)."""
     connection = autocommit_connection()
     known = _known_attempt(connection, attempt_id)
-    if known is None or known.student_id not in student_ids:
+    if known is None:
+        return None
+    if known.student_id not in student_ids:  # not this browser's: not kept for it
+        _forget(connection, attempt_id)
         return None
     if known.feedback != m.FEEDBACK_IMMEDIATE or position not in known.slots:
         return None
@@ -208,6 +226,6 @@ def save_first(
         return None
     commit_driver(connection)  # SQLite's implicit transaction (none on PostgreSQL)
     if row is None:  # refused (closed, or a start moved): read afresh next time
-        _known.pop((id(connection.engine), attempt_id), None)
+        _forget(connection, attempt_id)
         return None
     return SaveResult(AnswerHead(row[0], values["response"], values["grade"]))
