@@ -24,7 +24,7 @@ from quiz.domain.discernment import (
 )
 from quiz.questions.base import Question
 from quiz.reports import charts
-from quiz.reports.reads import AnySelect
+from quiz.reports.reads import AnySelect, Only
 from quiz.reports.results import misconception_text
 from quiz.services.content import question_of
 from quiz.store import models as m
@@ -97,20 +97,28 @@ def class_judgements(session: Session, assignment: m.Assignment) -> ClassJudgeme
     return assignment_report(session, assignment).judged
 
 
-def _analysed(stmt: AnySelect, assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+def _analysed(
+    stmt: AnySelect, assignment: m.Assignment, left_out: Sequence[int], only: Only = None
+) -> AnySelect:
     """``stmt`` restricted to the report's analysed attempts (submitted, but
-    ``left_out``) of students of the assignment's class."""
+    ``left_out``; with ``only``, ``reads.among``, those the report read) of students
+    of the assignment's class."""
     attempt = m.Attempt
     stmt = stmt.join(m.Student, m.Student.id == attempt.student_id).where(
         attempt.assignment_id == assignment.id,
         attempt.status == m.ATTEMPT_SUBMITTED,
         m.Student.class_id == assignment.class_id,
     )
+    if only is not None:
+        stmt = stmt.where(only)
     return stmt.where(attempt.id.not_in(left_out)) if left_out else stmt
 
 
 def answers_statement(
-    assignment: m.Assignment, judging: Sequence[int], left_out: Sequence[int] = ()
+    assignment: m.Assignment,
+    judging: Sequence[int],
+    left_out: Sequence[int] = (),
+    only: Only = None,
 ) -> AnySelect:
     """The analysed answers that say something to discernment, as plain columns: those
     to a question that carries judgements (``judging``: their version ids; the
@@ -134,11 +142,14 @@ def answers_statement(
         .where(slot.question_version_id.in_(judging) | answer.misconception.is_not(None))
         .order_by(m.Attempt.student_id, slot.position)
     )
-    return _analysed(stmt, assignment, left_out)
+    return _analysed(stmt, assignment, left_out, only)
 
 
 def probes_statement(
-    assignment: m.Assignment, tagged: Sequence[int], left_out: Sequence[int] = ()
+    assignment: m.Assignment,
+    tagged: Sequence[int],
+    left_out: Sequence[int] = (),
+    only: Only = None,
 ) -> AnySelect:
     """Where (position) each question version whose wrong answers carry a
     misconception (``tagged``) stood in the analysed attempts, each pair once: the
@@ -151,7 +162,7 @@ def probes_statement(
         .where(slot.question_version_id.in_(tagged))
         .distinct()
     )
-    return _analysed(stmt, assignment, left_out)
+    return _analysed(stmt, assignment, left_out, only)
 
 
 def versions_held(session: Session, assignment: m.Assignment) -> dict[int, Question]:
@@ -194,7 +205,7 @@ def judge(report: AssignmentReport) -> ClassJudgements:
         if a.student_id in students:
             found.seen[a.student_id] = students[a.student_id]
     if found.seen:
-        left_out = report.left_out
+        left_out, only = report.left_out, report.only  # the attempts the report read
         questions = versions_held(session, assignment)
         judging = sorted(vid for vid, q in questions.items() if is_judgement(q))
         tagged = {vid: tagged_misconceptions(q) for vid, q in questions.items()}
@@ -202,11 +213,11 @@ def judge(report: AssignmentReport) -> ClassJudgements:
         connection = session.connection()
         if probing:
             for position, version_id in connection.execute(
-                probes_statement(assignment, probing, left_out)
+                probes_statement(assignment, probing, left_out, only)
             ):
                 for code in tagged[version_id]:
                     found.probes[code].add(position)
-        rows = connection.execute(answers_statement(assignment, judging, left_out))
+        rows = connection.execute(answers_statement(assignment, judging, left_out, only))
         _tell(found, students, questions, rows)
     return _class_figures(found, students, assignment.bank.misconceptions or {})
 

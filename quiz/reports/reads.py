@@ -8,13 +8,28 @@ which the pages show by their objects.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, String, bindparam, case, cast, func, select
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    Select,
+    String,
+    any_,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    select,
+)
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from quiz.domain.itemstats import SkillSums
@@ -152,12 +167,36 @@ def sums_of(by_attempt: dict[int, list[Cell]]) -> dict[int, SkillSums]:
 
 # -- the item statistics' aggregates: rows per version and mark or total, not per slot --
 
+Only = ColumnElement[bool] | None
+"""``among``'s bound on the attempts a report analysed, or None (no bound)."""
 
-def _analysed(stmt: AnySelect, assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+
+def among(dialect: str, ids: Sequence[int]) -> ColumnElement[bool]:
+    """``Attempt.id`` is one of ``ids``, as ONE bound parameter whatever their number
+    (the SQL does not grow with the class): PostgreSQL ``= ANY(array)``, SQLite ``IN
+    (SELECT value FROM json_each(json))``. What bounds the report's later statements
+    to the attempts it read: each statement sees newly committed rows (PostgreSQL's
+    READ COMMITTED; pysqlite begins no transaction for a SELECT), so an attempt
+    handed in after the attempts' read would otherwise be counted."""
+    ids = [int(i) for i in ids]
+    if dialect == "postgresql":
+        return m.Attempt.id == any_(bindparam("analysed", ids, type_=ARRAY(BigInteger)))
+    listed: AnySelect = select(column("value")).select_from(
+        func.json_each(bindparam("analysed", json.dumps(ids), type_=String))
+    )
+    return m.Attempt.id.in_(listed)
+
+
+def _analysed(
+    stmt: AnySelect, assignment: m.Assignment, left_out: Sequence[int], only: Only = None
+) -> AnySelect:
     """``stmt`` (over attempts) restricted to the assignment's analysed attempts: the
-    submitted ones but ``left_out``."""
+    submitted ones but ``left_out``; and, with ``only`` (``among``), those the report
+    read."""
     attempt = m.Attempt
     stmt = stmt.where(attempt.assignment_id == assignment.id, attempt.status == m.ATTEMPT_SUBMITTED)
+    if only is not None:
+        stmt = stmt.where(only)
     return stmt.where(attempt.id.not_in(left_out)) if left_out else stmt
 
 
@@ -177,7 +216,9 @@ def _total_keys() -> tuple[Any, Any]:
     return attempt.score.label("t"), case((attempt.score.is_(None), attempt.id)).label("unscored")
 
 
-def answered_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+def answered_statement(
+    assignment: m.Assignment, left_out: Sequence[int], only: Only = None
+) -> AnySelect:
     """Per question version, mark x, total T of the attempt (``_total_keys``: its
     score, and its id when it has none) and the answer's labels (classification,
     summary, misconception, fraction), over the analysed attempts' answers: how
@@ -196,12 +237,15 @@ def answered_statement(assignment: m.Assignment, left_out: Sequence[int]) -> Any
         ).join(attempt, attempt.id == answer.attempt_id),
         assignment,
         left_out,
+        only,
     ).subquery()
     keys = list(rows.c)
     return select(*keys, func.count()).group_by(*keys)
 
 
-def held_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+def held_statement(
+    assignment: m.Assignment, left_out: Sequence[int], only: Only = None
+) -> AnySelect:
     """Per question version and total T of the attempt (``_total_keys``, as
     ``answered_statement``'s), over the analysed attempts' slots: how many, and the
     sum of their max marks."""
@@ -212,12 +256,15 @@ def held_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySele
         ),
         assignment,
         left_out,
+        only,
     ).subquery()
     keys = (rows.c.v, rows.c.t, rows.c.unscored)
     return select(*keys, func.count(), func.sum(rows.c.max)).group_by(*keys)
 
 
-def sets_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+def sets_statement(
+    assignment: m.Assignment, left_out: Sequence[int], only: Only = None
+) -> AnySelect:
     """The sets of question versions the analysed attempts hold, as comma-separated
     ids in any order, with how many attempts hold each (read only when a question
     is missing from some attempts)."""
@@ -228,14 +275,16 @@ def sets_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySele
         .join(attempt, attempt.id == slot.attempt_id)
         .group_by(slot.attempt_id)
     )
-    sets = _analysed(held, assignment, left_out).subquery()
+    sets = _analysed(held, assignment, left_out, only).subquery()
     return select(sets.c.held, func.count()).group_by(sets.c.held)
 
 
-def unscored_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+def unscored_statement(
+    assignment: m.Assignment, left_out: Sequence[int], only: Only = None
+) -> AnySelect:
     """Per analysed attempt without a score: its total T as the statistics take it."""
     stmt = select(m.Attempt.id, _total()).where(m.Attempt.score.is_(None))
-    return _analysed(stmt, assignment, left_out)
+    return _analysed(stmt, assignment, left_out, only)
 
 
 def versions(session: Session, ids: set[int]) -> dict[int, m.QuestionVersion]:

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import cached_property
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from quiz.classes.assignments import targets
@@ -110,11 +111,20 @@ class AssignmentReport:
         )
 
     @cached_property
+    def only(self) -> ColumnElement[bool]:
+        """The analysed attempts' ids as one clause of one bound parameter
+        (``reads.among``): every statement over the analysed attempts after the
+        attempts' read is bounded by it, so an attempt handed in meanwhile (each
+        statement sees newly committed rows) is counted by none."""
+        dialect = self.session.get_bind().dialect.name
+        return reads.among(dialect, [a.id for a in self.analysed])
+
+    @cached_property
     def tallies(self) -> dict[int, its.Tally]:
         """The counted answers' labels, per question version (read)."""
         if not self.analysed:
             return {}
-        return tallies(self.session, self.assignment, self.left_out)
+        return tallies(self.session, self.assignment, self.left_out, self.only)
 
     @cached_property
     def students(self) -> list[StudentResult]:

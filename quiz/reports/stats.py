@@ -33,7 +33,7 @@ from quiz.domain.itemstats import (
     TestStats,
 )
 from quiz.reports import reads
-from quiz.reports.reads import AnySelect, AttemptRow
+from quiz.reports.reads import AnySelect, AttemptRow, Only
 from quiz.services import question_of
 from quiz.store import models as m
 
@@ -66,10 +66,13 @@ def assignment_statistics(session: Session, assignment: m.Assignment) -> Assignm
     return assignment_report(session, assignment).stats
 
 
-def tallies_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnySelect:
+def tallies_statement(
+    assignment: m.Assignment, left_out: Sequence[int], only: Only = None
+) -> AnySelect:
     """Per question version, the analysed answers counted by (classification,
     summary, misconception, fraction), grouped by the database: the labels never
-    travel once per answer. ``left_out``: submitted attempts not analysed."""
+    travel once per answer. ``left_out``: submitted attempts not analysed; ``only``:
+    the attempts the report read (``reads.among``)."""
     answer, attempt = m.Answer, m.Attempt
     labels = (answer.classification, answer.summary, answer.misconception, answer.fraction)
     stmt = (
@@ -79,14 +82,16 @@ def tallies_statement(assignment: m.Assignment, left_out: Sequence[int]) -> AnyS
         .group_by(answer.question_version_id, *labels)
         .order_by(answer.question_version_id, *labels)
     )
+    if only is not None:
+        stmt = stmt.where(only)
     return stmt.where(attempt.id.not_in(left_out)) if left_out else stmt
 
 
 def tallies(
-    session: Session, assignment: m.Assignment, left_out: Sequence[int]
+    session: Session, assignment: m.Assignment, left_out: Sequence[int], only: Only = None
 ) -> dict[int, Tally]:
     out: dict[int, Tally] = defaultdict(Counter)
-    rows = session.connection().execute(tallies_statement(assignment, left_out))
+    rows = session.connection().execute(tallies_statement(assignment, left_out, only))
     for vid, classification, summary, code, fraction, n in rows:
         out[vid][(classification, summary, code, fraction)] += n
     return out
@@ -111,12 +116,16 @@ def _group(score: float | None, aid: int | None) -> tuple[float | None, int | No
 
 
 def _read(
-    session: Session, assignment: m.Assignment, out: Sequence[int], unscored: dict[int, float]
+    session: Session,
+    assignment: m.Assignment,
+    out: Sequence[int],
+    unscored: dict[int, float],
+    only: Only = None,
 ) -> _Versions:
     """The two counts (``reads.answered_statement``, ``reads.held_statement``) as
     distributions (a slot without an answer is a mark of 0) and the labels' tallies.
     ``unscored``: T of the analysed attempts without a score, by id (the counts give
-    their id instead of a score)."""
+    their id instead of a score); ``only``: the attempts the report read."""
     got = _Versions()
     conn = session.connection()
     postgresql = conn.dialect.name == "postgresql"
@@ -136,7 +145,7 @@ def _read(
     labels: Counter[tuple[int, str, str, str | None, float]] = Counter()
     # fetched at once (iterating the result fetches row by row)
     for vid, x, score, aid, classification, summary, code, fraction, n in conn.execute(
-        reads.answered_statement(assignment, out)
+        reads.answered_statement(assignment, out, only)
     ).all():
         t = float(score) if aid is None else unscored.get(aid, 0.0)
         joint[vid][float(x), t] += n
@@ -147,7 +156,8 @@ def _read(
         labels.items(), key=lambda r: (r[0][0], r[0][1], r[0][2], r[0][3] or "", r[0][4])
     ):
         got.tallies[vid][classification, summary, code, fraction] += n
-    for vid, score, aid, n, sum_max in conn.execute(reads.held_statement(assignment, out)).all():
+    held = conn.execute(reads.held_statement(assignment, out, only)).all()
+    for vid, score, aid, n, sum_max in held:
         t = float(score) if aid is None else unscored.get(aid, 0.0)
         unanswered = n - answered[vid][_group(score, aid)]
         if unanswered > 0:
@@ -171,12 +181,13 @@ def _max_totals(
     out: Sequence[int],
     col: dict[int, int],
     mm: list[float],
+    only: Only = None,
 ) -> list[float]:
     """Per column, Σ of its attempts' max totals (each the sum of the max marks of the
     questions it holds), from the sets of questions the attempts hold: read only when
     some attempt misses a question."""
     per_column: list[list[float]] = [[] for _ in mm]
-    for ids, n in session.connection().execute(reads.sets_statement(assignment, out)):
+    for ids, n in session.connection().execute(reads.sets_statement(assignment, out, only)):
         cols = sorted({col[int(v)] for v in str(ids).split(",")})
         row_max = math.fsum(mm[j] for j in cols)
         for j in cols:
@@ -185,13 +196,17 @@ def _max_totals(
 
 
 def _unscored(
-    session: Session, assignment: m.Assignment, out: Sequence[int], analysed: list[AttemptRow]
+    session: Session,
+    assignment: m.Assignment,
+    out: Sequence[int],
+    analysed: list[AttemptRow],
+    only: Only = None,
 ) -> dict[int, float]:
     """T of each analysed attempt without a score, by id: the sum of its marks (read
     only when there is such an attempt)."""
     if not any(a.score is None for a in analysed):
         return {}
-    stmt = reads.unscored_statement(assignment, out)
+    stmt = reads.unscored_statement(assignment, out, only)
     return {aid: float(t or 0.0) for aid, t in session.connection().execute(stmt)}
 
 
@@ -214,7 +229,7 @@ def _columns(
     if all(k == s for k in n):  # every attempt holds every question
         max_totals = [s * math.fsum(mm)] * p
     else:
-        max_totals = _max_totals(report.session, report.assignment, out, col, mm)
+        max_totals = _max_totals(report.session, report.assignment, out, col, mm, report.only)
     return [
         Column(mm[j], marks[j], rests[j], math.fsum(xt), math.fsum(t), max_totals[j])
         for j, (xt, t, _mx) in enumerate(parts)
@@ -229,8 +244,9 @@ def analyse(report: AssignmentReport) -> AssignmentStats:
         raise ValueError(f"unknown grading method {assignment.grading!r}")
     analysed = report.analysed
     out = report.left_out if analysed else []
-    unscored = _unscored(session, assignment, out, analysed)
-    got = _read(session, assignment, out, unscored) if analysed else _Versions()
+    only = report.only if analysed else None  # the attempts the report read, no later one
+    unscored = _unscored(session, assignment, out, analysed, only)
+    got = _read(session, assignment, out, unscored, only) if analysed else _Versions()
     version_ids = set(got.marks)
     versions = reads.versions(session, version_ids)
     questions: dict[str, m.Question] = {}
