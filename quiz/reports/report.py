@@ -13,6 +13,12 @@ the table and the cells. Three definitions hold for every part (docs/csv.md):
 - an attempt's time is up: ``quiz.services.time_is_up`` (its deadline with
   ``quiz.services.GRACE``), applied by ``quiz.classes.assignments.finish_overdue``
   before a report is read.
+
+Every statement over the analysed attempts that runs after the attempts' read
+(statistics, labels, discernment) is bounded to exactly the attempts read
+(``AssignmentReport.only``, one bound parameter): each statement sees rows
+committed meanwhile, and an attempt handed in then would be counted by some
+figures and not others.
 """
 
 from __future__ import annotations
