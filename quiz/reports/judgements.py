@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-from sqlalchemy import Text, case, cast, select
+from sqlalchemy import BindParameter, Text, bindparam, case, cast, select
 from sqlalchemy.orm import Session, load_only
 
 from quiz.domain.discernment import (
@@ -24,7 +24,7 @@ from quiz.domain.discernment import (
 )
 from quiz.questions.base import Question
 from quiz.reports import charts
-from quiz.reports.reads import AnySelect, Only
+from quiz.reports.reads import IDS, AnySelect, Only
 from quiz.reports.results import misconception_text
 from quiz.services.content import question_of
 from quiz.store import models as m
@@ -309,38 +309,91 @@ def discernment_chart(judged: ClassJudgements) -> Markup:
     )
 
 
+JUDGING: BindParameter[Any] = bindparam("judging", expanding=True)
+
+
+def _held_versions() -> AnySelect:
+    slot, version = m.AttemptSlot, m.QuestionVersion
+    held = select(slot.question_version_id).where(slot.attempt_id.in_(IDS)).distinct()
+    return (
+        select(version)
+        .where(version.id.in_(held))
+        .options(load_only(version.id, version.sha256, version.article_id))
+    )
+
+
+HELD_VERSIONS = _held_versions()
+"""The versions attempts (``ids``) hold, id and hash only (``question_of``'s cache)."""
+
+
+def _attempt_answers() -> AnySelect:
+    slot, answer = m.AttemptSlot, m.Answer
+    judging = slot.question_version_id.in_(JUDGING)
+    revealed = answer.misconception.is_not(None)
+    return (
+        select(
+            slot.attempt_id,
+            slot.question_version_id,
+            case((judging, cast(answer.response, Text))),
+            case((revealed, answer.grade["misconceptions"].as_string())),
+        )
+        .select_from(slot)
+        .join(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
+        .where(slot.attempt_id.in_(IDS), judging | revealed)
+    )
+
+
+ATTEMPT_ANSWERS = _attempt_answers()
+"""The answers of attempts (``ids``) that say something to discernment, as
+``answers_statement`` reads them for the page: the response (JSON text) only for a
+question that carries judgements (``judging``: version ids), the grade's
+misconceptions (JSON text) only when the answer revealed one."""
+
+PARTITION = 2000  # rows of ATTEMPT_ANSWERS fetched at once
+
+
 def attempt_judgements(
     session: Session, attempt_ids: list[int]
 ) -> dict[int, tuple[Counts, dict[str, int]]]:
     """Per attempt: the counts of its judgements and its misconceptions (code ->
     answers that revealed it), for the grades export. Two statements whatever the
-    number of attempts: the question versions they hold (objects, a few), then every
-    answer as plain columns, its response only for a question that carries
-    judgements and its grade's misconceptions only when it revealed one, as
-    ``answers_statement`` reads them for the page."""
-    out: dict[int, tuple[Counts, dict[str, int]]] = {}
+    number of attempts: the question versions they hold (``HELD_VERSIONS``), then
+    their answers that say something (``ATTEMPT_ANSWERS``), fetched ``PARTITION``
+    rows at a time."""
     if not attempt_ids:
-        return out
-    slot, answer = m.AttemptSlot, m.Answer
-    held = select(slot.question_version_id).where(slot.attempt_id.in_(attempt_ids)).distinct()
-    versions = session.scalars(select(m.QuestionVersion).where(m.QuestionVersion.id.in_(held)))
+        return {}
+    versions = session.scalars(HELD_VERSIONS, {"ids": attempt_ids})
     questions = {v.id: question_of(v) for v in versions}
     judging = sorted(vid for vid, q in questions.items() if is_judgement(q))
-    rows = session.connection().execute(
-        select(
-            slot.attempt_id,
-            slot.question_version_id,
-            case((slot.question_version_id.in_(judging), answer.response)),
-            case((answer.misconception.is_not(None), answer.grade["misconceptions"])),
-        )
-        .join(answer, (answer.slot_id == slot.id) & (answer.attempt_id == slot.attempt_id))
-        .where(slot.attempt_id.in_(attempt_ids))
-    )
-    for attempt_id, version_id, response, codes in rows:
-        counts, shown = out.get(attempt_id, (Counts(), {}))
-        for code in codes or ():
-            shown[code] = shown.get(code, 0) + 1
-        if response is not None:
-            counts = counts + Counts.of(judgements(questions[version_id], response))
-        out[attempt_id] = (counts, shown)
-    return out
+    rows = session.connection().execute(ATTEMPT_ANSWERS, {"ids": attempt_ids, "judging": judging})
+    return _tally(rows.partitions(PARTITION), questions)
+
+
+def _tally(
+    parts: Iterable[Sequence[Any]], questions: dict[int, Question]
+) -> dict[int, tuple[Counts, dict[str, int]]]:
+    """``ATTEMPT_ANSWERS``'s rows added up per attempt: the same few answers come
+    back again and again, so each distinct response (per version) is decoded and
+    judged once, each distinct list of misconceptions decoded once."""
+    judged: dict[tuple[int, str], Counts] = {}
+    decoded: dict[str, list[str]] = {}
+    counts: dict[int, Counts] = {}
+    shown: dict[int, dict[str, int]] = {}
+    for part in parts:
+        for attempt_id, version_id, response, codes in part:
+            if response is not None:
+                got = judged.get((version_id, response))
+                if got is None:
+                    mine = judgements(questions[version_id], json.loads(response))
+                    got = judged[version_id, response] = Counts.of(mine)
+                if got.total:
+                    had = counts.get(attempt_id)
+                    counts[attempt_id] = got if had is None else had + got
+            if codes is not None:
+                listed = decoded.get(codes)
+                if listed is None:
+                    listed = decoded[codes] = json.loads(codes) or []
+                tally = shown.setdefault(attempt_id, {})
+                for code in listed:
+                    tally[code] = tally.get(code, 0) + 1
+    return {a: (counts.get(a, Counts()), shown.get(a, {})) for a in counts.keys() | shown.keys()}
