@@ -21,7 +21,9 @@
    database format it. Since ``grades_csv`` reads its rows with three queries per
    ``GRADES_BATCH`` assignments (``assignment_id IN (...)``) instead of three per
    assignment, so does the grades floor: the same three queries, the same
-   batches. Peak memory above idle is the
+   batches, then the discernment's two statements of the batch's counted attempts
+   (``quiz.reports.judgements``: versions held, answers that say something),
+   compiled once and fetched, nothing decoded. Peak memory above idle is the
    subprocess's ``ru_maxrss`` at the end minus at idle (after imports and a
    first query; the peak, VmHWM, is reset there through /proc/self/clear_refs).
 
@@ -42,13 +44,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from _common import ROOT, emit, machine, note
 from _exportdata import populate
+from _gradesfloor import grades_floor
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -126,15 +128,6 @@ def _export(kind: str, engine: Any, out: Any) -> tuple[int, int]:
     return lines - 1, written  # less the header
 
 
-def _sql(stmt: Any, dialect: Any, **params: Any) -> tuple[str, Any]:
-    """A public statement of the quiz as SQL text and parameters for a raw cursor
-    (expanding ``IN`` lists rendered for these values)."""
-    state = stmt.compile(dialect=dialect).construct_expanded_state(params)
-    if dialect.positional:
-        return state.statement, state.positional_parameters
-    return state.statement, state.parameters
-
-
 def _floor(kind: str, engine: Any, out: Any) -> tuple[int, int]:
     """csv.writer over a raw DB-API cursor: the same rows, the same joins, the same
     number of queries as the export (no ORM, no cell escaping or formatting)."""
@@ -150,7 +143,7 @@ def _floor(kind: str, engine: Any, out: Any) -> tuple[int, int]:
     if kind == "responses_floor":
         rows = _responses_floor(raw, engine.dialect, writer, assignments)
     else:
-        rows = _grades_floor(cur, engine.dialect, writer, assignments)
+        rows = grades_floor(cur, engine, writer, assignments)
     cur.close()
     raw.close()
     return rows, -1
@@ -178,71 +171,6 @@ def _responses_floor(raw: Any, dialect: Any, writer: Any, assignments: list[Any]
             rows += 1
         c2.close()
     return rows
-
-
-def _grades_floor(cur: Any, dialect: Any, writer: Any, assignments: list[Any]) -> int:
-    """As the export: the students, the attempts and the skill sums per GRADES_BATCH
-    assignments, with the export's own statements (quiz.reports.reads)."""
-    from quiz.reports.exports import GRADES_BATCH, GRADES_COLUMNS
-    from quiz.reports.reads import SKILL_SUMS, ordered_attempts
-
-    skills_of = {
-        a[0]: list(json.loads(a[4]) if isinstance(a[4], str) else a[4]) for a in assignments
-    }
-    keys: list[str] = []
-    for ks in skills_of.values():
-        keys += [k for k in ks if k not in keys]
-    writer.writerow([*GRADES_COLUMNS, *(f"skill_{k}_percent" for k in keys)])
-    rows = 0
-    for start in range(0, len(assignments), GRADES_BATCH):
-        batch = assignments[start : start + GRADES_BATCH]
-        ids = [a[0] for a in batch]
-        mark = "?" if dialect.name == "sqlite" else "%s"
-        class_ids = sorted({a[1] for a in batch})
-        cur.execute(
-            "SELECT id, display_name, class_id FROM student "
-            f"WHERE class_id IN ({', '.join([mark] * len(class_ids))})",
-            class_ids,
-        )
-        roster = defaultdict(list)
-        for sid, name, cid in cur.fetchall():
-            roster[cid].append((sid, name))
-        cur.execute(*_sql(ordered_attempts(), dialect, ids=ids))
-        attempts = defaultdict(list)
-        for r in cur.fetchall():
-            attempts[(r[0], r[2])].append(r[1:])
-        cur.execute(*_sql(SKILL_SUMS, dialect, ids=ids))
-        sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
-        for attempt_id, skill, earned, possible in cur.fetchall():
-            sums[attempt_id][skill] = (earned, possible)
-        for aid, cid, title, slug, _skills, cname, code in batch:
-            for sid, name in sorted(roster[cid], key=lambda s: (s[1].casefold(), s[0])):
-                mine = attempts.get((aid, sid), [])
-                writer.writerow(
-                    _grades_floor_row(mine, sums, keys, cname, code, sid, name, aid, title, slug)
-                )
-                rows += 1
-    return rows
-
-
-def _grades_floor_row(
-    mine: list[Any], sums: dict[int, dict[str, tuple[float, float]]], keys: list[str], *cells: Any
-) -> list[Any]:
-    """A grades row the plain way: the best submitted attempt, no escaping."""
-    done = [a for a in mine if a[3] == "submitted"]
-    best = max(done, key=lambda a: a[6] or 0.0) if done else None
-    skill = sums.get(best[0], {}) if best else {}
-    return [
-        *cells,
-        "submitted" if done else ("in progress" if mine else "not started"),
-        len(mine),
-        best[6] if best else "",
-        best[7] if best else "",
-        100.0 * best[6] / best[7] if best and best[7] else "",
-        mine[0][4] if mine else "",
-        best[5] if best else "",
-        *(100.0 * skill[k][0] / skill[k][1] if k in skill and skill[k][1] else "" for k in keys),
-    ]
 
 
 def run_measure(kind: str, url: str, profile: bool = False) -> dict[str, Any]:
