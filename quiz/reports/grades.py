@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quiz.classes.assignments import targets
@@ -29,12 +30,12 @@ from quiz.store import models as m
 GRADES_BATCH = 200  # assignments read together by grades_csv
 
 
-@dataclass(frozen=True)
-class GradeRow:
+class GradeRow(NamedTuple):
     """What a grades row is written from: text cells already made safe."""
 
     class_name: Any
     class_code: Any
+    student_id: int
     name: Any
     assignment_id: int
     title: Any
@@ -45,7 +46,7 @@ class GradeRow:
 GRADES: tuple[tuple[str, Callable[[GradeRow], Any]], ...] = (
     ("class", lambda r: r.class_name),
     ("class_code", lambda r: r.class_code),
-    ("student_id", lambda r: r.result.student.id),
+    ("student_id", lambda r: r.student_id),
     ("student_name", lambda r: r.name),
     ("assignment_id", lambda r: r.assignment_id),
     ("assignment_title", lambda r: r.title),
@@ -62,6 +63,7 @@ GRADES: tuple[tuple[str, Callable[[GradeRow], Any]], ...] = (
 (``skill_column``), then ``DISCERNMENT``."""
 
 GRADES_COLUMNS: tuple[str, ...] = tuple(header for header, _value in GRADES)
+_GRADE_VALUES = tuple(value for _header, value in GRADES)
 
 DISCERNMENT: tuple[tuple[str, Callable[[Counts, dict[str, int]], Any]], ...] = (
     ("hits", lambda c, _shown: c.hits),
@@ -79,6 +81,8 @@ DISCERNMENT: tuple[tuple[str, Callable[[Counts, dict[str, int]], Any]], ...] = (
 answers revealed."""
 
 DISCERNMENT_COLUMNS: tuple[str, ...] = tuple(header for header, _value in DISCERNMENT)
+_DISCERNMENT_VALUES = tuple(value for _header, value in DISCERNMENT)
+_UNJUDGED: tuple[Counts, dict[str, int]] = (Counts(), {})  # read only
 
 
 def skill_column(key: str) -> str:
@@ -90,28 +94,46 @@ def _discernment_cells(
 ) -> list[Any]:
     if not attempt_ids:
         return [None] * len(DISCERNMENT)
-    counts, shown = Counts(), dict[str, int]()
-    for i in attempt_ids:
-        c, codes = judged.get(i, (Counts(), {}))
-        counts = counts + c
-        for code, n in codes.items():
-            shown[code] = shown.get(code, 0) + n
-    return [value(counts, shown) for _header, value in DISCERNMENT]
+    if len(attempt_ids) == 1:  # one counted attempt: its own counts, nothing to add
+        counts, shown = judged.get(attempt_ids[0], _UNJUDGED)
+    else:
+        counts, shown = Counts(), dict[str, int]()
+        for i in attempt_ids:
+            c, codes = judged.get(i, _UNJUDGED)
+            counts = counts + c
+            for code, n in codes.items():
+                shown[code] = shown.get(code, 0) + n
+    return [value(counts, shown) for value in _DISCERNMENT_VALUES]
+
+
+class _Student(NamedTuple):
+    """A student as the export needs one (``quiz.reports.results.StudentHead``)."""
+
+    id: int
+    class_id: int | None
+    display_name: str
+
+
+_STUDENTS = select(m.Student.id, m.Student.class_id, m.Student.display_name).where(
+    m.Student.class_id.in_(reads.IDS)
+)
+"""``reads.STUDENTS`` as plain rows: no mapped objects for a file of rows."""
 
 
 @dataclass
 class _Batch:
     """One batch's reads: the classes' students by name, the attempts, the sums."""
 
-    roster: dict[int | None, list[tuple[m.Student, Any]]]
+    roster: dict[int | None, list[tuple[_Student, Any]]]
     attempts: dict[int, list[reads.AttemptRow]]
     sums: Mapping[int, SkillSums]
 
 
 def _read(session: Session, batch: list[m.Assignment]) -> _Batch:
     class_ids = sorted({a.class_id for a in batch})
-    roster: dict[int | None, list[tuple[m.Student, Any]]] = defaultdict(list)
-    for student in session.scalars(reads.STUDENTS, {"ids": class_ids}):
+    roster: dict[int | None, list[tuple[_Student, Any]]] = defaultdict(list)
+    for row in session.execute(_STUDENTS, {"ids": class_ids}):
+        student = _Student(*row)
         roster[student.class_id].append((student, safe_cell(student.display_name)))
     for students in roster.values():  # by name, as the report orders them
         students.sort(key=lambda s: (s[0].display_name.casefold(), s[0].id))
@@ -132,17 +154,18 @@ def _rows(
         keys = skill_keys(assignment)
         columns = [k if k in keys else None for k in skills]  # None: not in this bank
         wanted = targets(assignment)
+        grading, sums = assignment.grading, got.sums
         by_student: dict[int, list[reads.AttemptRow]] = defaultdict(list)
         for a in got.attempts.get(assignment.id, []):
             by_student[a.student_id].append(a)
         for student, name in got.roster.get(assignment.class_id, ()):
-            if wanted is not None and student.id not in wanted:
+            sid = student.id
+            if wanted is not None and sid not in wanted:
                 continue  # a follow-up for the students who showed a misconception
-            mine = by_student.get(student.id, [])
-            r = student_result(student, mine, assignment.grading, keys, got.sums)
-            percent = r.skill_percent
-            cells = [None if k is None else rounded(percent.get(k), 2) for k in columns]
-            yield GradeRow(cname, code, name, assignment.id, title, slug, r), cells
+            r = student_result(student, by_student.get(sid, []), grading, keys, sums)
+            get = r.skill_percent.get
+            cells = [None if k is None or (p := get(k)) is None else round(p, 2) for k in columns]
+            yield GradeRow(cname, code, sid, name, assignment.id, title, slug, r), cells
 
 
 def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterator[str]:
@@ -159,14 +182,12 @@ def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterato
         made = list(_rows(batch, _read(session, batch), skills))
         counted = [i for row, _cells in made for i in row.result.counted_attempt_ids]
         judged = attempt_judgements(session, counted)
-        rows: list[Sequence[Any]] = [
-            [
-                *(value(row) for _header, value in GRADES),
-                *cells,
-                *_discernment_cells(judged, row.result.counted_attempt_ids),
-            ]
-            for row, cells in made
-        ]
+        rows: list[Sequence[Any]] = []
+        for row, cells in made:
+            line = [value(row) for value in _GRADE_VALUES]
+            line += cells
+            line += _discernment_cells(judged, row.result.counted_attempt_ids)
+            rows.append(line)
         while rows:
             room = csvfile.CHUNK_ROWS - out.pending
             out.rows(rows[:room])

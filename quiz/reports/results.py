@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -41,11 +42,22 @@ SUBMITTED = "submitted"
 STATUSES = (NOT_STARTED, IN_PROGRESS, SUBMITTED)
 
 
+class StudentHead(Protocol):
+    """What a result needs of a student: a mapped ``m.Student`` (the results page) or
+    a plain row (the grades export)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def display_name(self) -> str: ...
+
+
 @dataclass
 class StudentResult:
     """One student's standing on one assignment. Percentages are 0–100."""
 
-    student: m.Student
+    student: StudentHead
     status: str = NOT_STARTED
     attempts: int = 0  # started (submitted or not)
     submitted_attempts: int = 0
@@ -98,7 +110,7 @@ def assignment_results(session: Session, assignment: m.Assignment) -> list[Stude
 
 
 def student_result(
-    student: m.Student,
+    student: StudentHead,
     attempts: list[AttemptRow],
     method: str,
     keys: list[str],
