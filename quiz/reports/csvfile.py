@@ -82,7 +82,7 @@ class Writer:
         self.writer.writerow([safe_cell(v) for v in values])
         self.pending += 1
 
-    def rows(self, rows: list[Sequence[Any]]) -> None:
+    def rows(self, rows: Sequence[Sequence[Any]]) -> None:
         """Rows whose cells are already safe (see ``safe_cell``)."""
         self.writer.writerows(rows)
         self.pending += len(rows)

@@ -90,7 +90,7 @@ def skill_column(key: str) -> str:
 
 
 def _discernment_cells(
-    judged: dict[int, tuple[Counts, dict[str, int]]], attempt_ids: list[int]
+    judged: dict[int, tuple[Counts, dict[str, int]]], attempt_ids: Sequence[int]
 ) -> list[Any]:
     if not attempt_ids:
         return [None] * len(DISCERNMENT)
@@ -143,10 +143,15 @@ def _read(session: Session, batch: list[m.Assignment]) -> _Batch:
     return _Batch(roster, attempts, sums)
 
 
+_NO_ATTEMPTS: tuple[int, ...] = ()
+
+
 def _rows(
     batch: list[m.Assignment], got: _Batch, skills: list[str]
-) -> Iterator[tuple[GradeRow, list[Any]]]:
-    """Each student's row of each assignment, with its skill cells."""
+) -> Iterator[tuple[list[Any], Sequence[int]]]:
+    """Each student's row of each assignment up to its skill cells, and the attempts
+    its discernment counts. Only the row's cells outlive the step: no result object
+    is kept for the batch (fewer objects for the garbage collector to go over)."""
     for assignment in batch:
         klass = assignment.klass
         cname, code = safe_cell(klass.name), safe_cell(klass.join_code)
@@ -163,9 +168,11 @@ def _rows(
             if wanted is not None and sid not in wanted:
                 continue  # a follow-up for the students who showed a misconception
             r = student_result(student, by_student.get(sid, []), grading, keys, sums)
+            row = GradeRow(cname, code, sid, name, assignment.id, title, slug, r)
+            line = [value(row) for value in _GRADE_VALUES]
             get = r.skill_percent.get
-            cells = [None if k is None or (p := get(k)) is None else round(p, 2) for k in columns]
-            yield GradeRow(cname, code, sid, name, assignment.id, title, slug, r), cells
+            line += [None if k is None or (p := get(k)) is None else round(p, 2) for k in columns]
+            yield line, r.counted_attempt_ids or _NO_ATTEMPTS
 
 
 def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterator[str]:
@@ -179,15 +186,14 @@ def grades_csv(session: Session, assignments: Iterable[m.Assignment]) -> Iterato
     yield BOM + out.take()
     for start in range(0, len(chosen), GRADES_BATCH):
         batch = chosen[start : start + GRADES_BATCH]
-        made = list(_rows(batch, _read(session, batch), skills))
-        counted = [i for row, _cells in made for i in row.result.counted_attempt_ids]
-        judged = attempt_judgements(session, counted)
-        rows: list[Sequence[Any]] = []
-        for row, cells in made:
-            line = [value(row) for value in _GRADE_VALUES]
-            line += cells
-            line += _discernment_cells(judged, row.result.counted_attempt_ids)
+        rows: list[list[Any]] = []
+        counted: list[Sequence[int]] = []
+        for line, ids in _rows(batch, _read(session, batch), skills):
             rows.append(line)
+            counted.append(ids)
+        judged = attempt_judgements(session, [i for ids in counted for i in ids])
+        for row, ids in zip(rows, counted, strict=True):
+            row += _discernment_cells(judged, ids)
         while rows:
             room = csvfile.CHUNK_ROWS - out.pending
             out.rows(rows[:room])
