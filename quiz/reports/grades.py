@@ -159,7 +159,7 @@ def _rows(
         keys = skill_keys(assignment)
         columns = [k if k in keys else None for k in skills]  # None: not in this bank
         wanted = targets(assignment)
-        grading, sums = assignment.grading, got.sums
+        aid, grading, sums = assignment.id, assignment.grading, got.sums
         by_student: dict[int, list[reads.AttemptRow]] = defaultdict(list)
         for a in got.attempts.get(assignment.id, []):
             by_student[a.student_id].append(a)
@@ -168,7 +168,7 @@ def _rows(
             if wanted is not None and sid not in wanted:
                 continue  # a follow-up for the students who showed a misconception
             r = student_result(student, by_student.get(sid, []), grading, keys, sums)
-            row = GradeRow(cname, code, sid, name, assignment.id, title, slug, r)
+            row = GradeRow(cname, code, sid, name, aid, title, slug, r)
             line = [value(row) for value in _GRADE_VALUES]
             get = r.skill_percent.get
             line += [None if k is None or (p := get(k)) is None else round(p, 2) for k in columns]
