@@ -4,8 +4,10 @@ included), in the order the assignments are given, students by name.
 Its columns are tables of (header, value function): adding a column is one line
 in ``GRADES`` (or ``DISCERNMENT``) and one in docs/csv.md. The rows are the
 report's (``quiz.reports.results.student_result`` on the same reads,
-``quiz.reports.reads``), read with three queries per ``GRADES_BATCH`` assignments
-rather than three per assignment.
+``quiz.reports.reads``; the students as plain rows rather than mapped objects),
+read with three queries per ``GRADES_BATCH`` assignments rather than three per
+assignment. A row's cells are made as its result is, and only the cells are kept
+until the batch's discernment is read.
 """
 
 from __future__ import annotations
