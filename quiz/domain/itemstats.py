@@ -205,6 +205,8 @@ def counted_attempts(submitted: Sequence[A], method: str) -> list[A]:
     exports all count these attempts."""
     if method == "average":
         return list(submitted)
+    if len(submitted) == 1:  # what chosen_attempt picks of one, whatever the method
+        return [submitted[0]]
     scores = [(a.number, float(a.score or 0.0)) for a in submitted]
     number = grading.chosen_attempt(scores, method)
     return [next(a for a in submitted if a.number == number)] if number is not None else []
@@ -217,9 +219,10 @@ SkillSums = Mapping[str, tuple[float, float]]
 def pooled(sums: Iterable[SkillSums]) -> dict[str, tuple[float, float]]:
     """Several attempts' skill sums added together, skill by skill."""
     total: dict[str, tuple[float, float]] = {}
+    get = total.get
     for one in sums:
         for skill, (earned, possible) in one.items():
-            got, out = total.get(skill, (0.0, 0.0))
+            got, out = get(skill, (0.0, 0.0))
             total[skill] = (got + earned, out + possible)
     return total
 

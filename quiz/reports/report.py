@@ -72,10 +72,15 @@ class AssignmentReport:
         """Per student who submitted (in the class or not), the attempts that count."""
         method = self.assignment.grading
         out = {}
+        counted = its.counted_attempts
         for sid, mine in self.attempts.items():
+            if len(mine) == 1:  # the usual case: one attempt, counted if submitted
+                if mine[0].status == m.ATTEMPT_SUBMITTED:
+                    out[sid] = counted(mine, method)
+                continue
             submitted = [a for a in mine if a.submitted]
             if submitted:
-                out[sid] = its.counted_attempts(submitted, method)
+                out[sid] = counted(submitted, method)
         return out
 
     @cached_property
@@ -149,9 +154,15 @@ class AssignmentReport:
     @cached_property
     def pooled_skills(self) -> dict[int, its.SkillSums]:
         """Per student who submitted, their skill sums over their counted attempts."""
-        sums = self.skill_sums
+        # one counted attempt: its sums as they are (pooled adds them to 0.0, which
+        # changes none of reads.skill_sums' floats: float(x or 0.0) is never -0.0)
+        sums, pooled = self.skill_sums, its.pooled
+        empty: its.SkillSums = {}
         return {
-            sid: its.pooled(sums.get(a.id, {}) for a in mine) for sid, mine in self.counted.items()
+            sid: dict(sums.get(mine[0].id, empty))
+            if len(mine) == 1
+            else pooled(sums.get(a.id, empty) for a in mine)
+            for sid, mine in self.counted.items()
         }
 
     @cached_property
