@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Insert, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
@@ -266,20 +266,28 @@ _ANSWER_FIELDS = tuple(c.name for c in _ANSWER_TABLE.c if c.name != "id")  # sav
 # re-reads the status once it commits); a plain FOR UPDATE would wait for any other
 # answer's insert too (its foreign key holds KEY SHARE on the row) and deadlock two
 # saves of one attempt. SQLite writes one transaction at a time and has no FOR.
-_INSERT_ANSWER_IF_OPEN = (
-    insert(_ANSWER_TABLE)
-    .from_select(
-        _ANSWER_FIELDS,
-        select(*(bindparam(f, type_=_ANSWER_TABLE.c[f].type) for f in _ANSWER_FIELDS))
-        .select_from(m.Attempt)
-        .where(
-            m.Attempt.id == bindparam("attempt_id"),
-            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
-        )
-        .with_for_update(key_share=True),
-    )
-    .returning(_ANSWER_TABLE.c.id)
-)
+
+
+def guarded_answer_insert(
+    *guards: ColumnElement[bool], outer: Sequence[tuple[Any, ColumnElement[bool]]] = ()
+) -> Insert:
+    """``INSERT INTO answer (...) SELECT <the values> FROM attempt [LEFT JOIN each of
+    ``outer``] WHERE id = :attempt_id AND status = 'in_progress' [AND each of ``guards``]
+    FOR NO KEY UPDATE [OF attempt] RETURNING id``: the one shape of a guarded answer
+    insert (this module's, and ``firstanswer``'s, whose guards judge the deadline)."""
+    values = select(*(bindparam(f, type_=_ANSWER_TABLE.c[f].type) for f in _ANSWER_FIELDS))
+    values = values.select_from(m.Attempt)
+    for table, on in outer:
+        values = values.outerjoin(table, on)
+    values = values.where(
+        m.Attempt.id == bindparam("attempt_id"),
+        m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
+        *guards,
+    ).with_for_update(key_share=True, of=m.Attempt if outer else None)
+    return insert(_ANSWER_TABLE).from_select(_ANSWER_FIELDS, values).returning(_ANSWER_TABLE.c.id)
+
+
+_INSERT_ANSWER_IF_OPEN = guarded_answer_insert()
 _INSERT_ANSWER_IF_OPEN_RUN = DriverStatement(_INSERT_ANSWER_IF_OPEN)
 _ATTEMPT_STATUS_LOCKED = (
     select(m.Attempt.status)

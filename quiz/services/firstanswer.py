@@ -24,19 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import BigInteger, String, bindparam, cast, func, insert, or_, select
+from sqlalchemy import BigInteger, String, bindparam, cast, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from quiz.domain.article import Article
 from quiz.questions import Question, Unreadable
-from quiz.services.answers import (
-    _ANSWER_FIELDS,
-    _ANSWER_TABLE,
-    GRACE,
-    SaveResult,
-    _answer_values,
-)
+from quiz.services.answers import GRACE, SaveResult, _answer_values, guarded_answer_insert
 from quiz.services.content import _article_cache, _load_article, _question_cache, question_of
 from quiz.services.reads import AnswerHead, SlotHead, _orm
 from quiz.store import models as m
@@ -92,42 +86,31 @@ _SLOTS = (
     .where(m.Attempt.id == bindparam("attempt_id"))
 )
 
-_INSERT_IN_TIME = (
-    insert(_ANSWER_TABLE)
-    .from_select(
-        _ANSWER_FIELDS,
-        select(*(bindparam(f, type_=_ANSWER_TABLE.c[f].type) for f in _ANSWER_FIELDS))
-        .select_from(m.Attempt)
-        .outerjoin(m.Assignment, m.Assignment.id == m.Attempt.assignment_id)
-        .outerjoin(m.ExtraTime, m.ExtraTime.student_id == m.Attempt.student_id)
-        .where(
-            m.Attempt.id == bindparam("attempt_id"),
-            m.Attempt.student_id == bindparam("student_id"),
-            m.Attempt.status == m.ATTEMPT_IN_PROGRESS,
-            # elapsed_us is counted from this start (a start moved: the usual path).
-            m.Attempt.started_at == bindparam("started_at"),
-            # Not time_is_up: deadline + GRACE >= now for each part of the deadline.
-            or_(
-                m.Attempt.assignment_id.is_not(None),
-                m.Attempt.deadline_at.is_(None),
-                m.Attempt.deadline_at >= bindparam("earliest"),
-            ),
-            or_(m.Assignment.closes_at.is_(None), m.Assignment.closes_at >= bindparam("earliest")),
-            # started + (limit + extra) minutes >= now - GRACE, in whole microseconds.
-            or_(
-                func.coalesce(m.Assignment.time_limit_minutes, 0) == 0,
-                cast(
-                    m.Assignment.time_limit_minutes + func.coalesce(m.ExtraTime.minutes, 0),
-                    BigInteger,
-                )
-                * 60_000_000
-                >= bindparam("elapsed_us", type_=BigInteger),
-            ),
+_INSERT_IN_TIME = guarded_answer_insert(
+    m.Attempt.student_id == bindparam("student_id"),
+    # elapsed_us is counted from this start (a start moved: the usual path).
+    m.Attempt.started_at == bindparam("started_at"),
+    # Not time_is_up: deadline + GRACE >= now for each part of the deadline.
+    or_(
+        m.Attempt.assignment_id.is_not(None),
+        m.Attempt.deadline_at.is_(None),
+        m.Attempt.deadline_at >= bindparam("earliest"),
+    ),
+    or_(m.Assignment.closes_at.is_(None), m.Assignment.closes_at >= bindparam("earliest")),
+    # started + (limit + extra) minutes >= now - GRACE, in whole microseconds.
+    or_(
+        func.coalesce(m.Assignment.time_limit_minutes, 0) == 0,
+        cast(
+            m.Assignment.time_limit_minutes + func.coalesce(m.ExtraTime.minutes, 0),
+            BigInteger,
         )
-        # As answers._INSERT_ANSWER_IF_OPEN: waits for a submission in progress.
-        .with_for_update(key_share=True, of=m.Attempt),
-    )
-    .returning(_ANSWER_TABLE.c.id)
+        * 60_000_000
+        >= bindparam("elapsed_us", type_=BigInteger),
+    ),
+    outer=(
+        (m.Assignment, m.Assignment.id == m.Attempt.assignment_id),
+        (m.ExtraTime, m.ExtraTime.student_id == m.Attempt.student_id),
+    ),
 )
 _INSERT_IN_TIME_RUN = DriverStatement(_INSERT_IN_TIME)
 
