@@ -10,7 +10,8 @@ process, ``quiz.reports.stats.assignment_statistics`` (what the teacher's statis
 computes: the analysed attempts, their marks, item and whole-test statistics,
 skills) is run ``--repeat`` times on a new session each time; the first run is
 reported apart (cold caches). Target (issue #20): under one second. ``cpu_runs_s``:
-this process's CPU time of each run (SQLite's work included, PostgreSQL's server not).
+this process's CPU time of each run, every thread's (the statements run beside,
+``quiz.reports.beside``, and SQLite's work included, PostgreSQL's server not).
 
 Baseline of the same run, ``read_floor_s``: the statistics' own statements (the
 attempts' heads and the three aggregates the database computes: answers counted
@@ -149,10 +150,10 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
                 cell_floors.append(cells_floor(session, assignment))
             with Session(engine) as session:
                 assignment = session.get_one(m.Assignment, 1)
-                t0, c0 = time.perf_counter(), time.thread_time()
+                t0, c0 = time.perf_counter(), time.process_time()
                 result = assignment_statistics(session, assignment)
                 runs.append(time.perf_counter() - t0)
-                cpus.append(time.thread_time() - c0)
+                cpus.append(time.process_time() - c0)
                 analysed, questions = result.attempts_analysed, len(result.questions)
             with Session(engine) as session:
                 assignment = session.get_one(m.Assignment, 1)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     BigInteger,
     BindParameter,
     ColumnElement,
+    Connection,
     Select,
     String,
     any_,
@@ -122,10 +123,13 @@ def attempts(session: Session, ids: list[int]) -> dict[int, list[AttemptRow]]:
 
 def skill_sums(session: Session, ids: list[int]) -> Mapping[int, SkillSums]:
     """``SKILL_SUMS`` by attempt and skill."""
+    return skill_sums_on(session.connection(), ids)
+
+
+def skill_sums_on(conn: Connection, ids: list[int]) -> Mapping[int, SkillSums]:
+    """``skill_sums`` on a connection (``quiz.reports.beside``)."""
     sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
-    for attempt_id, skill, earned, possible in (
-        session.connection().execute(SKILL_SUMS, {"ids": ids}).all()
-    ):
+    for attempt_id, skill, earned, possible in conn.execute(SKILL_SUMS, {"ids": ids}).all():
         sums[attempt_id][skill] = (float(earned or 0.0), float(possible or 0.0))
     return sums
 

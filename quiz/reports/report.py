@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from quiz.classes.assignments import targets
 from quiz.domain import itemstats as its
 from quiz.reports import charts, reads
+from quiz.reports.beside import Beside, beside
 from quiz.reports.judgements import ClassJudgements, judge
 from quiz.reports.reads import AttemptRow, Cell
 from quiz.reports.results import StudentResult, skill_keys, student_result
@@ -49,6 +50,15 @@ class AssignmentReport:
     def __init__(self, session: Session, assignment: m.Assignment) -> None:
         self.session = session
         self.assignment = assignment
+        self._sums_ahead: Beside[Mapping[int, its.SkillSums]] | None = None
+
+    def read_ahead(self) -> None:
+        """Start the skill sums' statement beside (``quiz.reports.beside``): the
+        page's table and the statistics both need it, and it needs nothing of the
+        other reads. Once only; what is already read is not read again."""
+        if self._sums_ahead is None and "skill_sums" not in self.__dict__:
+            ids = [self.assignment.id]
+            self._sums_ahead = beside(self.session, lambda conn: reads.skill_sums_on(conn, ids))
 
     @cached_property
     def skill_keys(self) -> list[str]:
@@ -98,6 +108,8 @@ class AssignmentReport:
         """Per submitted attempt and skill, (marks earned, marks possible), summed by
         the database (``reads.SKILL_SUMS``, as the grades export does): a few rows per
         attempt, not one per slot, so the live table never reads the cells."""
+        if self._sums_ahead is not None:
+            return self._sums_ahead.result()
         if not self.attempts:
             return {}
         return reads.skill_sums(self.session, [self.assignment.id])

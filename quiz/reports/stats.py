@@ -19,9 +19,9 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from quiz.domain import itemstats as its
@@ -33,6 +33,7 @@ from quiz.domain.itemstats import (
     TestStats,
 )
 from quiz.reports import reads
+from quiz.reports.beside import beside
 from quiz.reports.reads import AnySelect, AttemptRow, Only
 from quiz.services import question_of
 from quiz.store import models as m
@@ -128,16 +129,10 @@ def _read(
     their id instead of a score); ``only``: the attempts the report read."""
     got = _Versions()
     conn = session.connection()
-    postgresql = conn.dialect.name == "postgresql"
-    if postgresql:
-        # PostgreSQL's JIT compiled these aggregates for 0.4–1.3 s each (EXPLAIN ANALYZE,
-        # 10,000 attempts), several times what they take to run: off for this
-        # transaction. And it sorted 420,000 rows to group them where hashing them
-        # takes half the time: no sort for these two statements.
-        sort = conn.exec_driver_sql(
-            "SELECT current_setting('enable_sort'),"
-            " set_config('jit', 'off', true), set_config('enable_sort', 'off', true)"
-        ).scalar()
+    # the slots' count needs nothing of the answers': beside, while they are read
+    held_stmt = reads.held_statement(assignment, out, only)
+    held_ahead = beside(session, lambda c: _counting(c, held_stmt))
+    sort = _count_planner(conn)
     joint: dict[int, Counter[tuple[float, float]]] = defaultdict(Counter)
     # answers per version and group key (score, id when unscored), as the slots'
     # rows are grouped: two unscored attempts of one T are two groups, not one
@@ -156,14 +151,14 @@ def _read(
         labels.items(), key=lambda r: (r[0][0], r[0][1], r[0][2], r[0][3] or "", r[0][4])
     ):
         got.tallies[vid][classification, summary, code, fraction] += n
-    held = conn.execute(reads.held_statement(assignment, out, only)).all()
+    held = held_ahead.result()
     for vid, score, aid, n, sum_max in held:
         t = float(score) if aid is None else unscored.get(aid, 0.0)
         unanswered = n - answered[vid][_group(score, aid)]
         if unanswered > 0:
             joint[vid][0.0, t] += unanswered
         got.sum_max[vid].append(float(sum_max))
-    if postgresql:
+    if sort is not None:
         conn.execute(select(func.set_config("enable_sort", sort, True)))
     for vid, pairs in joint.items():
         got.answered[vid] = sum(answered[vid].values())
@@ -173,6 +168,27 @@ def _read(
             got.sum_xt[vid].append(n * (x * t))
             got.sum_t[vid].append(n * t)
     return got
+
+
+def _count_planner(conn: Connection) -> str | None:
+    """On PostgreSQL, the counts' planner settings for the rest of the transaction;
+    returns ``enable_sort`` as it was. PostgreSQL's JIT compiled these aggregates for
+    0.4–1.3 s each (EXPLAIN ANALYZE, 10,000 attempts), several times what they take
+    to run: off. And it sorted 420,000 rows to group them where hashing them takes
+    half the time: no sort."""
+    if conn.dialect.name != "postgresql":
+        return None
+    return conn.exec_driver_sql(
+        "SELECT current_setting('enable_sort'),"
+        " set_config('jit', 'off', true), set_config('enable_sort', 'off', true)"
+    ).scalar()
+
+
+def _counting(conn: Connection, stmt: AnySelect) -> list[Any]:
+    """The rows of one of the counts, on a connection of its own (``beside``): its
+    transaction, the planner's settings with it, ends when the connection closes."""
+    _count_planner(conn)
+    return list(conn.execute(stmt).all())
 
 
 def _max_totals(
@@ -242,6 +258,7 @@ def analyse(report: AssignmentReport) -> AssignmentStats:
     assignment, session = report.assignment, report.session
     if assignment.grading not in its.WHICH_ATTEMPTS:
         raise ValueError(f"unknown grading method {assignment.grading!r}")
+    report.read_ahead()
     analysed = report.analysed
     out = report.left_out if analysed else []
     only = report.only if analysed else None  # the attempts the report read, no later one

@@ -184,8 +184,11 @@ def assignment_page(assignment_id: int) -> ResponseReturnValue:
     db = get_session()
     assign.finish_overdue(db, a)  # a close moved into the past: hand in what is due
     report = assignment_report(db, a)
+    fragment = request.args.get("part") == "students"
+    if not fragment:  # the skill sums, beside the other reads (a large class's page)
+        report.read_ahead()
     table = {"assignment": a, "rows": report.students, "skill_keys": report.skill_keys}
-    if request.args.get("part") == "students":  # quiz.js, refreshing the table
+    if fragment:  # quiz.js, refreshing the table
         return render_template("teacher/_students.html", **table)  # no-store, as every page
     analysis, judged = report.stats, report.judged
     heat_sort = "most" if request.args.get("heat") == "most" else "name"

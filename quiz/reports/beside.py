@@ -1,0 +1,119 @@
+"""A report's independent statements run side by side, each on a connection of its
+own in a worker thread, while the request's thread runs the others.
+
+Item statistics of a large class are a few statements that each take the database
+a few hundred milliseconds (10,000 attempts: the answers counted per question
+version, the slots per version, the skill sums per attempt; issue #20). None
+needs another's result, and the database runs each on one core: side by side they
+take the time of the longest, not of their sum. Both drivers wait for the server
+or run SQLite's engine without holding Python's GIL, so a worker thread is enough.
+
+Only statements over committed rows may go beside: a second connection does not
+see what the request's own transaction wrote and has not committed. The reports
+read after ``finish_overdue``, which commits. In-memory SQLite (one database per
+connection) never goes beside: the read runs on the session's connection when its
+result is first asked for.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Generic, TypeVar
+
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+
+__all__ = ["Beside", "beside", "can_go_beside"]
+
+T = TypeVar("T")
+
+WORKERS = 2
+"""Worker threads per process: a report sends at most two statements beside."""
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The process's pool, made on first use (after a server forks its workers, so
+    no thread is forked with them)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="quiz-beside")
+        return _pool
+
+
+_WROTE = "quiz_beside_wrote"
+"""``Session.info`` key: the session flushed a change its transaction has not yet
+committed (a second connection would not see it)."""
+
+
+@event.listens_for(Session, "after_flush")
+def _wrote(session: Session, _context: object) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost: committed or rolled back
+        session.info.pop(_WROTE, None)
+
+
+def can_go_beside(session: Session) -> bool:
+    """A second connection sees what this session sees: the database is a file or a
+    server, not in-memory SQLite; and the session holds no change, flushed or not,
+    that its transaction has not committed."""
+    if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+        return False
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):
+        return False
+    if bind.dialect.name == "sqlite":
+        database = bind.url.database or ""
+        if database in ("", ":memory:") or "mode=memory" in str(bind.url):
+            return False
+    return True
+
+
+class Beside(Generic[T]):
+    """One read, started beside (``beside``) or deferred; ``result()`` waits for it
+    and returns its value (or raises its error) in the caller's thread."""
+
+    def __init__(self, session: Session, read: Callable[[Connection], T]) -> None:
+        self._session = session
+        self._read = read
+        self._future: Future[T] | None = None
+        if can_go_beside(session):
+            engine = session.get_bind()
+            assert isinstance(engine, Engine)
+            self._future = _executor().submit(self._run, engine)
+
+    def _run(self, engine: Engine) -> T:
+        with engine.connect() as conn:
+            return self._read(conn)
+
+    def result(self) -> T:
+        if self._future is None:  # deferred: run it here, once
+            future: Future[T] = Future()
+            try:
+                future.set_result(self._read(self._session.connection()))
+            except Exception as exc:
+                future.set_exception(exc)
+            self._future = future
+        return self._future.result()
+
+
+def beside(session: Session, read: Callable[[Connection], T]) -> Beside[T]:
+    """Start ``read`` on a connection of its own in a worker thread, if it can go
+    beside (``can_go_beside``), else run it on the session's connection when its
+    ``result()`` is first asked for."""
+    return Beside(session, read)
