@@ -10,7 +10,7 @@ import threading
 
 import pytest
 from sqlalchemy import event, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from quiz.reports import beside as beside_module
 from quiz.reports.beside import beside, can_go_beside
@@ -18,14 +18,7 @@ from quiz.reports.report import assignment_report
 from quiz.store import models as m
 from quiz.store.db import make_engine
 from tests.test_stats_reads import _class
-
-
-@pytest.fixture
-def session(database_url: str):
-    engine = make_engine(database_url)
-    with sessionmaker(engine, expire_on_commit=False)() as s:
-        yield s
-    engine.dispose()
+from tests.test_stats_reads import session as session  # the fixture, on both databases
 
 
 def _figures(session: Session, assignment: m.Assignment) -> tuple[str, str, str]:
