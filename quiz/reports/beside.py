@@ -2,10 +2,11 @@
 own in a worker thread, while the request's thread runs the others.
 
 Item statistics of a large class are a few statements that each take the database
-a few hundred milliseconds (10,000 attempts: the answers counted per question
-version, the slots per version, the skill sums per attempt; issue #20). None
-needs another's result, and the database runs each on one core: side by side they
-take the time of the longest, not of their sum. Both drivers wait for the server
+a few hundred milliseconds (10,000 attempts: the answers' marks counted per question
+version and total, their labels per version, the sets of versions the attempts
+hold, the skill sums per attempt; issue #20). None needs another's result, and the
+database runs each on one core: side by side they take the time of the longest,
+not of their sum. Both drivers wait for the server
 or run SQLite's engine without holding Python's GIL, so a worker thread is enough.
 
 Only statements over committed rows may go beside: a second connection does not
@@ -29,8 +30,8 @@ __all__ = ["Beside", "beside", "can_go_beside"]
 
 T = TypeVar("T")
 
-WORKERS = 2
-"""Worker threads per process: a report sends at most two statements beside."""
+WORKERS = 3
+"""Worker threads per process: a report sends at most three statements beside."""
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()

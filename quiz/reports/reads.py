@@ -221,24 +221,21 @@ def _total_keys() -> tuple[Any, Any]:
 
 
 def answered_statement(
-    assignment: m.Assignment, left_out: Sequence[int], only: Only = None
+    assignment: m.Assignment, left_out: Sequence[int], only: Only = None, *, labels: bool = False
 ) -> AnySelect:
-    """Per question version, mark x, total T of the attempt (``_total_keys``: its
-    score, and its id when it has none) and the answer's labels (classification,
-    summary, misconception, fraction), over the analysed attempts' answers: how
-    many. With ``held_statement`` (the slots, answered or not, per version and T),
-    every per-question figure of the statistics and the "what went wrong" counts:
-    the unanswered slots count as x = 0. Filtered on the assignment (no list growing
-    with the class); ``left_out``: submitted attempts not analysed."""
+    """Per question version, mark x and total T of the attempt (``_total_keys``: its
+    score, and its id when it has none), and with ``labels`` the answer's labels
+    (classification, summary, misconception, fraction), over the analysed attempts'
+    answers: how many. With ``held_statement`` (the sets of versions the attempts
+    hold, per T), every per-question figure of the statistics: the unanswered slots
+    count as x = 0. Filtered on the assignment (no list growing with the class);
+    ``left_out``: submitted attempts not analysed."""
     answer, attempt = m.Answer, m.Attempt
-    labels = (answer.classification, answer.summary, answer.misconception, answer.fraction)
+    columns = [answer.question_version_id.label("v"), answer.points.label("x"), *_total_keys()]
+    if labels:
+        columns += [answer.classification, answer.summary, answer.misconception, answer.fraction]
     rows = _analysed(
-        select(
-            answer.question_version_id.label("v"),
-            answer.points.label("x"),
-            *_total_keys(),
-            *labels,
-        ).join(attempt, attempt.id == answer.attempt_id),
+        select(*columns).join(attempt, attempt.id == answer.attempt_id),
         assignment,
         left_out,
         only,
@@ -250,37 +247,28 @@ def answered_statement(
 def held_statement(
     assignment: m.Assignment, left_out: Sequence[int], only: Only = None
 ) -> AnySelect:
-    """Per question version and total T of the attempt (``_total_keys``, as
-    ``answered_statement``'s), over the analysed attempts' slots: how many, and the
-    sum of their max marks."""
+    """Per set of question versions an analysed attempt holds (their ids,
+    comma-separated, in any order) and total T of the attempt (``_total_keys``, as
+    ``answered_statement``'s): how many attempts. Gathered per attempt, then per set:
+    a few rows (one per distinct set and total), and the slots' index on (attempt,
+    version) is all it reads of them. With the answers' count, how many slots of
+    each version went unanswered per total; with the versions' max marks, each
+    attempt's max total."""
     slot, attempt = m.AttemptSlot, m.Attempt
-    rows = _analysed(
-        select(slot.question_version_id.label("v"), *_total_keys(), slot.points.label("max")).join(
-            attempt, attempt.id == slot.attempt_id
-        ),
+    per_attempt = _analysed(
+        select(
+            func.aggregate_strings(cast(slot.question_version_id, String), ",").label("held"),
+            *_total_keys(),
+        )
+        .select_from(attempt)
+        .join(slot, slot.attempt_id == attempt.id)
+        .group_by(attempt.id),
         assignment,
         left_out,
         only,
     ).subquery()
-    keys = (rows.c.v, rows.c.t, rows.c.unscored)
-    return select(*keys, func.count(), func.sum(rows.c.max)).group_by(*keys)
-
-
-def sets_statement(
-    assignment: m.Assignment, left_out: Sequence[int], only: Only = None
-) -> AnySelect:
-    """The sets of question versions the analysed attempts hold, as comma-separated
-    ids in any order, with how many attempts hold each (read only when a question
-    is missing from some attempts)."""
-    slot, attempt = m.AttemptSlot, m.Attempt
-    held = (
-        select(func.aggregate_strings(cast(slot.question_version_id, String), ",").label("held"))
-        .select_from(slot)
-        .join(attempt, attempt.id == slot.attempt_id)
-        .group_by(slot.attempt_id)
-    )
-    sets = _analysed(held, assignment, left_out, only).subquery()
-    return select(sets.c.held, func.count()).group_by(sets.c.held)
+    keys = (per_attempt.c.held, per_attempt.c.t, per_attempt.c.unscored)
+    return select(*keys, func.count()).group_by(*keys)
 
 
 def unscored_statement(
