@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
+from types import ModuleType
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, func, inspect, select, text, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 
-from quiz.store import models  # noqa: F401
+from quiz.store import models
 from quiz.store.db import Base, make_engine
-from quiz.store.migrate import upgrade
+from quiz.store.migrate import MIGRATIONS, upgrade
+from tests.test_stats_reads import _class
 
 
 def test_upgrade_empty_database_matches_models(tmp_path, request):
@@ -35,6 +40,36 @@ def test_upgrade_on_postgresql_matches_models(pg_schema_url):
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def test_answer_incomplete_is_filled_from_the_grade(database_url):
+    """0005 gives the answers stored before it their "incomplete" flag from the words
+    their grade keeps (its data step, on SQLite and PostgreSQL: a JSON path each)."""
+    step = _migration("0005_answer_incomplete.py")
+    engine = make_engine(database_url)
+    with sessionmaker(engine, expire_on_commit=False)() as session:
+        _class(session, "highest")
+        first, second, *_rest = session.scalars(select(models.Answer).order_by(models.Answer.id))
+        first.grade = {**first.grade, "incomplete": "1 of 2 labelled"}
+        second.grade = {**second.grade, "incomplete": None}  # a grade saying nothing of it
+        session.commit()
+        ids = (first.id, second.id)
+    with engine.begin() as conn:  # as before 0005: no answer flagged
+        conn.execute(update(models.Answer).values(incomplete=False))
+        step.fill_incomplete(conn)
+    with engine.connect() as conn:
+        flagged = conn.scalars(select(models.Answer.id).where(models.Answer.incomplete)).all()
+        total = conn.scalar(select(func.count()).select_from(models.Answer))
+    engine.dispose()
+    assert flagged == [ids[0]] and total > 2
+
+
+def _migration(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, MIGRATIONS / "versions" / name)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _check(url):

@@ -255,8 +255,10 @@ def test_review_says_incomplete_for_a_half_labelled_classify(app, client):
     assert f"Question {n}</a>: incomplete: 2 of {total} labelled" in review
     assert "Every question has an answer" not in review
     # The question list says so too, on every question page (the words are kept in
-    # the answer's grade, so the page's one query reads them).
+    # the answer's grade, and a flag in its own column, which the page's one query
+    # reads without parsing the grade).
     assert _answers(app, attempt_id)[n].grade["incomplete"] == f"2 of {total} labelled"
+    assert _answers(app, attempt_id)[n].incomplete is True
     page = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
     assert f'value="{n}" class="qlink partial">{n}<span class="visually-hidden"> (incomplete)' in (
         page
@@ -266,6 +268,7 @@ def test_review_says_incomplete_for_a_half_labelled_classify(app, client):
     review = client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
     assert "incomplete" not in review
     assert "incomplete" not in _answers(app, attempt_id)[n].grade
+    assert _answers(app, attempt_id)[n].incomplete is False
     page = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
     assert f'value="{n}" class="qlink done">{n}<span class="visually-hidden"> (answered)' in page
 

@@ -364,6 +364,7 @@ def _answer_values(
         "points": grade.fraction * slot.points,
         "max_points": slot.points,
         "grade": graded,
+        "incomplete": bool(incomplete),
         "misconception": grade.misconception,
         "classification": grade.classification,
     }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, and_, bindparam, cast, func, select
+from sqlalchemy import String, and_, bindparam, case, cast, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 
@@ -94,11 +94,10 @@ _ATTEMPT_AT = (
         m.AttemptSlot.position == bindparam("position"),
     )
 )
-# An answer whose question type found it incomplete ("2 of 4 labelled") carries the
-# words in its grade (``answers._answer_values``): the question list marks it.
-_INCOMPLETE = "incomplete"
+# An answer whose question type found it incomplete ("2 of 4 labelled") is marked so
+# (``Answer.incomplete``, set by ``answers._answer_values``): the question list shows it.
 _NAVIGATION = (
-    select(m.AttemptSlot.position, m.Answer.id, m.Answer.grade[_INCOMPLETE].as_string())
+    select(m.AttemptSlot.position, m.Answer.id, m.Answer.incomplete)
     .outerjoin(m.Answer, _answer_of_slot)
     .where(m.AttemptSlot.attempt_id == bindparam("attempt_id"))
     .order_by(m.AttemptSlot.position)
@@ -109,7 +108,8 @@ _SLOT_COUNT = (
     .where(m.AttemptSlot.attempt_id == bindparam("attempt_id"))
 )
 # A question page also lists every question, answered or not: two scalar subqueries
-# in the same statement (slots are numbered 1..count), not a second round trip.
+# in the same statement (slots are numbered 1..count), not a second round trip: the
+# count, and the answered positions, each marked "i" if incomplete ("3,5i,7").
 _other_slot = aliased(m.AttemptSlot)
 _other_answer = aliased(m.Answer)
 _QUESTION_PAGE = _ATTEMPT_AT.add_columns(
@@ -117,30 +117,22 @@ _QUESTION_PAGE = _ATTEMPT_AT.add_columns(
     .select_from(_other_slot)
     .where(_other_slot.attempt_id == m.Attempt.id)
     .scalar_subquery(),
-    select(func.aggregate_strings(cast(_other_slot.position, String), ","))
-    .select_from(_other_slot)
+    select(
+        func.aggregate_strings(
+            cast(_other_slot.position, String)
+            + case((_other_answer.incomplete, literal("i")), else_=literal("")),
+            ",",
+        )
+    )
+    .select_from(_other_answer)
     .join(
-        _other_answer,
+        _other_slot,
         and_(
-            _other_answer.attempt_id == _other_slot.attempt_id,
-            _other_answer.slot_id == _other_slot.id,
+            _other_slot.id == _other_answer.slot_id,
+            _other_slot.attempt_id == _other_answer.attempt_id,
         ),
     )
-    .where(_other_slot.attempt_id == m.Attempt.id)
-    .scalar_subquery(),
-    select(func.aggregate_strings(cast(_other_slot.position, String), ","))
-    .select_from(_other_slot)
-    .join(
-        _other_answer,
-        and_(
-            _other_answer.attempt_id == _other_slot.attempt_id,
-            _other_answer.slot_id == _other_slot.id,
-        ),
-    )
-    .where(
-        _other_slot.attempt_id == m.Attempt.id,
-        _other_answer.grade[_INCOMPLETE].as_string().is_not(None),
-    )
+    .where(_other_answer.attempt_id == m.Attempt.id)
     .scalar_subquery(),
 )
 
@@ -264,10 +256,11 @@ def attempt_at(
         raise LookupError("no such attempt or question")
     nav = None
     if with_navigation:
-        *columns, count, answered, partial = row
+        *columns, count, answered = row
         row = tuple(columns)
-        done = {int(p) for p in (answered or "").split(",") if p}
-        part = {int(p) for p in (partial or "").split(",") if p}
+        marked = [p for p in (answered or "").split(",") if p]
+        done = {int(p.rstrip("i")) for p in marked}
+        part = {int(p[:-1]) for p in marked if p.endswith("i")}
         nav = [NavItem(p, p in done, p in part) for p in range(1, count + 1)]
     attempt = AttemptHead(*row[0:6], *row[19:23])
     slot = SlotHead(*row[6:11])
@@ -308,7 +301,7 @@ def navigation(db: Session | Connection, attempt: AnyAttempt) -> list[NavItem]:
     connection = db.connection() if isinstance(db, Session) else db
     rows = connection.execute(_NAVIGATION, {"attempt_id": attempt.id})
     return [
-        NavItem(position, answer is not None, incomplete is not None)
+        NavItem(position, answer is not None, bool(incomplete))
         for position, answer, incomplete in rows
     ]
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -325,6 +326,9 @@ class Answer(Base):
     points: Mapped[float] = mapped_column(Float)
     max_points: Mapped[float] = mapped_column(Float)
     grade: Mapped[dict[str, Any]] = mapped_column(JSON)  # feedback and classification
+    # answered, not completely ("2 of 4 labelled": the words are in the grade), for
+    # the question list of every question page without reading the grade's JSON
+    incomplete: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     misconception: Mapped[str | None] = mapped_column(String(60))
     classification: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
