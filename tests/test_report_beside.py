@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from quiz.reports import beside as beside_module
@@ -79,15 +79,29 @@ def test_a_change_not_committed_keeps_every_read_on_the_session(session) -> None
     assert not can_go_beside(session)  # a bulk UPDATE through the session
     session.rollback()
     assert can_go_beside(session)
+    session.scalar(select(m.Assignment.title))  # a read begins no write
+    assert can_go_beside(session)
+    conn = session.connection()  # a Core write on the session's connection, then plain SQL
+    conn.execute(update(m.Assignment).where(m.Assignment.id == assignment.id).values(title="y"))
+    assert not can_go_beside(session)
+    session.rollback()
+    session.connection().exec_driver_sql("UPDATE assignment SET title = 'z'")
+    assert not can_go_beside(session)
+    session.commit()
+    assert can_go_beside(session)
 
 
-def test_in_memory_sqlite_is_never_beside() -> None:
-    engine = make_engine("sqlite://")
+@pytest.mark.parametrize(
+    "url", ["sqlite://", "sqlite:///:memory:", "sqlite:///file::memory:?uri=true"]
+)
+def test_in_memory_sqlite_is_never_beside(url: str) -> None:
+    engine = make_engine(url)
     try:
         m.Base.metadata.create_all(engine)
         with Session(engine) as s:
             assert not can_go_beside(s)
-            assert beside(s, lambda conn: conn.exec_driver_sql("SELECT 2").scalar()).result() == 2
+            read = beside(s, lambda conn: conn.scalar(select(func.count()).select_from(m.Bank)))
+            assert read.result() == 0  # on the session's own database, tables and all
     finally:
         engine.dispose()
 

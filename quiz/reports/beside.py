@@ -18,13 +18,14 @@ result is first asked for.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Generic, TypeVar
 
-from sqlalchemy import Connection, Engine, event
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
 
 __all__ = ["Beside", "beside", "can_go_beside"]
 
@@ -47,42 +48,41 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-_WROTE = "quiz_beside_wrote"
-"""``Session.info`` key: the session flushed a change its transaction has not yet
-committed (a second connection would not see it)."""
+def _forget_pool() -> None:
+    """In a forked child (a server that loaded the app, then forked its workers): the
+    parent's pool has no threads here, so the child makes its own."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
 
 
-@event.listens_for(Session, "after_flush")
-def _wrote(session: Session, _context: object) -> None:
-    session.info[_WROTE] = True
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_WROTE] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # the outermost: committed or rolled back
-        session.info.pop(_WROTE, None)
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 def can_go_beside(session: Session) -> bool:
     """A second connection sees what this session sees: the database is a file or a
-    server, not in-memory SQLite; and the session holds no change, flushed or not,
-    that its transaction has not committed."""
-    if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+    server, not in-memory SQLite; and the session holds no change, pending or
+    written, that its transaction has not committed. What the transaction wrote is
+    asked of the database, whatever wrote it (the ORM, a Core statement on the
+    session's connection, plain SQL): SQLite is in a transaction only once it has
+    written (pysqlite begins none for a SELECT); PostgreSQL assigns a transaction id
+    only at its first write (``txid_current_if_assigned()``, one short query)."""
+    if session.new or session.dirty or session.deleted:
         return False
     bind = session.get_bind()
     if not isinstance(bind, Engine):
         return False
     if bind.dialect.name == "sqlite":
         database = bind.url.database or ""
-        if database in ("", ":memory:") or "mode=memory" in str(bind.url):
+        if not database or ":memory:" in database or "mode=memory" in str(bind.url):
             return False
-    return True
+    if not session.in_transaction():
+        return True
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        return not conn.connection.dbapi_connection.in_transaction  # type: ignore[union-attr]
+    if conn.dialect.name == "postgresql":
+        return bool(conn.exec_driver_sql("SELECT txid_current_if_assigned() IS NULL").scalar())
+    return False
 
 
 class Beside(Generic[T]):

@@ -53,10 +53,15 @@ class AssignmentReport:
         self._sums_ahead: Beside[Mapping[int, its.SkillSums]] | None = None
 
     def read_ahead(self) -> None:
-        """Start the skill sums' statement beside (``quiz.reports.beside``): the
-        page's table and the statistics both need it, and it needs nothing of the
-        other reads. Once only; what is already read is not read again."""
+        """Start the skill sums' statement beside (``quiz.reports.beside``), once the
+        attempts are read: the page's table and the statistics both need it, and it
+        needs nothing of the other reads. Not before the attempts: an attempt handed
+        in between would then be submitted in the table with no sums (after them,
+        sums of an attempt read as in progress are only never looked up). Once only;
+        what is already read is not read again."""
         if self._sums_ahead is None and "skill_sums" not in self.__dict__:
+            if not self.attempts:
+                return
             ids = [self.assignment.id]
             self._sums_ahead = beside(self.session, lambda conn: reads.skill_sums_on(conn, ids))
 

@@ -15,7 +15,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -328,7 +327,7 @@ class Answer(Base):
     grade: Mapped[dict[str, Any]] = mapped_column(JSON)  # feedback and classification
     # answered, not completely ("2 of 4 labelled": the words are in the grade), for
     # the question list of every question page without reading the grade's JSON
-    incomplete: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    incomplete: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     misconception: Mapped[str | None] = mapped_column(String(60))
     classification: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -22,7 +22,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("answer", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("incomplete", sa.Boolean(), server_default=sa.false(), nullable=False)
+            sa.Column("incomplete", sa.Boolean(), server_default="0", nullable=False)
         )
     fill_incomplete(op.get_bind())
 
