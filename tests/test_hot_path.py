@@ -301,6 +301,7 @@ def test_driver_statement_insert_stores_what_the_orm_reads_back(app, client):
         "points": 0.5,
         "max_points": 1.0,
         "grade": {"verdict": "partly", "points": 0.5},
+        "incomplete": True,
         "misconception": "",
         "classification": "",
     }
@@ -311,7 +312,7 @@ def test_driver_statement_insert_stores_what_the_orm_reads_back(app, client):
         stored = s.get_one(m.Answer, head.id)
         assert stored.response == row["response"] and stored.grade == row["grade"]
         assert stored.answered_at == now and stored.answered_at.tzinfo is not None
-        assert stored.fraction == 0.5 and stored.summary == "B"
+        assert stored.fraction == 0.5 and stored.summary == "B" and stored.incomplete is True
     with session_scope(app) as s, pytest.raises(IntegrityError):
         services.answers._insert_answer(s, row)
     with session_scope(app) as s:
