@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
+from quiz import services
 from quiz.reports import beside as beside_module
 from quiz.reports.beside import beside, can_go_beside
 from quiz.reports.report import assignment_report
@@ -118,3 +119,23 @@ def test_a_failure_beside_is_raised_in_the_caller(session, monkeypatch, go: bool
     for _ in range(2):  # and again: the failure is kept, not retried
         with pytest.raises(ValueError, match="broken read"):
             read.result()
+
+
+def test_an_attempt_handed_in_after_the_sums_began_has_its_sums(session) -> None:
+    """The skill sums start beside before the attempts are read: an attempt handed
+    in between is submitted in the table, and its sums are read apart (not left
+    empty, which would drop it from mastery by skill)."""
+    _bank, assignment, _a = _class(session, "average")
+    running = session.scalars(
+        select(m.Attempt).where(m.Attempt.status == m.ATTEMPT_IN_PROGRESS)
+    ).one()
+    report = assignment_report(session, assignment)
+    report.read_ahead()
+    ahead = report._sums_ahead
+    assert ahead is not None and running.id not in ahead.result()  # read before the hand-in
+    with Session(session.get_bind()) as other:
+        assert services.submit_attempt(other, other.get_one(m.Attempt, running.id))
+    sums = report.skill_sums  # the attempts are read now: it is submitted
+    assert running.id in sums and sums[running.id]
+    assert sums == dict(assignment_report(session, assignment).skill_sums)
+    assert running.student_id in report.pooled_skills

@@ -126,12 +126,16 @@ def skill_sums(session: Session, ids: list[int]) -> Mapping[int, SkillSums]:
     return skill_sums_on(session.connection(), ids)
 
 
-def skill_sums_on(conn: Connection, ids: list[int]) -> Mapping[int, SkillSums]:
-    """``skill_sums`` on a connection (``quiz.reports.beside``)."""
+def skill_sums_on(
+    conn: Connection, ids: list[int], attempts: Sequence[int] | None = None
+) -> dict[int, SkillSums]:
+    """``skill_sums`` on a connection (``quiz.reports.beside``); with ``attempts``,
+    of those attempts only."""
+    stmt = SKILL_SUMS if attempts is None else SKILL_SUMS.where(among(conn.dialect.name, attempts))
     sums: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
-    for attempt_id, skill, earned, possible in conn.execute(SKILL_SUMS, {"ids": ids}).all():
+    for attempt_id, skill, earned, possible in conn.execute(stmt, {"ids": ids}).all():
         sums[attempt_id][skill] = (float(earned or 0.0), float(possible or 0.0))
-    return sums
+    return {attempt_id: by_skill for attempt_id, by_skill in sums.items()}
 
 
 def cells_statement(assignment: m.Assignment) -> AnySelect:

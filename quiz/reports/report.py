@@ -50,18 +50,16 @@ class AssignmentReport:
     def __init__(self, session: Session, assignment: m.Assignment) -> None:
         self.session = session
         self.assignment = assignment
-        self._sums_ahead: Beside[Mapping[int, its.SkillSums]] | None = None
+        self._sums_ahead: Beside[dict[int, its.SkillSums]] | None = None
 
     def read_ahead(self) -> None:
-        """Start the skill sums' statement beside (``quiz.reports.beside``), once the
-        attempts are read: the page's table and the statistics both need it, and it
-        needs nothing of the other reads. Not before the attempts: an attempt handed
-        in between would then be submitted in the table with no sums (after them,
-        sums of an attempt read as in progress are only never looked up). Once only;
-        what is already read is not read again."""
+        """Start the skill sums' statement beside (``quiz.reports.beside``): the
+        page's table and the statistics both need it, and it needs nothing of the
+        other reads. It may run before the attempts are read: an attempt handed in
+        between is then submitted in the table and missing from these sums, and
+        ``skill_sums`` reads its sums apart. Once only; what is already read is not
+        read again."""
         if self._sums_ahead is None and "skill_sums" not in self.__dict__:
-            if not self.attempts:
-                return
             ids = [self.assignment.id]
             self._sums_ahead = beside(self.session, lambda conn: reads.skill_sums_on(conn, ids))
 
@@ -114,7 +112,16 @@ class AssignmentReport:
         the database (``reads.SKILL_SUMS``, as the grades export does): a few rows per
         attempt, not one per slot, so the live table never reads the cells."""
         if self._sums_ahead is not None:
-            return self._sums_ahead.result()
+            sums = self._sums_ahead.result()
+            # Handed in after the sums' statement began (attempts only ever become
+            # submitted): read theirs now. An attempt without slots has none either way.
+            late = [a.id for m_ in self.attempts.values() for a in m_ if a.submitted]
+            late = [i for i in late if i not in sums]
+            if late:
+                sums.update(
+                    reads.skill_sums_on(self.session.connection(), [self.assignment.id], late)
+                )
+            return sums
         if not self.attempts:
             return {}
         return reads.skill_sums(self.session, [self.assignment.id])
