@@ -173,7 +173,7 @@ def _rows(
             row = GradeRow(cname, code, sid, name, aid, title, slug, r)
             line = [value(row) for value in _GRADE_VALUES]
             get = r.skill_percent.get
-            line += [None if k is None or (p := get(k)) is None else round(p, 2) for k in columns]
+            line += [None if k is None else rounded(get(k), 2) for k in columns]
             yield line, r.counted_attempt_ids or _NO_ATTEMPTS
 
 

@@ -24,7 +24,7 @@ from quiz.domain.discernment import (
 )
 from quiz.questions.base import Question
 from quiz.reports import charts
-from quiz.reports.reads import IDS, AnySelect, Only
+from quiz.reports.reads import IDS, AnySelect, Only, of_analysed
 from quiz.reports.results import misconception_text
 from quiz.services.content import question_of
 from quiz.store import models as m
@@ -103,15 +103,10 @@ def _analysed(
     """``stmt`` restricted to the report's analysed attempts (submitted, but
     ``left_out``; with ``only``, ``reads.among``, those the report read) of students
     of the assignment's class."""
-    attempt = m.Attempt
-    stmt = stmt.join(m.Student, m.Student.id == attempt.student_id).where(
-        attempt.assignment_id == assignment.id,
-        attempt.status == m.ATTEMPT_SUBMITTED,
-        m.Student.class_id == assignment.class_id,
+    stmt = stmt.join(m.Student, m.Student.id == m.Attempt.student_id).where(
+        m.Student.class_id == assignment.class_id
     )
-    if only is not None:
-        stmt = stmt.where(only)
-    return stmt.where(attempt.id.not_in(left_out)) if left_out else stmt
+    return of_analysed(stmt, assignment, left_out, only)
 
 
 def answers_statement(

@@ -195,12 +195,12 @@ def among(dialect: str, ids: Sequence[int]) -> ColumnElement[bool]:
     return m.Attempt.id.in_(listed)
 
 
-def _analysed(
+def of_analysed(
     stmt: AnySelect, assignment: m.Assignment, left_out: Sequence[int], only: Only = None
 ) -> AnySelect:
     """``stmt`` (over attempts) restricted to the assignment's analysed attempts: the
     submitted ones but ``left_out``; and, with ``only`` (``among``), those the report
-    read."""
+    read. Every statement of a report over its analysed attempts is bounded here."""
     attempt = m.Attempt
     stmt = stmt.where(attempt.assignment_id == assignment.id, attempt.status == m.ATTEMPT_SUBMITTED)
     if only is not None:
@@ -238,7 +238,7 @@ def answered_statement(
     columns = [answer.question_version_id.label("v"), answer.points.label("x"), *_total_keys()]
     if labels:
         columns += [answer.classification, answer.summary, answer.misconception, answer.fraction]
-    rows = _analysed(
+    rows = of_analysed(
         select(*columns).join(attempt, attempt.id == answer.attempt_id),
         assignment,
         left_out,
@@ -259,7 +259,7 @@ def held_statement(
     each version went unanswered per total; with the versions' max marks, each
     attempt's max total."""
     slot, attempt = m.AttemptSlot, m.Attempt
-    per_attempt = _analysed(
+    per_attempt = of_analysed(
         select(
             func.aggregate_strings(cast(slot.question_version_id, String), ",").label("held"),
             *_total_keys(),
@@ -280,7 +280,7 @@ def unscored_statement(
 ) -> AnySelect:
     """Per analysed attempt without a score: its total T as the statistics take it."""
     stmt = select(m.Attempt.id, _total()).where(m.Attempt.score.is_(None))
-    return _analysed(stmt, assignment, left_out, only)
+    return of_analysed(stmt, assignment, left_out, only)
 
 
 def versions(session: Session, ids: set[int]) -> dict[int, m.QuestionVersion]:

@@ -37,7 +37,7 @@ from quiz.reports.beside import Beside, beside
 from quiz.reports.judgements import ClassJudgements, judge
 from quiz.reports.reads import AttemptRow, Cell
 from quiz.reports.results import StudentResult, skill_keys, student_result
-from quiz.reports.stats import AssignmentStats, analyse, tallies
+from quiz.reports.stats import AssignmentStats, analyse
 from quiz.store import models as m
 
 BINS = 10  # the score distribution's bins, 0–100%
@@ -85,15 +85,10 @@ class AssignmentReport:
         """Per student who submitted (in the class or not), the attempts that count."""
         method = self.assignment.grading
         out = {}
-        counted = its.counted_attempts
         for sid, mine in self.attempts.items():
-            if len(mine) == 1:  # the usual case: one attempt, counted if submitted
-                if mine[0].status == m.ATTEMPT_SUBMITTED:
-                    out[sid] = counted(mine, method)
-                continue
             submitted = [a for a in mine if a.submitted]
             if submitted:
-                out[sid] = counted(submitted, method)
+                out[sid] = its.counted_attempts(submitted, method)
         return out
 
     @cached_property
@@ -153,13 +148,6 @@ class AssignmentReport:
         statement sees newly committed rows) is counted by none."""
         dialect = self.session.get_bind().dialect.name
         return reads.among(dialect, [a.id for a in self.analysed])
-
-    @cached_property
-    def tallies(self) -> dict[int, its.Tally]:
-        """The counted answers' labels, per question version (read)."""
-        if not self.analysed:
-            return {}
-        return tallies(self.session, self.assignment, self.left_out, self.only)
 
     @cached_property
     def students(self) -> list[StudentResult]:

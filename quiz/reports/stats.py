@@ -45,6 +45,7 @@ __all__ = [
     "AssignmentStats",
     "analyse",
     "assignment_statistics",
+    "tallied",
     "tallies_statement",
 ]
 
@@ -74,27 +75,27 @@ def tallies_statement(
     summary, misconception, fraction), grouped by the database: the labels never
     travel once per answer. ``left_out``: submitted attempts not analysed; ``only``:
     the attempts the report read (``reads.among``)."""
-    answer, attempt = m.Answer, m.Attempt
+    answer = m.Answer
     labels = (answer.classification, answer.summary, answer.misconception, answer.fraction)
     stmt = (
         select(answer.question_version_id, *labels, func.count())
-        .join(attempt, attempt.id == answer.attempt_id)
-        .where(attempt.assignment_id == assignment.id, attempt.status == m.ATTEMPT_SUBMITTED)
+        .join(m.Attempt, m.Attempt.id == answer.attempt_id)
         .group_by(answer.question_version_id, *labels)
-        .order_by(answer.question_version_id, *labels)
     )
-    if only is not None:
-        stmt = stmt.where(only)
-    return stmt.where(attempt.id.not_in(left_out)) if left_out else stmt
+    return reads.of_analysed(stmt, assignment, left_out, only)
 
 
-def tallies(
-    session: Session, assignment: m.Assignment, left_out: Sequence[int], only: Only = None
-) -> dict[int, Tally]:
+def tallied(rows: Sequence[Any]) -> dict[int, Tally]:
+    """The labels' counts (``tallies_statement``'s rows: version, classification,
+    summary, misconception, fraction, how many; a key may come more than once) per
+    version, in the labels' order, the same on both databases (PostgreSQL sorts a
+    NULL misconception last, SQLite first): a summary tied for most frequent is the
+    alphabetically first."""
     out: dict[int, Tally] = defaultdict(Counter)
-    rows = session.connection().execute(tallies_statement(assignment, left_out, only))
-    for vid, classification, summary, code, fraction, n in rows:
-        out[vid][(classification, summary, code, fraction)] += n
+    for vid, classification, summary, code, fraction, n in sorted(
+        rows, key=lambda r: (r[0], r[1], r[2], r[3] or "", r[4])
+    ):
+        out[vid][classification, summary, code, fraction] += n
     return out
 
 
@@ -112,9 +113,10 @@ class _Versions:
     tallies: dict[int, Tally] = field(default_factory=lambda: defaultdict(Counter))
 
 
-def _group(score: float | None, aid: int | None) -> tuple[float | None, int | None]:
-    """The counts' group key of an attempt's total: its score, or its id when it has none."""
-    return (None, aid) if aid is not None else (float(score) if score is not None else None, None)
+def _total(score: Any, aid: int | None, unscored: dict[int, float]) -> float:
+    """T of the attempts of a count's row: their score, or, for an attempt without
+    one (the row gives its id), its T read apart."""
+    return float(score) if aid is None else unscored.get(aid, 0.0)
 
 
 def _read(
@@ -152,12 +154,11 @@ def _read(
         reads.answered_statement(assignment, out, only, labels=not apart)
     ).all():
         vid, x, score, aid, n = *row[:4], row[-1]
-        t = float(score) if aid is None else unscored.get(aid, 0.0)
-        joint[vid][float(x), t] += n
-        answered[vid][_group(score, aid)] += n
+        joint[vid][float(x), _total(score, aid, unscored)] += n
+        answered[vid][score, aid] += n
         if not apart:
             labels.append((vid, *row[4:]))
-    _tally(got, labels_ahead.result() if labels_ahead is not None else labels)
+    got.tallies = tallied(labels_ahead.result() if labels_ahead is not None else labels)
     _unanswered(got, held_ahead.result(), answered, joint, unscored)
     if sort is not None:
         conn.execute(select(func.set_config("enable_sort", sort, True)))
@@ -169,18 +170,6 @@ def _read(
             got.sum_xt[vid].append(n * (x * t))
             got.sum_t[vid].append(n * t)
     return got
-
-
-def _tally(got: _Versions, rows: Sequence[Any]) -> None:
-    """The labels' counts (version, classification, summary, misconception,
-    fraction, how many; a key may come more than once) into ``got.tallies``, in the
-    labels' order, the same on both databases (PostgreSQL sorts a NULL misconception
-    last, SQLite first): a summary tied for most frequent is the alphabetically
-    first."""
-    for vid, classification, summary, code, fraction, n in sorted(
-        rows, key=lambda r: (r[0], r[1], r[2], r[3] or "", r[4])
-    ):
-        got.tallies[vid][classification, summary, code, fraction] += n
 
 
 def _unanswered(
@@ -198,8 +187,8 @@ def _unanswered(
     for ids, score, aid, n in held:
         vids = tuple(sorted({int(v) for v in str(ids).split(",")}))
         got.sets[vids] += n
-        key = _group(score, aid)
-        totals[key] = float(score) if aid is None else unscored.get(aid, 0.0)
+        key = (score, aid)
+        totals[key] = _total(score, aid, unscored)
         for vid in vids:
             slots[vid][key] += n
             got.held[vid] += n
