@@ -218,3 +218,38 @@ def test_the_assignment_form_sets_fresh_numbers(app: Flask, client):
     assert client.post(edit, data=data).status_code == 303
     with session_scope(app) as session:
         assert "fresh_numbers" not in session.get(m.Assignment, assignment_id).selection_config
+
+
+def test_the_teachers_reports_show_each_variable_s_range(app: Flask, client):
+    """Item statistics and "what students got wrong" pool attempts with different
+    numbers: the prompt shows where each number was drawn from, not ``{start}``."""
+    with session_scope(app) as session:
+        teacher = factories.gen_teacher(session)
+        klass = factories.gen_class(session, teacher)
+        assignment = make_assignment(session, klass, load_bank(session, VARIABLE_BANK))
+        for name, how in (("Ada", "right"), ("Cy", "wrong"), ("Di", "wrong")):
+            attempt = assignments.start(session, add_student(session, klass, name), assignment)
+            services.save_answer(
+                session, attempt, attempt.slots[0], form_for(attempt.slots[0], how)
+            )
+            assert services.submit_attempt(session, attempt)
+        aid = assignment.id
+    factories.login(client)
+    page = client.get(f"/teacher/assignments/{aid}").get_data(as_text=True)
+    assert page.count("A count of [5–40] rose by [100–500 step 50]%") >= 2, page
+    assert "{start}" not in page and "{rise}" not in page
+
+
+def test_a_range_reads_as_a_reader_writes_it():
+    from quiz.questions.formula import Range
+
+    shown = {
+        t: Range.parse(t).shown()
+        for t in ("5..40", "100..500 step 50", "7..7", "0.5..2.5 step 0.5")
+    }
+    assert shown == {
+        "5..40": "5–40",
+        "100..500 step 50": "100–500 step 50",
+        "7..7": "7",
+        "0.5..2.5 step 0.5": "0.5–2.5 step 0.5",
+    }

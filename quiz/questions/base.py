@@ -193,6 +193,13 @@ class Question:
         puts the attempt's numbers in its prompt and explanation); itself by default."""
         return self
 
+    def prompt_for_teachers(self) -> str:
+        """The prompt as a report across attempts shows it (item statistics, what
+        students got wrong): as written, but where each attempt had its own numbers
+        (``numeric`` with variables) each placeholder shows the range it was drawn
+        from. Markdown, as in the bank."""
+        return self.prompt
+
     def student_view(self, state: Mapping[str, Any], article: Article) -> dict[str, Any]:
         """What the template may show before feedback is due. No key, no feedback."""
         raise NotImplementedError

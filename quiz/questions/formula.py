@@ -217,6 +217,14 @@ class Range:
     def count(self) -> int:
         return int((self.hi - self.lo) / self.step) + 1
 
+    def shown(self) -> str:
+        """``20–80``, ``100–600 step 50``, or ``5`` for a single value: for a reader."""
+        lo, hi = format_number(float(self.lo)), format_number(float(self.hi))
+        if self.lo == self.hi:
+            return lo
+        text = f"{lo}–{hi}"
+        return text if self.step == 1 else f"{text} step {format_number(float(self.step))}"
+
     def value(self, i: int) -> float:
         return round(float(self.lo + self.step * i), self.places)
 
@@ -247,6 +255,12 @@ def fill(text: str, values: Mapping[str, float]) -> str:
         return format_number(values[name]) if name in values else m[0]
 
     return _PLACEHOLDER.sub(one, text) if values else text
+
+
+def fill_text(text: str, texts: Mapping[str, str]) -> str:
+    """``text`` with each ``{name}`` of ``texts`` replaced by its text; other braces
+    are left alone."""
+    return _PLACEHOLDER.sub(lambda m: texts.get(m[1], m[0]), text) if texts else text
 
 
 def placeholders(text: str) -> set[str]:

@@ -42,7 +42,7 @@ from quiz.questions.base import (
     first,
 )
 from quiz.questions.checkform import typed_form
-from quiz.questions.formula import FormulaError, Range, fill, placeholders, plain
+from quiz.questions.formula import FormulaError, Range, fill, fill_text, placeholders, plain
 from quiz.questions.numbers import ASKS, format_number, read_number
 from quiz.questions.numeric_values import (
     Value,
@@ -162,6 +162,13 @@ class Numeric(Question):
             wrong=tuple(fixed(w.at(values)) for w in self.wrong),
             variables=(),
         )
+
+    def prompt_for_teachers(self) -> str:
+        """``Suppose a count of [20–80] rose by [100–600 step 50]%``: each variable's
+        range in place of its placeholder (the numbers differed per student)."""
+        if not self.variables:
+            return self.prompt
+        return fill_text(self.prompt, {name: f"[{r.shown()}]" for name, r in self.variables})
 
     def spec_fields(self) -> dict[str, Any]:
         spec: dict[str, Any] = {"unit": self.unit}

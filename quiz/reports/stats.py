@@ -321,7 +321,7 @@ def analyse(report: AssignmentReport) -> AssignmentStats:
                 type=version.type,
                 skill=version.skill,
                 versions=sorted({versions[v].version for v in mine}),
-                prompt=str(version.spec.get("prompt", "")),
+                prompt=question_of(version).prompt_for_teachers(),
                 responses=its.responses(tally, q.n - sum(got.answered[v] for v in mine)),
                 misconceptions=its.misconceptions(tally),
             )
