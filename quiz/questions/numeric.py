@@ -168,7 +168,8 @@ class Numeric(Question):
         range in place of its placeholder (the numbers differed per student)."""
         if not self.variables:
             return self.prompt
-        return fill_text(self.prompt, {name: f"[{r.shown()}]" for name, r in self.variables})
+        # brackets escaped: the prompt is Markdown, and "[5–40](...)" would be a link
+        return fill_text(self.prompt, {name: f"\\[{r.shown()}\\]" for name, r in self.variables})
 
     def spec_fields(self) -> dict[str, Any]:
         spec: dict[str, Any] = {"unit": self.unit}

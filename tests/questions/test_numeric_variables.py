@@ -344,3 +344,15 @@ def test_questions_parsed_twice_are_equal(parse):
     """A formula compares by its text (an ast tree compares by identity)."""
     assert parse(Numeric, spec()) == parse(Numeric, spec())
     assert Formula.parse("x + 1") == Formula.parse("x + 1") != Formula.parse("x + 2")
+
+
+def test_the_prompt_for_teachers_shows_each_range_as_plain_text(parse):
+    """Pooled reports show where each number came from; the brackets are escaped
+    Markdown, so a prompt going on with "(...)" never turns into a link."""
+    from quiz.domain.rendering import markdown_inline
+
+    q = parse(Numeric, spec(prompt="Rose {rise}(about) from **{start}**."))
+    html = str(markdown_inline(q.prompt_for_teachers()))
+    assert html == "Rose [100–500 step 50](about) from <strong>[5–40]</strong>."
+    fixed = parse(Numeric, {"unit": "number", "prompt": "Plain.", "answers": [{"value": 6}]})
+    assert fixed.prompt_for_teachers() == "Plain."
