@@ -146,3 +146,45 @@ def test_concurrent_practice_starts_land_on_one_attempt(app, served):
     assert len(locations) == 1 and not locations.pop().endswith(f"/attempts/{first}")
     with session_scope(app) as s:
         assert len(s.scalars(select(m.Attempt.id)).all()) == 2
+
+
+def test_the_slots_are_stored_as_the_start_drew_them(app, monkeypatch):
+    """Every slot stored as the start drew it (position, version, state, marks), on
+    both databases, and the attempt's max score their sum."""
+    from quiz.classes import assignments as assign
+    from quiz.services import attempts
+
+    drawn: list[dict[str, Any]] = []
+    real = attempts.insert_slots
+
+    def keep(conn, attempt_id, slots):
+        drawn.extend(dict(slot) for slot in slots)
+        return real(conn, attempt_id, slots)
+
+    monkeypatch.setattr(attempts, "insert_slots", keep)
+    with session_scope(app) as s:
+        klass = gen_class(s, gen_teacher(s))
+        a = gen_assignment(s, klass)
+        student = m.Student(display_name="Drawn", klass=klass, reentry_code="DRAWNCODE1")
+        s.add(student)
+        s.flush()
+        attempt_id = assign.start(s, student, a).id
+    with session_scope(app) as s:
+        rows = s.scalars(
+            select(m.AttemptSlot)
+            .where(m.AttemptSlot.attempt_id == attempt_id)
+            .order_by(m.AttemptSlot.position)
+        ).all()
+        stored = [
+            {
+                "position": r.position,
+                "question_version_id": r.question_version_id,
+                "state": r.state,
+                "points": r.points,
+            }
+            for r in rows
+        ]
+        score = s.get_one(m.Attempt, attempt_id).max_score
+    assert len(drawn) > 1 and any(slot["state"] for slot in drawn)
+    assert stored == drawn
+    assert score == sum(slot["points"] for slot in drawn)
