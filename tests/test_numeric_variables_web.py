@@ -253,3 +253,23 @@ def test_a_range_reads_as_a_reader_writes_it():
         "7..7": "7",
         "0.5..2.5 step 0.5": "0.5–2.5 step 0.5",
     }
+
+
+def test_answers_that_match_nothing_are_each_shown(app: Flask, client):
+    """Numbers that match no listed value are one group for the statistics; the page
+    says how many different answers it holds and lists each, never only the first."""
+    with session_scope(app) as session:
+        klass = factories.gen_class(session, factories.gen_teacher(session))
+        assignment = make_assignment(session, klass, load_bank(session, VARIABLE_BANK))
+        for name, typed in (("Ada", "1"), ("Cy", "2"), ("Di", "3")):
+            attempt = assignments.start(session, add_student(session, klass, name), assignment)
+            services.save_answer(session, attempt, attempt.slots[0], {"value": [typed]})
+            assert services.submit_attempt(session, attempt)
+        aid = assignment.id
+    factories.login(client)
+    page = client.get(f"/teacher/assignments/{aid}").get_data(as_text=True)
+    wrong = page[page.index('id="wrong-title"') : page.index('id="overview-title"')]
+    assert '” and 2 other answers <span class="meta">(3 of 3)</span>' in wrong
+    table = page[page.index('id="items-title"') :]
+    for typed in ("1", "2", "3"):
+        assert f"“{typed} (start=" in table

@@ -7,10 +7,12 @@ tests/test_stats_reads.py."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from quiz.domain import itemstats as its
 from quiz.domain.itemmoments import question_statistics, whole_test_statistics
 from quiz.domain.itemstats import covariance, discrimination_index
 
@@ -221,3 +223,19 @@ def test_moodles_formulas_import_neither_flask_nor_the_database():
     assert imported  # the walk found the imports
     forbidden = ("flask", "sqlalchemy", "quiz.store", "quiz.services", "quiz.reports")
     assert not [n for n in imported if n.startswith(forbidden)], imported
+
+
+def test_a_group_of_different_answers_lists_them():
+    """The answers that matched nothing are one group, labelled by the most frequent
+    (alphabetically first if tied), with every distinct answer listed, at most
+    ANSWERS_LISTED of them, and how many there are in all."""
+    tally: its.Tally = Counter()
+    tally["answer:60", "60", None, 1.0] += 3
+    for i, n in enumerate([2, 1, 1, *[1] * 10]):
+        tally["other", f"{100 + i}", None, 0.0] += n
+    rows = its.responses(tally, missing=1)
+    assert [r[:3] for r in rows] == [("100", 14, 0.0), ("60", 3, 1.0), (its.NO_ANSWER, 1, 0.0)]
+    other, right = rows[0], rows[1]
+    assert other.distinct == 13 and len(other.answers) == its.ANSWERS_LISTED
+    assert other.answers[:3] == (("100", 2), ("101", 1), ("102", 1))
+    assert right.answers == () and right.distinct == 1

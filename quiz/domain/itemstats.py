@@ -37,11 +37,20 @@ _EPS = 1e-12
 Marks = Sequence[Sequence[float | None]]  # rows: attempts; columns: questions; None: absent
 
 
+ANSWERS_LISTED = 10
+"""At most this many of a group's distinct answers are listed with it."""
+
+
 class ResponseRow(NamedTuple):
     label: str
     count: int  # type: ignore[assignment]  # the report's word; tuple.count is never called
     mean_fraction: float
     misconceptions: tuple[str, ...] = ()  # codes these answers revealed, most frequent first
+    # A group of more than one distinct answer (every number that matched no listed
+    # value, say): each answer and how many gave it, most frequent first, at most
+    # ANSWERS_LISTED; and how many distinct answers the group holds in all.
+    answers: tuple[tuple[str, int], ...] = ()
+    distinct: int = 1
 
 
 @dataclass(frozen=True)
@@ -142,8 +151,10 @@ Tally = Counter[tuple[str, str, str | None, float]]
 
 def responses(tally: Tally, missing: int) -> list[ResponseRow]:
     """Answers grouped by classification, labelled by their most frequent summary
-    (the alphabetically first if tied, as the tally is ordered), from the tally of
-    (classification, summary, misconception, fraction); ``missing`` unanswered."""
+    (the alphabetically first if tied), from the tally of (classification, summary,
+    misconception, fraction); ``missing`` unanswered. A group of several distinct
+    answers lists them too (``ResponseRow.answers``): the numbers that matched no
+    listed value are one group, and "100" alone would hide a "150" and a "200"."""
     groups: dict[str, tuple[Counter[str], Counter[str], list[tuple[float, int]]]] = {}
     for (classification, summary, code, fraction), n in tally.items():
         summaries, codes, fractions = groups.setdefault(classification, (Counter(), Counter(), []))
@@ -153,13 +164,22 @@ def responses(tally: Tally, missing: int) -> list[ResponseRow]:
         fractions.append((fraction, n))
     rows = []
     for classification, (summaries, codes, fractions) in groups.items():
-        label = summaries.most_common(1)[0][0]
+        ranked = sorted(summaries.items(), key=lambda kv: (-kv[1], kv[0]))
+        label = ranked[0][0]
+        listed = tuple(ranked[:ANSWERS_LISTED]) if len(ranked) > 1 else ()
         count = sum(n for _f, n in fractions)
         # the exactly rounded sum of every answer's fraction, as fsum over them
         total = math.fsum(chain.from_iterable(repeat(f, n) for f, n in fractions))
         revealed = tuple(c for c, _n in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0])))
         rows.append(
-            ResponseRow(label or classification or "(empty)", count, total / count, revealed)
+            ResponseRow(
+                label or classification or "(empty)",
+                count,
+                total / count,
+                revealed,
+                listed,
+                len(ranked),
+            )
         )
     if missing:
         rows.append(ResponseRow(NO_ANSWER, missing, 0.0))

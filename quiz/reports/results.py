@@ -176,9 +176,10 @@ def misconception_text(catalogue: dict[str, str] | None, code: str) -> str:
 
 @dataclass(frozen=True)
 class WrongAnswer:
-    label: str  # the answer in words
+    label: str  # the answer in words (the group's most frequent)
     count: int  # analysed attempts that gave it
     misconceptions: list[str]  # catalogue texts, most frequent first
+    others: int = 0  # other distinct answers in the same group ("100" and 2 others)
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,10 @@ def what_went_wrong(analysis: AssignmentStats, bank: m.Bank) -> WhatWentWrong:
             where[code].add(q.position)
         wrong = [
             WrongAnswer(
-                r.label, r.count, [misconception_text(catalogue, c) for c in r.misconceptions]
+                r.label,
+                r.count,
+                [misconception_text(catalogue, c) for c in r.misconceptions],
+                r.distinct - 1,
             )
             for r in q.responses
             if r.label != NO_ANSWER and r.mean_fraction < 1.0 - 1e-9
