@@ -163,3 +163,36 @@ def test_another_teachers_bank_is_not_exported(app, client):
     other = app.test_client()
     author(app, other, "two@example.org")
     assert other.get(f"/teacher/banks/{bank_id}/export.gift").status_code == 404
+
+
+def test_the_bank_page_says_what_each_export_leaves_out(app, client):
+    """Beside each export: how many of the bank's questions it carries, and why each
+    other one is left out (a Kahoot sheet holds choice questions of four options)."""
+    from markupsafe import escape
+
+    from quiz.authoring.dump import stored_document
+    from quiz.domain.banks import parse_bank_data
+    from quiz.interchange import qti, sheets
+
+    author(app, client)
+    with session_scope(app) as s:
+        bank = shipped_bank(s)
+        bank_id = bank.id
+        loaded, _ = parse_bank_data(stored_document(s, bank), "form")
+    assert loaded is not None
+    total = len(loaded.questions)
+    expected = {
+        "Moodle GIFT": gift.export_gift(loaded)[1],
+        "QTI 2.1 package (Canvas, Blackboard…)": qti.package_files(loaded)[1],
+        "Kahoot spreadsheet": sheets.export_rows(loaded, "kahoot")[1],
+        "Wayground spreadsheet": sheets.export_rows(loaded, "wayground")[1],
+    }
+    assert expected["Kahoot spreadsheet"]  # the shipped bank has numeric questions
+    for _round in range(2):  # the second time from what the first kept
+        page = client.get(f"/teacher/banks/{bank_id}").get_data(as_text=True)
+        for name, left_out in expected.items():
+            shown = page[page.index(f">{name}</a>") :][:400]
+            assert f"({total - len(left_out)} of {total} questions)" in shown, name
+            if left_out:
+                assert f"leaves out ({len(left_out)})" in shown
+                assert all(str(escape(reason)) in page for reason in left_out[:30])

@@ -6,6 +6,13 @@ and a file with any problem changes nothing."""
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from flask import Response, abort, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField
@@ -118,3 +125,65 @@ def export_sheet(bank_id: int, layout: str, fmt: str) -> Response:
         else "text/csv; charset=utf-8"
     )
     return _attachment(data, f"{slug}-{layout}.{fmt}", kind)
+
+
+# -- what each export leaves out, shown beside its link on the bank page -----------------
+
+
+@dataclass(frozen=True)
+class ExportNote:
+    """One export of a bank: its link, how many of the bank's questions it carries,
+    and the reason for each question it leaves out."""
+
+    name: str
+    url: str
+    carried: int
+    total: int
+    left_out: tuple[str, ...]
+
+
+_EXPORTS: tuple[tuple[str, str, dict[str, Any], Callable[[LoadedBank], list[str]]], ...] = (
+    ("Moodle GIFT", "authoring.export_gift", {}, lambda b: gift.export_gift(b)[1]),
+    (
+        "QTI 2.1 package (Canvas, Blackboard…)",
+        "authoring.export_qti",
+        {},
+        lambda b: qti.package_files(b)[1],
+    ),
+    (
+        "Kahoot spreadsheet",
+        "authoring.export_sheet",
+        {"layout": "kahoot", "fmt": "xlsx"},
+        lambda b: sheets.export_rows(b, "kahoot")[1],
+    ),
+    (
+        "Wayground spreadsheet",
+        "authoring.export_sheet",
+        {"layout": "wayground", "fmt": "xlsx"},
+        lambda b: sheets.export_rows(b, "wayground")[1],
+    ),
+)
+_left_out: dict[str, list[tuple[str, ...]]] = {}
+
+
+def export_notes(bank_id: int, doc: Mapping[str, Any]) -> list[ExportNote]:
+    """Each export of the bank whose document is ``doc`` (``stored_document``), with
+    what it leaves out: a Kahoot spreadsheet holds choice questions of up to four
+    options only, and a teacher should know before importing it that it carries 2
+    of 42 questions. The exports are built to find out (about 50 ms for 42
+    questions), once per content of the bank (kept by its hash)."""
+    key = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+    found = _left_out.get(key)
+    if found is None:
+        loaded, _ = parse_bank_data(copy.deepcopy(dict(doc)), "form", allow_empty=True)
+        if loaded is None:
+            return []
+        found = [tuple(export(loaded)) for _n, _e, _v, export in _EXPORTS]
+        if len(_left_out) >= 64:
+            _left_out.clear()
+        _left_out[key] = found
+    total = len(doc.get("questions") or [])
+    return [
+        ExportNote(name, url_for(endpoint, bank_id=bank_id, **values), total - len(out), total, out)
+        for (name, endpoint, values, _x), out in zip(_EXPORTS, found, strict=True)
+    ]

@@ -16,6 +16,7 @@ from quiz.authoring import operations as ops
 from quiz.authoring import quality
 from quiz.authoring.blueprint import bp, own_bank, seen_bank
 from quiz.authoring.dump import dump_yaml, stored_document
+from quiz.authoring.interchange_views import export_notes
 from quiz.authoring.util import version_use
 from quiz.domain.banks import BankError
 from quiz.domain.rendering import plural
@@ -150,7 +151,8 @@ def bank(bank_id: int) -> str:
     bank = seen_bank(bank_id)
     db = get_session()
     questions = services.live_questions(db, bank, drafts=True)
-    review, _ = quality.review(stored_document(db, bank))
+    doc = stored_document(db, bank)
+    review, _ = quality.review(doc)
     return render_template(
         "authoring/bank.html",
         review=review or quality.Review(),
@@ -163,6 +165,7 @@ def bank(bank_id: int) -> str:
         versions=version_use(db, bank),
         types=f.TYPE_NAMES,
         plain=PlainForm(),
+        exports=export_notes(bank.id, doc),
     )
 
 
