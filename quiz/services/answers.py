@@ -165,7 +165,7 @@ def save_answer(
     if article is None:
         article = article_of(_version_of(session, slot).article)
     now = utcnow()
-    values = _answer_values(question.grade(response, article), slot, response, question)
+    values = answer_values(question.grade(response, article), slot, response, question)
     if existing is None:
         try:
             return SaveResult(_insert_if_open(session, attempt, slot, values, now))
@@ -348,7 +348,7 @@ def _stored(session: Session, attempt_id: int, slot_id: int) -> m.Answer | None:
     )
 
 
-def _answer_values(
+def answer_values(
     grade: Grade, slot: AnySlot, response: dict[str, Any], question: Question | None = None
 ) -> dict[str, Any]:
     """An answer's columns. ``question``: to keep in the grade, for the question

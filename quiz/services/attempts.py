@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Table, bindparam, func, insert, select, updat
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 
 from quiz.domain import itemstats
-from quiz.services.answers import _answer_values, draft_of
+from quiz.services.answers import answer_values, draft_of
 from quiz.services.content import LiveQuestion, article_of, bank_questions, question_of
 from quiz.services.reads import answers_by_slot
 from quiz.store import models as m
@@ -257,7 +257,7 @@ def _mark_drafts(session: Session, attempt_id: int) -> None:
                 question_version_id=slot.question_version_id,
                 answered_at=now,
                 updated_at=now,
-                **_answer_values(grade, slot, draft, question),
+                **answer_values(grade, slot, draft, question),
             )
         )
     session.flush()
@@ -326,7 +326,7 @@ def regrade_assignment(session: Session, assignment: m.Assignment) -> int:
                 grade = question.grade(answer.response, article_of(version.article))
             except (KeyError, TypeError, ValueError):
                 continue  # a response the new version cannot read keeps its mark
-            values = _answer_values(grade, slot, answer.response, question)
+            values = answer_values(grade, slot, answer.response, question)
             if abs(values["points"] - answer.points) > 1e-9:
                 changed += 1
             for key, value in values.items():

@@ -118,6 +118,21 @@ _bank_header_cache: dict[str, BankHeader] = {}
 _CACHE_MAX = 4096
 
 
+def cached_article(sha256: str) -> Article | None:
+    """The article of that hash if this process holds it (no database)."""
+    return _article_cache.get(sha256)
+
+
+def cached_question(sha256: str) -> Question | None:
+    """The question of that version hash if this process holds it (no database)."""
+    return _question_cache.get(sha256)
+
+
+def cached_bank_header(sha256: str) -> BankHeader | None:
+    """The bank header of that hash if this process holds it (no database)."""
+    return _bank_header_cache.get(sha256)
+
+
 def _keep(cache: dict[str, Any], sha256: str, value: Any) -> None:
     """Store in a content cache, emptied when full (a process rarely meets more
     than a few hundred entries)."""
@@ -160,13 +175,15 @@ _BANK_HEADER = select(m.Bank.title, m.Bank.skills, m.Bank.misconceptions).where(
 )
 
 
-def _bank_header(session: Session, bank_id: int, sha256: str) -> BankHeader:
+def load_bank_header(session: Session, bank_id: int, sha256: str) -> BankHeader:
+    """The bank's header, read and kept by its hash."""
     header = BankHeader(*session.connection().execute(_BANK_HEADER, {"bank_id": bank_id}).one())
     _keep(_bank_header_cache, sha256, header)
     return header
 
 
-def _load_article(session: Session, article_id: int) -> Article:
+def load_article(session: Session, article_id: int) -> Article:
+    """The stored article by id (LookupError if gone), kept by its hash."""
     row = session.get(m.Article, article_id)
     if row is None:
         raise LookupError(f"article {article_id} is gone")
@@ -256,6 +273,6 @@ def _question(
 ) -> Question:
     q = _question_cache.get(sha256)
     if q is None:
-        q = question_from_spec(spec, _load_article(session, article_id), context)
+        q = question_from_spec(spec, load_article(session, article_id), context)
         _keep(_question_cache, sha256, q)
     return q

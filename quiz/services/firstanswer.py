@@ -30,9 +30,9 @@ from sqlalchemy.exc import IntegrityError
 
 from quiz.domain.article import Article
 from quiz.questions import Question, Unreadable
-from quiz.services.answers import GRACE, SaveResult, _answer_values, guarded_answer_insert
-from quiz.services.content import _article_cache, _load_article, _question_cache, question_of
-from quiz.services.reads import AnswerHead, SlotHead, _orm
+from quiz.services.answers import GRACE, SaveResult, answer_values, guarded_answer_insert
+from quiz.services.content import cached_article, cached_question, load_article, question_of
+from quiz.services.reads import AnswerHead, SlotHead, orm_session
 from quiz.store import models as m
 from quiz.store.db import DriverStatement, autocommit_connection, commit_driver, utcnow
 
@@ -141,12 +141,12 @@ def _known_attempt(connection: Connection, attempt_id: int) -> _Known | None:
     student_id, feedback, started_at = rows[0][0:3]
     slots: dict[int, _Slot] = {}
     if feedback == m.FEEDBACK_IMMEDIATE:  # otherwise only the header is needed
-        with _orm(connection) as session:
+        with orm_session(connection) as session:
             for row in rows:
-                question = _question_cache.get(row[8]) or question_of(
+                question = cached_question(row[8]) or question_of(
                     session.get_one(m.QuestionVersion, row[7])
                 )
-                article = _article_cache.get(row[10]) or _load_article(session, row[9])
+                article = cached_article(row[10]) or load_article(session, row[9])
                 slots[row[4]] = _Slot(*row[3:8], question, article)
     if connection.in_transaction():  # the read's own (no round trip in autocommit)
         connection.commit()
@@ -189,7 +189,7 @@ def save_first(
         return None
     if response is None:
         return None
-    values = _answer_values(question.grade(response, article), slot, response, question)
+    values = answer_values(question.grade(response, article), slot, response, question)
     now = utcnow()
     params = {
         "attempt_id": attempt_id,

@@ -18,12 +18,12 @@ from quiz.domain.article import Article
 from quiz.questions import Grade, Question
 from quiz.services.content import (
     BankHeader,
-    _article_cache,
-    _bank_header,
-    _bank_header_cache,
-    _load_article,
-    _question_cache,
     article_of,
+    cached_article,
+    cached_bank_header,
+    cached_question,
+    load_article,
+    load_bank_header,
     question_of,
 )
 from quiz.store import models as m
@@ -95,7 +95,7 @@ _ATTEMPT_AT = (
     )
 )
 # An answer whose question type found it incomplete ("2 of 4 labelled") is marked so
-# (``Answer.incomplete``, set by ``answers._answer_values``): the question list shows it.
+# (``Answer.incomplete``, set by ``answers.answer_values``): the question list shows it.
 _NAVIGATION = (
     select(m.AttemptSlot.position, m.Answer.id, m.Answer.incomplete)
     .outerjoin(m.Answer, _answer_of_slot)
@@ -268,22 +268,22 @@ def attempt_at(
     # The question's version, the article it was written against (the attempt's, in
     # practice) and the bank, by their sha256; then their ids where a miss needs them.
     version_sha, article_id, article_sha, bank_id, bank_sha = row[14:19]
-    article = _article_cache.get(article_sha)
-    question = _question_cache.get(version_sha)
-    bank = _bank_header_cache.get(bank_sha)
+    article = cached_article(article_sha)
+    question = cached_question(version_sha)
+    bank = cached_bank_header(bank_sha)
     if article is None or question is None or bank is None:
-        with _orm(db) as session:
+        with orm_session(db) as session:
             if article is None:
-                article = _load_article(session, article_id)
+                article = load_article(session, article_id)
             if question is None:
                 question = question_of(_version_of(session, slot))
             if bank is None:
-                bank = _bank_header(session, bank_id, bank_sha)
+                bank = load_bank_header(session, bank_id, bank_sha)
     return QuestionAt(attempt, slot, answer, question, article, bank, nav)
 
 
 @contextmanager
-def _orm(db: Session | Connection) -> Iterator[Session]:
+def orm_session(db: Session | Connection) -> Iterator[Session]:
     """``db`` if it is a session, else a session on that connection for the block."""
     if isinstance(db, Session):
         yield db

@@ -5,7 +5,7 @@ Revises: 0004
 Create Date: 2026-12-06 20:20:00.000000
 
 Until now the question list of every question page read each answer's ``grade``
-JSON for its "incomplete" words (``answers._answer_values``): a JSON document parsed
+JSON for its "incomplete" words (``answers.answer_values``): a JSON document parsed
 per answer per page. The flag now has a column of its own, set with the answer;
 existing answers get it from their grade here.
 """
