@@ -48,7 +48,7 @@ def test_a_join_whose_reentry_code_is_taken_draws_another(app, monkeypatch) -> N
     assert codes == {"First": taken, "Second": "FRESHCODE2"}
 
 
-def test_a_join_is_three_statements_and_a_failed_browser_is_still_limited(app, client) -> None:
+def test_a_join_is_two_statements_and_a_failed_browser_is_still_limited(app, client) -> None:
     code, _aid = _class(app)
     token = csrf(client.get("/join").get_data(as_text=True))
     for _ in range(5):  # five wrong codes: this browser is blocked for this code
@@ -70,12 +70,20 @@ def test_a_join_is_three_statements_and_a_failed_browser_is_still_limited(app, c
         assert s.get(m.RateLimit, key) is None
         assert s.get(m.RateLimit, f"join:WRONGCODE:{_browser(client)}") is not None
 
-    fresh = app.test_client()  # a browser that never failed: three statements
+    fresh = app.test_client()  # a browser that never failed: two statements
     token = csrf(fresh.get(f"/join/{code}").get_data(as_text=True))
     with statements(app) as seen:
         joined = fresh.post("/join", data={"csrf_token": token, "code": code, "display_name": "Cy"})
     assert joined.status_code == 303
-    assert len(seen) == 3 and seen[-1].startswith("INSERT INTO student"), seen
+    # the class with the browser's rate-limit row (none), then the INSERT
+    assert len(seen) == 2 and seen[-1].startswith("INSERT INTO student"), seen
+    assert "rate_limit" in seen[0] and "join_code" in seen[0]
+    with session_scope(app) as s:
+        cy = s.scalars(select(m.Student).where(m.Student.display_name == "Cy")).one()
+        assert cy.class_id is not None and cy.created_at == cy.last_seen_at
+        assert cy.reentry_code and len(cy.reentry_code) == 10
+    with fresh.session_transaction() as cookie:
+        assert cy.id in cookie["class_students"]
 
 
 def test_my_classes_lists_every_class_of_the_browser_in_three_statements(app, client) -> None:
