@@ -196,3 +196,10 @@ def test_the_bank_page_says_what_each_export_leaves_out(app, client):
             if left_out:
                 assert f"leaves out ({len(left_out)})" in shown
                 assert all(str(escape(reason)) in page for reason in left_out[:30])
+
+
+def test_a_bank_that_no_longer_validates_has_no_export_notes():
+    """The bank page then says it cannot be exported (the exports would refuse it)."""
+    from quiz.authoring.interchange_views import export_notes
+
+    assert export_notes(1, {"title": "x", "questions": [{"id": "q", "type": "nothing"}]}) == []
