@@ -139,3 +139,28 @@ def test_export_qti_of_a_broken_bank_exits_1_with_its_problems(tmp_path):
     assert result.exit_code == 1
     assert "b.yaml:1: bank: title: is required" in result.stderr
     assert not (tmp_path / "o.zip").exists()
+
+
+def test_a_control_character_never_breaks_the_package():
+    """XML 1.0 cannot carry C0 control characters (a bank may hold one, from a GIFT
+    file or a YAML escape): the package's own texts leave them out, and a question
+    holding one is left out with the reason; what goes out still validates."""
+    import yaml
+
+    doc = yaml.safe_load(next(SHIPPED_BANKS.glob("*.yaml")).read_text())
+    question = next(q for q in doc["questions"] if q["type"] == "text")
+    question["prompt"] = "A bell\x07 rings"
+    doc["title"] += "\x02"
+    doc["article"]["title"] += "\x01"
+    bank, errors = parse_bank(yaml.safe_dump(doc, allow_unicode=True), "control.yaml")
+    assert bank is not None, errors
+    files, skipped = package_files(bank)
+    assert skipped == [
+        f"question {question['id']} (text): a text of it holds a control character, "
+        "which XML cannot carry"
+    ]
+    schema = _schema()
+    for name, data in files.items():
+        if name.startswith("items/"):
+            assert schema.validate(etree.fromstring(data)), name
+    assert b"\x01" not in files["article.html"] and b"\x02" not in files["assessment.xml"]

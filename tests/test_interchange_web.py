@@ -203,3 +203,24 @@ def test_a_bank_that_no_longer_validates_has_no_export_notes():
     from quiz.authoring.interchange_views import export_notes
 
     assert export_notes(1, {"title": "x", "questions": [{"id": "q", "type": "nothing"}]}) == []
+
+
+def test_an_export_that_fails_is_said_and_the_bank_page_still_shows(app, client, monkeypatch):
+    from quiz.authoring import interchange_views as views
+    from quiz.interchange.qti import package
+
+    def broken(bank):
+        raise ValueError("All strings must be XML compatible")
+
+    monkeypatch.setattr(package, "package_files", broken)
+    monkeypatch.setattr(views.qti, "package_files", broken)
+    monkeypatch.setattr(views, "_left_out", {})
+    author(app, client)
+    with session_scope(app) as s:
+        bank_id = shipped_bank(s).id
+    page = client.get(f"/teacher/banks/{bank_id}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    shown = text[text.index(">QTI 2.1 package (Canvas, Blackboard…)</a>") :][:600]
+    assert "(0 of 42 questions)" in shown and "This export could not be built" in shown
+    assert ">Kahoot spreadsheet</a>" in text

@@ -243,16 +243,15 @@ def test_the_teachers_reports_show_each_variable_s_range(app: Flask, client):
 def test_a_range_reads_as_a_reader_writes_it():
     from quiz.questions.formula import Range
 
-    shown = {
-        t: Range.parse(t).shown()
-        for t in ("5..40", "100..500 step 50", "7..7", "0.5..2.5 step 0.5")
-    }
-    assert shown == {
-        "5..40": "5–40",
-        "100..500 step 50": "100–500 step 50",
-        "7..7": "7",
-        "0.5..2.5 step 0.5": "0.5–2.5 step 0.5",
-    }
+    cases = ("5..40", "100..500 step 50", "7..7", "0.5..2.5 step 0.5", "5..40 step 10", "0.5..2.5")
+    assert [Range.parse(t).shown() for t in cases] == [
+        "5–40",
+        "100–500 step 50",
+        "7",
+        "0.5–2.5 step 0.5",
+        "5–35 step 10",  # the top is the last value a step reaches
+        "0.5–2.5 step 1",  # a decimal start: the step says which values
+    ]
 
 
 def test_answers_that_match_nothing_are_each_shown(app: Flask, client):

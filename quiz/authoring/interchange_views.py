@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField
 from werkzeug.utils import secure_filename
@@ -166,6 +166,19 @@ _EXPORTS: tuple[tuple[str, str, dict[str, Any], Callable[[LoadedBank], list[str]
 _left_out: dict[str, list[tuple[str, ...]]] = {}
 
 
+def _left_out_by(export: Callable[[LoadedBank], list[str]], bank: LoadedBank) -> tuple[str, ...]:
+    """What one export leaves out; an export that fails leaves out everything, said
+    so (the bank page still shows; the download fails the same way)."""
+    try:
+        return tuple(export(bank))
+    except Exception as exc:  # shown on the page; the download raises it in full
+        current_app.logger.warning("an export of bank %s failed: %r", bank.id, exc)
+        return (FAILED,)
+
+
+FAILED = "This export could not be built (its download fails too): check the bank's file."
+
+
 def export_notes(bank_id: int, doc: Mapping[str, Any]) -> list[ExportNote]:
     """Each export of the bank whose document is ``doc`` (``stored_document``), with
     what it leaves out: a Kahoot spreadsheet holds choice questions of up to four
@@ -178,12 +191,18 @@ def export_notes(bank_id: int, doc: Mapping[str, Any]) -> list[ExportNote]:
         loaded, _ = parse_bank_data(copy.deepcopy(dict(doc)), "form", allow_empty=True)
         if loaded is None:
             return []
-        found = [tuple(export(loaded)) for _n, _e, _v, export in _EXPORTS]
+        found = [_left_out_by(export, loaded) for _n, _e, _v, export in _EXPORTS]
         if len(_left_out) >= 64:
             _left_out.clear()
         _left_out[key] = found
     total = len(doc.get("questions") or [])
     return [
-        ExportNote(name, url_for(endpoint, bank_id=bank_id, **values), total - len(out), total, out)
+        ExportNote(
+            name,
+            url_for(endpoint, bank_id=bank_id, **values),
+            0 if out == (FAILED,) else total - len(out),
+            total,
+            out,
+        )
         for (name, endpoint, values, _x), out in zip(_EXPORTS, found, strict=True)
     ]

@@ -218,12 +218,15 @@ class Range:
         return int((self.hi - self.lo) / self.step) + 1
 
     def shown(self) -> str:
-        """``20–80``, ``100–600 step 50``, or ``5`` for a single value: for a reader."""
-        lo, hi = format_number(float(self.lo)), format_number(float(self.hi))
-        if self.lo == self.hi:
+        """``20–80``, ``100–500 step 50``, ``0.5–2.5 step 1``, or ``5`` for a single
+        value: the values it draws from, for a reader (the top is the last one a step
+        reaches: ``5..40 step 10`` is ``5–35 step 10``)."""
+        lo, top = format_number(self.value(0)), format_number(self.value(self.count - 1))
+        if self.count == 1:
             return lo
-        text = f"{lo}–{hi}"
-        return text if self.step == 1 else f"{text} step {format_number(float(self.step))}"
+        whole = self.step == 1 and self.lo == self.lo.to_integral_value()
+        step = "" if whole else f" step {format_number(float(self.step))}"
+        return f"{lo}–{top}{step}"
 
     def value(self, i: int) -> float:
         return round(float(self.lo + self.step * i), self.places)

@@ -4,6 +4,7 @@ the article as an HTML page, zipped."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -23,9 +24,20 @@ from quiz.interchange.qti.xml import (
     set_expr,
 )
 
+# Characters XML 1.0 cannot carry at all (a bank may hold one, from a GIFT file or an
+# escape in YAML): lxml refuses them, so the package's own texts leave them out, and
+# a question holding one is left out with the reason.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot carry."""
+    return _NOT_XML.sub("", text)
+
 
 def test_xml(bank: LoadedBank, hrefs: list[tuple[str, str]]) -> etree._Element:
-    root = element(None, "assessmentTest", identifier=ident("T", bank.id), title=bank.title)
+    title = xml_text(bank.title)
+    root = element(None, "assessmentTest", identifier=ident("T", bank.id), title=title)
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     decl = element(root, "outcomeDeclaration", identifier="SCORE", cardinality="single")
     decl.set("baseType", "float")
@@ -36,9 +48,7 @@ def test_xml(bank: LoadedBank, hrefs: list[tuple[str, str]]) -> etree._Element:
         navigationMode="nonlinear",
         submissionMode="simultaneous",
     )
-    section = element(
-        part, "assessmentSection", identifier="section1", title=bank.title, visible="true"
-    )
+    section = element(part, "assessmentSection", identifier="section1", title=title, visible="true")
     for identifier, href in hrefs:
         element(section, "assessmentItemRef", identifier=identifier, href=href)
     rules = element(root, "outcomeProcessing")
@@ -80,19 +90,20 @@ def _article_html(bank: LoadedBank) -> bytes:
     page = etree.Element("html", lang="en")
     head = etree.SubElement(page, "head")
     etree.SubElement(head, "meta", charset="utf-8")
-    etree.SubElement(head, "title").text = bank.article.title
+    etree.SubElement(head, "title").text = xml_text(bank.article.title)
     body = etree.SubElement(page, "body")
-    etree.SubElement(body, "h1").text = bank.article.title
+    etree.SubElement(body, "h1").text = xml_text(bank.article.title)
     if bank.article.source:
-        etree.SubElement(body, "p").text = bank.article.source
+        etree.SubElement(body, "p").text = xml_text(bank.article.source)
     for paragraph in bank.article.paragraphs:
-        etree.SubElement(body, "p").text = " ".join(s.text for s in paragraph)
+        etree.SubElement(body, "p").text = xml_text(" ".join(s.text for s in paragraph))
     return b"<!DOCTYPE html>\n" + etree.tostring(page, encoding="UTF-8", method="html")
 
 
 def package_files(bank: LoadedBank) -> tuple[dict[str, bytes], list[str]]:
     """The package's files by name, and each question QTI export leaves out with the
-    reason (a type with no item builder, ``BUILDERS``)."""
+    reason (a type with no item builder, ``BUILDERS``; a text holding a character XML
+    cannot carry)."""
     files: dict[str, bytes] = {}
     items: list[tuple[str, str]] = []
     skipped: list[str] = []
@@ -105,8 +116,16 @@ def package_files(bank: LoadedBank) -> tuple[dict[str, bytes], list[str]]:
         q = q.for_state(None)
         identifier = ident("Q", q.id)
         href = f"items/{identifier}.xml"
+        try:
+            built = item_xml(q, bank)
+        except ValueError:  # lxml refuses a control character in a text of it
+            skipped.append(
+                f"question {q.id} ({q.type}): a text of it holds a control character, "
+                "which XML cannot carry"
+            )
+            continue
         files[href] = etree.tostring(
-            item_xml(q, bank), xml_declaration=True, encoding="UTF-8", pretty_print=True
+            built, xml_declaration=True, encoding="UTF-8", pretty_print=True
         )
         items.append((identifier, href))
     test_href = "assessment.xml"
