@@ -200,9 +200,12 @@ def test_the_bank_page_says_what_each_export_leaves_out(app, client):
 
 def test_a_bank_that_no_longer_validates_has_no_export_notes():
     """The bank page then says it cannot be exported (the exports would refuse it)."""
+    from quiz.authoring import quality
     from quiz.authoring.interchange_views import export_notes
 
-    assert export_notes(1, {"title": "x", "questions": [{"id": "q", "type": "nothing"}]}) == []
+    loaded, errors = quality.parsed({"title": "x", "questions": [{"id": "q", "type": "nothing"}]})
+    assert loaded is None and errors
+    assert export_notes(m.Bank(id=1, slug="x", sha256="0" * 64), loaded) == []
 
 
 def test_an_export_that_fails_is_said_and_the_bank_page_still_shows(app, client, monkeypatch):

@@ -6,10 +6,7 @@ and a file with any problem changes nothing."""
 
 from __future__ import annotations
 
-import copy
-import hashlib
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +22,7 @@ from quiz.authoring.dump import stored_document
 from quiz.domain.banks import LoadedBank, parse_bank_data
 from quiz.interchange import gift, qti, sheets
 from quiz.interchange.common import MAX_BYTES, Imported
+from quiz.store import models as m
 from quiz.store.db import get_session
 from quiz.web.fields import options
 from quiz.web.forms import Form
@@ -163,7 +161,7 @@ _EXPORTS: tuple[tuple[str, str, dict[str, Any], Callable[[LoadedBank], list[str]
         lambda b: sheets.export_rows(b, "wayground")[1],
     ),
 )
-_left_out: dict[str, list[tuple[str, ...]]] = {}
+_left_out: dict[str, list[tuple[str, ...]]] = {}  # by the bank's sha256
 
 
 def _left_out_by(export: Callable[[LoadedBank], list[str]], bank: LoadedBank) -> tuple[str, ...]:
@@ -179,27 +177,26 @@ def _left_out_by(export: Callable[[LoadedBank], list[str]], bank: LoadedBank) ->
 FAILED = "This export could not be built (its download fails too): check the bank's file."
 
 
-def export_notes(bank_id: int, doc: Mapping[str, Any]) -> list[ExportNote]:
-    """Each export of the bank whose document is ``doc`` (``stored_document``), with
-    what it leaves out: a Kahoot spreadsheet holds choice questions of up to four
-    options only, and a teacher should know before importing it that it carries 2
-    of 42 questions. The exports are built to find out (about 50 ms for 42
-    questions), once per content of the bank (kept by its hash)."""
-    key = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
-    found = _left_out.get(key)
+def export_notes(bank: m.Bank, loaded: LoadedBank | None) -> list[ExportNote]:
+    """Each export of the stored ``bank`` (``loaded``: as the bank page parsed it; None
+    if it no longer validates), with what it leaves out: a Kahoot spreadsheet holds
+    choice questions of up to four options only, and a teacher should know before
+    importing it that it carries 2 of 42 questions. The exports are built to find out
+    (about 50 ms for 42 questions), once per content of the bank: its sha256, which
+    every change of it (``services.import_bank``) renews."""
+    if loaded is None:
+        return []
+    found = _left_out.get(bank.sha256)
     if found is None:
-        loaded, _ = parse_bank_data(copy.deepcopy(dict(doc)), "form", allow_empty=True)
-        if loaded is None:
-            return []
         found = [_left_out_by(export, loaded) for _n, _e, _v, export in _EXPORTS]
         if len(_left_out) >= 64:
             _left_out.clear()
-        _left_out[key] = found
-    total = len(doc.get("questions") or [])
+        _left_out[bank.sha256] = found
+    total = len(loaded.questions)
     return [
         ExportNote(
             name,
-            url_for(endpoint, bank_id=bank_id, **values),
+            url_for(endpoint, bank_id=bank.id, **values),
             0 if out == (FAILED,) else total - len(out),
             total,
             out,

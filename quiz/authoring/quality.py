@@ -14,7 +14,7 @@ from typing import Any
 
 from quiz.domain.bankcheck import Outcome, run_checks
 from quiz.domain.banklint import BankWarning, lint
-from quiz.domain.banks import BankError, parse_bank_data
+from quiz.domain.banks import BankError, LoadedBank, parse_bank_data
 from quiz.domain.rendering import plural
 
 FORM = "form"
@@ -46,10 +46,16 @@ class Review:
 
 def review(doc: Mapping[str, Any]) -> tuple[Review | None, list[BankError]]:
     """Lint a bank document and run its checks; ``None`` and the problems if it is invalid."""
-    loaded, errors = parse_bank_data(copy.deepcopy(dict(doc)), FORM, allow_empty=True)
-    if loaded is None:
-        return None, errors
-    return (
-        Review(lint(loaded), {q.id: run_checks(q, loaded.article) for q in loaded.questions}),
-        [],
-    )
+    loaded, errors = parsed(doc)
+    return (None, errors) if loaded is None else (reviewed(loaded), [])
+
+
+def parsed(doc: Mapping[str, Any]) -> tuple[LoadedBank | None, list[BankError]]:
+    """A bank document (a form's or ``stored_document``'s) as a loaded bank, or the
+    problems; ``doc`` is left as it was."""
+    return parse_bank_data(copy.deepcopy(dict(doc)), FORM, allow_empty=True)
+
+
+def reviewed(loaded: LoadedBank) -> Review:
+    """A loaded bank linted and its checks run."""
+    return Review(lint(loaded), {q.id: run_checks(q, loaded.article) for q in loaded.questions})

@@ -151,11 +151,10 @@ def bank(bank_id: int) -> str:
     bank = seen_bank(bank_id)
     db = get_session()
     questions = services.live_questions(db, bank, drafts=True)
-    doc = stored_document(db, bank)
-    review, _ = quality.review(doc)
+    loaded, _ = quality.parsed(stored_document(db, bank))  # once, for both below
     return render_template(
         "authoring/bank.html",
-        review=review or quality.Review(),
+        review=quality.reviewed(loaded) if loaded is not None else quality.Review(),
         bank=bank,
         own=bank.owner_id == g.teacher.id,
         article=services.article_of(bank.article),
@@ -165,7 +164,7 @@ def bank(bank_id: int) -> str:
         versions=version_use(db, bank),
         types=f.TYPE_NAMES,
         plain=PlainForm(),
-        exports=export_notes(bank.id, doc),
+        exports=export_notes(bank, loaded),
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from quiz.classes.rosterfile import MAX_NAME as MAX_NAME
 from quiz.classes.rosterfile import MAX_ROSTER as MAX_ROSTER
@@ -24,7 +24,7 @@ from quiz.classes.rosterfile import parse_pasted_roster as parse_pasted_roster
 from quiz.classes.rosterfile import parse_roster_csv
 from quiz.store import models as m
 from quiz.store import ratelimit
-from quiz.store.db import rowcount, utcnow
+from quiz.store.db import add_as_loaded, rowcount, utcnow
 
 # Unambiguous characters: no 0/O, 1/I/L, no U (rude words), no vowels that spell much.
 ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -100,16 +100,22 @@ def _refuse(session: Session, key: str, message: str) -> JoinRefused:
 
 
 def _check_limit(session: Session, key: str) -> None:
-    until = ratelimit.blocked_until(session, key)
+    _refuse_if_blocked(ratelimit.blocked_until(session, key))
+
+
+def _refuse_if_blocked(until: datetime | None) -> None:
     if until is not None:
         raise JoinRefused("Too many tries. Please wait a minute and try again.", until)
 
 
-# A join's one read: the class of the code, and whether this browser has failed to
-# join before (its rate-limit row): one row, whatever is found.
+# A join's one read: the class of the code, whether this browser has failed to join
+# before (it has a rate-limit row), and until when that row blocks it: one row,
+# whatever is found.
+_LIMIT_ROW = m.RateLimit.key == bindparam("key")
 _JOIN_READ = select(
     select(m.Klass.id).where(m.Klass.join_code == bindparam("code")).scalar_subquery(),
-    exists().where(m.RateLimit.key == bindparam("key")),
+    exists().where(_LIMIT_ROW),
+    select(m.RateLimit.blocked_until).where(_LIMIT_ROW).scalar_subquery(),
 )
 _INSERT_STUDENT = insert(cast(Table, m.Student.__table__)).returning(m.Student.id)
 
@@ -128,9 +134,9 @@ def join(session: Session, code: str, display_name: str, browser: str) -> m.Stud
     code = normalise_code(code)
     key = _limit_key(code, browser)
     read = {"code": code, "key": ratelimit.stored_key(key)}
-    class_id, tried_before = session.connection().execute(_JOIN_READ, read).one()
+    class_id, tried_before, until = session.connection().execute(_JOIN_READ, read).one()
     if tried_before:
-        _check_limit(session, key)
+        _refuse_if_blocked(ratelimit.still_blocked(until))
     if class_id is None:
         raise _refuse(session, key, "No class has that code. Check it with your teacher.")
     name = " ".join(display_name.split())[:MAX_NAME]
@@ -149,9 +155,7 @@ def join(session: Session, code: str, display_name: str, browser: str) -> m.Stud
         except IntegrityError:  # that re-entry code was taken (or the class is gone)
             session.rollback()
             continue
-        student = m.Student(**values)
-        make_transient_to_detached(student)  # the row just written, as if loaded
-        session.add(student)
+        student = add_as_loaded(session, m.Student(**values))
         if tried_before:
             ratelimit.clear(session, key)
         return student

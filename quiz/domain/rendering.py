@@ -4,6 +4,7 @@ question list's links; pure (what needs the Flask app to render a template lives
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -42,6 +43,17 @@ def markdown_inline(text: str) -> Markup:
     """Inline Markdown only (emphasis, code, links): fits in a legend or a label."""
     html = _md.renderInline((text or "").replace("\n\n", "\n"))
     return Markup(nh3.clean(html, tags=_INLINE_TAGS))
+
+
+# Characters XML 1.0 cannot carry at all (C0 controls but tab and line breaks, and
+# U+FFFE/U+FFFF): lxml and openpyxl refuse them, so every XML we write (QTI,
+# .xlsx) leaves them out.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot carry."""
+    return _NOT_XML.sub("", text)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -253,11 +253,7 @@ def fill(text: str, values: Mapping[str, float]) -> str:
     """``text`` with each ``{name}`` of a variable replaced by its value (``1,200``);
     other braces are left alone."""
 
-    def one(m: re.Match[str]) -> str:
-        name = m[1]
-        return format_number(values[name]) if name in values else m[0]
-
-    return _PLACEHOLDER.sub(one, text) if values else text
+    return fill_text(text, {name: format_number(v) for name, v in values.items()})
 
 
 def fill_text(text: str, texts: Mapping[str, str]) -> str:

@@ -6,7 +6,6 @@ cells; the columns one table of (header, value function), ``GRADEBOOK``.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from quiz.domain.rendering import xml_text
 from quiz.reports import csvfile
 from quiz.reports.csvfile import BOM, Writer, rounded, safe_cell
 from quiz.reports.report import AssignmentReport, assignment_report
@@ -26,7 +26,6 @@ LOCAL_TIME = "%Y-%m-%d %H:%M:%S"  # what spreadsheets read as a date and time
 XLSX_TIME = "yyyy-mm-dd hh:mm:ss"
 XLSX_MEMORY = 4 * 1024 * 1024  # an .xlsx is built in memory up to this size, then on disk
 XLSX_CHUNK = 64 * 1024
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # refused in an .xlsx cell
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,7 @@ def _xlsx_cell(sheet: Any, value: Any, bold: bool = False) -> Any:
     elif value is None or isinstance(value, int | float) and not isinstance(value, bool):
         cell = WriteOnlyCell(sheet, value=value)
     else:
-        text = _ILLEGAL_XML.sub("", str(safe_cell(value)))
+        text = xml_text(str(safe_cell(value)))  # what an .xlsx cell refuses, left out
         cell = WriteOnlyCell(sheet, value=None)
         cell.value = text  # an inline string, whatever it starts with
         cell.data_type = "s"

@@ -88,13 +88,9 @@ def tallies_statement(
 def tallied(rows: Sequence[Any]) -> dict[int, Tally]:
     """The labels' counts (``tallies_statement``'s rows: version, classification,
     summary, misconception, fraction, how many; a key may come more than once) per
-    version, in the labels' order, the same on both databases (PostgreSQL sorts a
-    NULL misconception last, SQLite first): a summary tied for most frequent is the
-    alphabetically first."""
+    version. In any order: ``itemstats.responses`` breaks its ties itself."""
     out: dict[int, Tally] = defaultdict(Counter)
-    for vid, classification, summary, code, fraction, n in sorted(
-        rows, key=lambda r: (r[0], r[1], r[2], r[3] or "", r[4])
-    ):
+    for vid, classification, summary, code, fraction, n in rows:
         out[vid][classification, summary, code, fraction] += n
     return out
 

@@ -10,14 +10,14 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from quiz.domain import itemstats
 from quiz.services.answers import answer_values, draft_of
 from quiz.services.content import LiveQuestion, article_of, bank_questions, question_of
 from quiz.services.reads import answers_by_slot
 from quiz.store import models as m
-from quiz.store.db import rowcount, utcnow
+from quiz.store.db import add_as_loaded, rowcount, utcnow
 
 
 def create_student(session: Session, display_name: str) -> m.Student:
@@ -170,10 +170,7 @@ def start_attempt(
     values["id"] = attempt_id
     if slots:
         insert_slots(conn, attempt_id, slots)
-    attempt = m.Attempt(**values)
-    make_transient_to_detached(attempt)  # the row just written, as if loaded
-    session.add(attempt)
-    return attempt
+    return add_as_loaded(session, m.Attempt(**values))
 
 
 _INSERT_ATTEMPT = insert(cast(Table, m.Attempt.__table__)).returning(m.Attempt.id)

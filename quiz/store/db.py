@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from flask import Flask, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
@@ -17,7 +17,7 @@ from sqlalchemy.exc import (
     ResourceClosedError,
     SQLAlchemyError,
 )
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -208,6 +208,19 @@ def autocommit_session() -> Session:
         info={"autocommit": connection.dialect.name == "postgresql"},
     )
     return g.db_session
+
+
+_Row = TypeVar("_Row")
+
+
+def add_as_loaded(session: Session, row: _Row) -> _Row:
+    """``row``, a mapped object made from the values a Core INSERT just wrote (with its
+    id), in the session as if it had been loaded: persistent, nothing to flush. A
+    busy write (a join, a start) INSERTs plain values: a mapped object's flush cost
+    more than the statement."""
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 def commit_driver(connection: Connection) -> None:

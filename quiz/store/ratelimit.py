@@ -36,11 +36,14 @@ def stored_key(key: str) -> str:
 
 def blocked_until(session: Session, key: str, now: datetime | None = None) -> datetime | None:
     """When the key is free again, or None if it is free now."""
-    now = now or utcnow()
     row = session.get(RateLimit, stored_key(key))
-    if row is not None and row.blocked_until is not None and row.blocked_until > now:
-        return row.blocked_until
-    return None
+    return still_blocked(row.blocked_until if row is not None else None, now)
+
+
+def still_blocked(until: datetime | None, now: datetime | None = None) -> datetime | None:
+    """A row's ``blocked_until`` if it is still to come (when the key is free again),
+    else None: for a caller that read the row with something else."""
+    return until if until is not None and until > (now or utcnow()) else None
 
 
 def fail(

@@ -4,13 +4,13 @@ the article as an HTML page, zipped."""
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from typing import Any
 
 from lxml import etree
 
 from quiz.domain.banks import LoadedBank
+from quiz.domain.rendering import xml_text
 from quiz.interchange.qti.items import BUILDERS, item_xml
 from quiz.interchange.qti.xml import (
     CP,
@@ -23,16 +23,6 @@ from quiz.interchange.qti.xml import (
     ident,
     set_expr,
 )
-
-# Characters XML 1.0 cannot carry at all (a bank may hold one, from a GIFT file or an
-# escape in YAML): lxml refuses them, so the package's own texts leave them out, and
-# a question holding one is left out with the reason.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_text(text: str) -> str:
-    """``text`` without the characters XML cannot carry."""
-    return _NOT_XML.sub("", text)
 
 
 def test_xml(bank: LoadedBank, hrefs: list[tuple[str, str]]) -> etree._Element:

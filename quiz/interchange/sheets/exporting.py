@@ -6,17 +6,14 @@ from __future__ import annotations
 import csv
 import html
 import io
-import re
 from collections.abc import Iterable
 from typing import Any
 
 import nh3
 
 from quiz.domain.banks import LoadedBank
-from quiz.domain.rendering import markdown
+from quiz.domain.rendering import markdown, xml_text
 from quiz.interchange.sheets.layouts import DANGEROUS, KAHOOT_HEADERS, WAYGROUND_HEADERS
-
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def plain(markdown_text: str) -> str:
@@ -27,7 +24,7 @@ def plain(markdown_text: str) -> str:
 
 def safe(text: str) -> str:
     """Text that no spreadsheet runs as a formula (a leading apostrophe)."""
-    text = _ILLEGAL_XML.sub("", text)
+    text = xml_text(text)
     return "'" + text if text.startswith(DANGEROUS) else text
 
 
