@@ -37,7 +37,7 @@ import argparse
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -237,15 +237,35 @@ def one_run(
     return figures
 
 
-def summary(kind: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The runs of one database: median ratios with their spread, targets met or
-    not (by the medians), every run verified, and each run's own figures."""
+def medians(
+    runs: list[dict[str, Any]], names: Iterable[str]
+) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """Each of ``names``' median over the runs' ``ratios``, and its spread (lowest,
+    highest)."""
     ratios: dict[str, float] = {}
     spread: dict[str, list[float]] = {}
-    for name in TARGETS[kind]:
+    for name in names:
         values = sorted(run["ratios"][name] for run in runs)
         ratios[name] = round(statistics.median(values), 3)
         spread[name] = [values[0], values[-1]]
+    return ratios, spread
+
+
+def reachable(kinds: list[str], record: dict[str, Any]) -> list[str]:
+    """``kinds`` without PostgreSQL if it does not answer (said in ``record``)."""
+    if "postgresql" in kinds:
+        pg, reason = lc.pg_base_url()
+        if pg is None:
+            note(f"PostgreSQL not reachable {reason}: skipped")
+            record["postgresql"] = {"skipped": f"PostgreSQL not reachable {reason}"}
+            return [kind for kind in kinds if kind != "postgresql"]
+    return kinds
+
+
+def summary(kind: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The runs of one database: median ratios with their spread, targets met or
+    not (by the medians), every run verified, and each run's own figures."""
+    ratios, spread = medians(runs, TARGETS[kind])
     return {
         "ratios": ratios,
         "spread": spread,
@@ -283,12 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": args.runs,
         "targets": {kind: TARGETS[kind] for kind in kinds},
     }
-    if "postgresql" in kinds:
-        pg, reason = lc.pg_base_url()
-        if pg is None:
-            note(f"PostgreSQL not reachable {reason}: skipped")
-            kinds.remove("postgresql")
-            record["postgresql"] = {"skipped": f"PostgreSQL not reachable {reason}"}
+    kinds = reachable(kinds, record)
     n = args.students * args.questions
     with tempfile.TemporaryDirectory(prefix="quiz-bench-load-") as tmp_s:
         tmp = Path(tmp_s)

@@ -35,14 +35,13 @@ JSON line; progress goes to stderr.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from _common import BENCH, emit, machine, note
-from load import TARGETS, Phases
+from load import TARGETS, Phases, medians, reachable
 
 from tests.load import client as lc
 
@@ -105,12 +104,7 @@ def one_run(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 def summary(kind: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Medians and spread of each part's ratio; the page's ceiling and what it says
     of issue #20's question-page target."""
-    ratios: dict[str, float] = {}
-    spread: dict[str, list[float]] = {}
-    for name in PARTS:
-        values = sorted(run["ratios"][name] for run in runs)
-        ratios[name] = round(statistics.median(values), 3)
-        spread[name] = [values[0], values[-1]]
+    ratios, spread = medians(runs, PARTS)
     target = TARGETS[kind]["question_vs_baseline"]
     ceiling = min(ratios["read"], ratios["render"])
     pane_free = 1 / (1 / ratios["read"] + 1 / ratios["frame"] - 1)
@@ -152,12 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rounds": args.rounds,
         "runs": args.runs,
     }
-    if "postgresql" in kinds:
-        pg, reason = lc.pg_base_url()
-        if pg is None:
-            note(f"PostgreSQL not reachable {reason}: skipped")
-            kinds.remove("postgresql")
-            record["postgresql"] = {"skipped": f"PostgreSQL not reachable {reason}"}
+    kinds = reachable(kinds, record)
     runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory(prefix="quiz-bench-parts-") as tmp_s:
         for r in range(args.runs):
