@@ -3,15 +3,17 @@ to ``/healthz`` in the same run, and so how high the page's ratio can go.
 
     .venv/bin/python bench/pageparts.py [--db sqlite|postgresql|both] [--students 200]
                                         [--questions 9] [--workers 4] [--concurrency 64]
-                                        [--rounds 3] [--warm-up 4] [--runs 3]
+                                        [--rounds 3] [--slices 3] [--warm-up 4]
+                                        [--runs 3]
 
 bench/load.py measures the question page's throughput as a ratio to the
 no-database endpoint (issue #20's targets: 0.7 on SQLite, 0.65 on PostgreSQL).
 This benchmark serves the same app with routes that each do one part of the page
 (bench/_partsapp.py) and measures them the same way: the same gunicorn settings,
 the same client, the same students' browsers (cookies and all), the same
-concurrency, every part in turn in ``--rounds`` rounds so that whatever else the
-machine does weighs on all of them alike. Parts:
+concurrency, every part in turn in ``--rounds`` rounds, each round in ``--slices``
+short slices (every part's slice, then the next slice), so that whatever else the
+machine does, and however its speed moves, weighs on all of them alike. Parts:
 
 - ``frame``: the site's frame around a one-line body (Jinja, the menu, the CSRF token);
 - ``statement``: the session read and ``SELECT 1`` through the pool (one round trip);
@@ -25,8 +27,10 @@ other part cost nothing. A target above ``read``'s ratio cannot be met by any
 rendering; above ``render``'s, by any database work. Costs add: a part's cost
 beyond ``/healthz`` is ``1/ratio - 1`` of a ``/healthz`` request, so a page that
 read as it does and rendered no more than the bare frame would reach
-``1 / (1/read + 1/frame - 1)`` (``page_with_a_free_question_pane``; the session
-read, in both, is counted twice: a little low). Each database runs
+``1 / (1/read + 1/frame - 1)`` (``page_with_a_free_question_pane``, from the
+medians, and ``..._best_run``, the highest of the runs'; the session read, in
+both, is counted twice: a little low). A target above it cannot be met by any
+question page in the site's frame, however cheaply its own content rendered. Each database runs
 ``--runs`` times (fresh database and gunicorn each time, the databases taking
 turns); printed are the medians with their spread and each run's figures, ONE
 JSON line; progress goes to stderr.
@@ -87,8 +91,10 @@ def one_run(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         read.clear()
         paths = {BASELINE: lambda a, n: "/healthz", **PARTS}
         for _round in range(args.rounds):
-            for name, path in paths.items():
-                phases.run(name, [task(name, path(a, n), b) for b, a, n in every])
+            for part in range(args.slices):
+                for name, path in paths.items():
+                    some = every[part :: args.slices]
+                    phases.run(name, [task(name, path(a, n), b) for b, a, n in some])
         figures = {name: phases.figures(name) for name in paths}
     base = figures[BASELINE]["rps"]
     ratios = {name: round(figures[name]["rps"] / base, 3) for name in PARTS}
@@ -101,13 +107,19 @@ def one_run(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     }
 
 
+def free_pane(ratios: dict[str, float]) -> float:
+    """The page's ratio if it read as it does and rendered only the bare frame."""
+    return 1 / (1 / ratios["read"] + 1 / ratios["frame"] - 1)
+
+
 def summary(kind: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Medians and spread of each part's ratio; the page's ceiling and what it says
     of issue #20's question-page target."""
     ratios, spread = medians(runs, PARTS)
     target = TARGETS[kind]["question_vs_baseline"]
     ceiling = min(ratios["read"], ratios["render"])
-    pane_free = 1 / (1 / ratios["read"] + 1 / ratios["frame"] - 1)
+    pane_free = free_pane(ratios)
+    best_run = max(free_pane(run["ratios"]) for run in runs)
     return {
         "ratios": ratios,
         "spread": spread,
@@ -117,6 +129,8 @@ def summary(kind: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
         "target_reachable_by_rendering_alone": ratios["read"] >= target,
         "target_reachable_by_database_work_alone": ratios["render"] >= target,
         "page_with_a_free_question_pane": round(pane_free, 3),
+        "page_with_a_free_question_pane_best_run": round(best_run, 3),
+        "target_reachable_with_a_free_question_pane": best_run >= target,
         "server_errors": sum(run["server_errors"] for run in runs),
         "render_replies_that_read": sum(run["render_replies_that_read"] for run in runs),
         "runs": runs,
@@ -131,6 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=3, help="every part, in turn")
+    parser.add_argument("--slices", type=int, default=3, help="of each round, interleaved")
     parser.add_argument("--warm-up", type=int, default=4, help="passes before measuring")
     parser.add_argument("--runs", type=int, default=3, help="runs per database (medians)")
     args = parser.parse_args(argv)
@@ -144,6 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "workers": args.workers,
         "concurrency": args.concurrency,
         "rounds": args.rounds,
+        "slices": args.slices,
         "runs": args.runs,
     }
     kinds = reachable(kinds, record)
