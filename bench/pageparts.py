@@ -92,8 +92,8 @@ def one_run(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         paths = {BASELINE: lambda a, n: "/healthz", **PARTS}
         for _round in range(args.rounds):
             for part in range(args.slices):
+                some = every[part :: args.slices]
                 for name, path in paths.items():
-                    some = every[part :: args.slices]
                     phases.run(name, [task(name, path(a, n), b) for b, a, n in some])
         figures = {name: phases.figures(name) for name in paths}
     base = figures[BASELINE]["rps"]
